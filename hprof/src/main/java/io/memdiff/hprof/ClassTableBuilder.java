@@ -1,0 +1,162 @@
+package io.memdiff.hprof;
+
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Turns CLASS DUMP and LOAD CLASS records into {@link ClassInfo}s: names in Java form, superclasses,
+ * and field layouts over the hierarchy. Classes the objects refer to without a CLASS DUMP (and the
+ * primitive array classes, which some writers never dump) get synthetic entries, so every object has
+ * a class.
+ */
+final class ClassTableBuilder {
+  private static final int MAX_HIERARCHY_DEPTH = 1024;
+
+  private final List<ClassInfo> classes = new ArrayList<>();
+  private final Long2IntOpenHashMap indexById = new Long2IntOpenHashMap();
+  private final ClassInfo[] primitiveArrayClasses = new ClassInfo[12];
+  private final ClassInfo javaLangClass;
+  private long missingSuperclasses;
+
+  ClassTableBuilder(List<ClassDump> dumps, Long2LongOpenHashMap nameIds, Strings strings, long[] referencedClassIds) {
+    indexById.defaultReturnValue(-1);
+    List<ClassDump> sorted = new ArrayList<>(dumps);
+    sorted.sort(Comparator.comparingLong(ClassDump::classId));
+    for (ClassDump d : sorted) {
+      if (indexById.get(d.classId()) >= 0) {
+        continue; // a duplicate CLASS DUMP: the first one wins
+      }
+      add(d.classId(), nameOf(d.classId(), nameIds, strings), d, -1);
+    }
+    for (int type = BasicType.BOOLEAN; type <= BasicType.LONG; type++) {
+      String name = BasicType.name(type) + "[]";
+      ClassInfo found = null;
+      for (ClassInfo c : classes) {
+        if (c.name().equals(name) && !c.isSynthetic()) {
+          found = c;
+          break;
+        }
+      }
+      if (found == null) {
+        found = add(0, name, null, type);
+        indexById.remove(0);
+      } else {
+        ClassInfo typed = new ClassInfo(found.index(), found.classId(), found.name(), found.dump(), type);
+        classes.set(found.index(), typed);
+        found = typed;
+      }
+      primitiveArrayClasses[type] = found;
+    }
+    for (long id : referencedClassIds) {
+      if (indexById.get(id) < 0) {
+        String name = nameIds.containsKey(id)
+            ? nameOf(id, nameIds, strings)
+            : "<unknown class 0x" + Long.toHexString(id) + ">";
+        add(id, name, null, -1);
+      }
+    }
+    ClassInfo jlc = null;
+    for (ClassInfo c : classes) {
+      if (c.name().equals("java.lang.Class") && !c.isSynthetic()) {
+        jlc = c;
+        break;
+      }
+    }
+    this.javaLangClass = jlc != null ? jlc : add(0, "java.lang.Class", null, -1);
+    if (jlc == null) {
+      indexById.remove(0);
+    }
+    for (ClassInfo c : classes) {
+      ClassDump d = c.dump();
+      if (d != null && d.superId() != 0) {
+        int s = indexById.get(d.superId());
+        if (s >= 0 && s != c.index()) {
+          c.superclass = classes.get(s);
+        } else {
+          c.missingSuperclass = true;
+          missingSuperclasses++;
+        }
+      }
+    }
+  }
+
+  private static String nameOf(long classId, Long2LongOpenHashMap nameIds, Strings strings) {
+    if (!nameIds.containsKey(classId)) {
+      return "<unnamed class 0x" + Long.toHexString(classId) + ">";
+    }
+    String internal = strings.get(nameIds.get(classId));
+    return internal == null ? "<unnamed class 0x" + Long.toHexString(classId) + ">" : ClassInfo.javaName(internal);
+  }
+
+  private ClassInfo add(long classId, String name, ClassDump dump, int primitiveType) {
+    ClassInfo c = new ClassInfo(classes.size(), classId, name, dump, primitiveType);
+    classes.add(c);
+    indexById.put(classId, c.index());
+    return c;
+  }
+
+  /** Lays out every class's instance fields (own first, then each superclass's) and sizes it. */
+  void resolveSizes(Layout layout, int idSize) {
+    for (ClassInfo c : classes) {
+      java.io.ByteArrayOutputStream typeBytes = new java.io.ByteArrayOutputStream();
+      LongArrayList names = new LongArrayList();
+      int depth = 0;
+      for (ClassInfo k = c; k != null && depth < MAX_HIERARCHY_DEPTH; k = k.superclass, depth++) {
+        if (k.dump() != null) {
+          typeBytes.writeBytes(k.dump().instanceFieldTypes());
+          names.addElements(names.size(), k.dump().instanceFieldNameIds());
+        }
+      }
+      byte[] types = typeBytes.toByteArray();
+      int n = types.length;
+      int[] offsets = new int[n];
+      IntArrayList refOffsets = new IntArrayList();
+      IntArrayList refSlots = new IntArrayList();
+      int offset = 0;
+      long primitive = 0;
+      for (int i = 0; i < n; i++) {
+        int t = types[i];
+        offsets[i] = offset;
+        if (t == BasicType.OBJECT) {
+          refOffsets.add(offset);
+          refSlots.add(i);
+        } else {
+          primitive += BasicType.size(t, idSize);
+        }
+        offset += BasicType.size(t, idSize);
+      }
+      c.fieldTypes = types;
+      c.fieldNameIds = names.toLongArray();
+      c.fieldOffsets = offsets;
+      c.referenceFieldOffsets = refOffsets.toIntArray();
+      c.referenceFieldSlots = refSlots.toIntArray();
+      c.valueBytes = offset;
+      c.shallowInstanceSize = layout.instanceSize(primitive, refOffsets.size());
+    }
+  }
+
+  ClassInfo[] classes() {
+    return classes.toArray(new ClassInfo[0]);
+  }
+
+  Long2IntOpenHashMap indexById() {
+    return indexById;
+  }
+
+  ClassInfo javaLangClass() {
+    return javaLangClass;
+  }
+
+  ClassInfo[] primitiveArrayClasses() {
+    return primitiveArrayClasses;
+  }
+
+  long missingSuperclasses() {
+    return missingSuperclasses;
+  }
+}

@@ -1,0 +1,286 @@
+package io.memdiff.hprof;
+
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one sequential pass over a dump learns without indexing objects: names, classes and their
+ * layouts, roots, threads and stacks, object counts, the inferred {@link Layout}, and a class
+ * histogram. Memory is per class and per root, not per object, so {@code histo} and {@code summary}
+ * need nothing more.
+ */
+public final class DumpCatalog {
+  private final HprofFile file;
+  private final ScanResult scan;
+  private final Strings strings;
+  private final StackTraces stacks;
+  private final ClassInfo[] classes;
+  private final Long2IntOpenHashMap classIndexById;
+  private final ClassInfo javaLangClass;
+  private final ClassInfo[] primitiveArrayClasses;
+  private final Roots roots;
+  private final Layout layout;
+  private final long[] countByClass;
+  private final long[] shallowByClass;
+  private final long instances;
+  private final long objectArrays;
+  private final long primitiveArrays;
+  private final long missingSuperclasses;
+  private final long instanceSizeMismatches;
+
+  private DumpCatalog(Pass1 p, Layout layoutOverride) {
+    this.file = p.file;
+    this.scan = p.scan;
+    this.strings = p.strings;
+    this.stacks = p.stacks;
+    this.roots = p.roots.freeze();
+    this.instances = p.instances;
+    this.objectArrays = p.objectArrays;
+    this.primitiveArrays = p.primitiveArrays;
+
+    ClassTableBuilder table = new ClassTableBuilder(p.classDumps, p.classNameIds, strings, p.tally.classIds());
+    this.classes = table.classes();
+    this.classIndexById = table.indexById();
+    this.javaLangClass = table.javaLangClass();
+    this.primitiveArrayClasses = table.primitiveArrayClasses();
+    this.missingSuperclasses = table.missingSuperclasses();
+
+    Layout inferred = p.layoutSamples.infer(file.idSize());
+    this.layout = layoutOverride == null ? inferred : layoutOverride;
+    table.resolveSizes(layout, file.idSize());
+
+    this.countByClass = new long[classes.length];
+    this.shallowByClass = new long[classes.length];
+    this.instanceSizeMismatches = p.tally.totals(this, countByClass, shallowByClass);
+    for (ClassInfo c : classes) {
+      if (!c.isSynthetic()) {
+        countByClass[javaLangClass.index()]++;
+        shallowByClass[javaLangClass.index()] += classObjectSize(c);
+      }
+    }
+  }
+
+  /**
+   * Scans the dump once.
+   *
+   * @param layoutOverrides header, ref size and alignment given on the command line, or null
+   */
+  public static DumpCatalog build(HprofFile file, ScanOptions options, LayoutOverrides layoutOverrides)
+      throws HprofFormatException {
+    Pass1 pass = new Pass1(file);
+    pass.scan = RecordScanner.scan(file, pass, options);
+    DumpCatalog catalog = new DumpCatalog(pass, null);
+    if (layoutOverrides == null || layoutOverrides.isEmpty()) {
+      return catalog;
+    }
+    return new DumpCatalog(pass, layoutOverrides.apply(catalog.layout));
+  }
+
+  public HprofFile file() {
+    return file;
+  }
+
+  public ScanResult scan() {
+    return scan;
+  }
+
+  public Strings strings() {
+    return strings;
+  }
+
+  public StackTraces stacks() {
+    return stacks;
+  }
+
+  public Roots roots() {
+    return roots;
+  }
+
+  public Layout layout() {
+    return layout;
+  }
+
+  public int classCount() {
+    return classes.length;
+  }
+
+  public ClassInfo classAt(int index) {
+    return classes[index];
+  }
+
+  /** The class with this mirror id, or null. */
+  public ClassInfo classById(long classId) {
+    int i = classIndexById.getOrDefault(classId, -1);
+    return i < 0 ? null : classes[i];
+  }
+
+  int classIndexOfId(long classId) {
+    return classIndexById.getOrDefault(classId, -1);
+  }
+
+  public ClassInfo javaLangClass() {
+    return javaLangClass;
+  }
+
+  /** The class of primitive arrays of a basic type. */
+  public ClassInfo primitiveArrayClass(int basicType) {
+    return primitiveArrayClasses[basicType];
+  }
+
+  /** Classes dumped with a CLASS DUMP record. */
+  public long classDumps() {
+    return scan.subRecordCounts()[Tags.CLASS_DUMP];
+  }
+
+  public long instances() {
+    return instances;
+  }
+
+  public long objectArrays() {
+    return objectArrays;
+  }
+
+  public long primitiveArrays() {
+    return primitiveArrays;
+  }
+
+  /** Objects of every kind, class mirrors included. */
+  public long objects() {
+    return instances + objectArrays + primitiveArrays + classDumps();
+  }
+
+  public long missingSuperclasses() {
+    return missingSuperclasses;
+  }
+
+  /** Instances whose byte count disagrees with their class's field layout. */
+  public long instanceSizeMismatches() {
+    return instanceSizeMismatches;
+  }
+
+  /** Instance count per class index (class mirrors count under {@code java.lang.Class}). */
+  public long countOf(int classIndex) {
+    return countByClass[classIndex];
+  }
+
+  public long shallowBytesOf(int classIndex) {
+    return shallowByClass[classIndex];
+  }
+
+  public long totalShallowBytes() {
+    long sum = 0;
+    for (long b : shallowByClass) {
+      sum += b;
+    }
+    return sum;
+  }
+
+  /** Estimated size of a class's mirror: a {@code java.lang.Class} instance plus its static fields. */
+  public long classObjectSize(ClassInfo c) {
+    ClassDump d = c.dump();
+    long primitive = 0;
+    int refs = 0;
+    if (d != null) {
+      for (byte t : d.staticTypes()) {
+        if (t == BasicType.OBJECT) {
+          refs++;
+        } else {
+          primitive += BasicType.size(t, 0);
+        }
+      }
+    }
+    long base = javaLangClass.isSynthetic() ? layout.header() : javaLangClass.shallowInstanceSize();
+    return layout.alignUp(base + primitive + (long) refs * layout.refSize());
+  }
+
+  /** The first pass: a visitor that keeps only per-class and per-root state. */
+  private static final class Pass1 implements HprofVisitor {
+    final HprofFile file;
+    final Strings strings;
+    final StackTraces stacks = new StackTraces();
+    final List<ClassDump> classDumps = new ArrayList<>();
+    final Long2LongOpenHashMap classNameIds = new Long2LongOpenHashMap();
+    final Roots.Builder roots = new Roots.Builder();
+    final LayoutSamples layoutSamples = new LayoutSamples();
+    final ShallowTally tally = new ShallowTally();
+    ScanResult scan;
+    long instances;
+    long objectArrays;
+    long primitiveArrays;
+    final int idSize;
+
+    Pass1(HprofFile file) {
+      this.file = file;
+      this.strings = new Strings(file.data());
+      this.idSize = file.idSize();
+    }
+
+    @Override
+    public void utf8(long id, long textOffset, int byteLength) {
+      strings.add(id, textOffset, byteLength);
+    }
+
+    @Override
+    public void loadClass(int classSerial, long classId, int traceSerial, long nameId) {
+      classNameIds.put(classId, nameId);
+      stacks.addClassSerial(classSerial, classId);
+    }
+
+    @Override
+    public void frame(long frameId, long methodNameId, long signatureId, long sourceFileId, int classSerial, int line) {
+      stacks.addFrame(frameId, methodNameId, signatureId, sourceFileId, classSerial, line);
+    }
+
+    @Override
+    public void trace(int traceSerial, int threadSerial, long[] frameIds) {
+      stacks.addTrace(traceSerial, threadSerial, frameIds);
+    }
+
+    @Override
+    public void startThread(int threadSerial, long threadObjectId, int traceSerial, long nameId, long groupNameId,
+        long parentGroupNameId) {
+      stacks.addThread(threadSerial, threadObjectId, traceSerial);
+    }
+
+    @Override
+    public void root(RootKind kind, long objectId, int threadSerial, int frameIndex) {
+      roots.add(kind, objectId, threadSerial, frameIndex);
+    }
+
+    @Override
+    public void threadObjectRoot(long threadObjectId, int threadSerial, int traceSerial) {
+      // HotSpot writes no START THREAD: this root is where a thread's stack trace is named.
+      roots.add(RootKind.THREAD_OBJECT, threadObjectId, threadSerial, -1);
+      stacks.addThread(threadSerial, threadObjectId, traceSerial);
+    }
+
+    @Override
+    public void classDump(ClassDump classDump) {
+      classDumps.add(classDump);
+      layoutSamples.object(classDump.classId(), -1);
+    }
+
+    @Override
+    public void instance(long recordOffset, long objectId, int traceSerial, long classId, long valuesOffset, int valuesLength) {
+      instances++;
+      tally.instance(classId, valuesLength);
+      layoutSamples.object(objectId, -1);
+    }
+
+    @Override
+    public void objectArray(long recordOffset, long objectId, int traceSerial, long arrayClassId, long elementsOffset, int length) {
+      objectArrays++;
+      tally.objectArray(arrayClassId, length);
+      layoutSamples.object(objectId, length);
+    }
+
+    @Override
+    public void primitiveArray(long recordOffset, long objectId, int traceSerial, int type, long elementsOffset, int length) {
+      primitiveArrays++;
+      tally.primitiveArray(type, length);
+      layoutSamples.object(objectId, -1);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package io.memdiff.hprof;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * An opened HPROF dump: its header and a mapped view of its records. Gzip input (plain, or the
+ * chunked members {@code jcmd GC.heap_dump -gz} writes) is recognised by its magic bytes and inflated
+ * once to a temporary file, which is mapped and deleted on {@link #close()}.
+ */
+public final class HprofFile implements AutoCloseable {
+  private static final int MAX_VERSION_LENGTH = 64;
+
+  private final Path path;
+  private final Path inflated;
+  private final MappedFile data;
+  private final String version;
+  private final int idSize;
+  private final long timestampMillis;
+  private final long firstRecordOffset;
+
+  private HprofFile(Path path, Path inflated, MappedFile data) throws HprofFormatException {
+    this.path = path;
+    this.inflated = inflated;
+    this.data = data;
+    long len = data.length();
+    if (len == 0) {
+      throw new HprofFormatException(path, 0, "empty file, not an HPROF heap dump");
+    }
+    int nul = -1;
+    for (int i = 0; i < Math.min(len, MAX_VERSION_LENGTH); i++) {
+      int b = data.u1(i);
+      if (b == 0) {
+        nul = i;
+        break;
+      }
+      if (b < 0x20 || b > 0x7E) {
+        break;
+      }
+    }
+    String magic = "JAVA PROFILE ";
+    byte[] head = new byte[(int) Math.min(len, magic.length())];
+    data.get(0, head, 0, head.length);
+    if (!magic.startsWith(new String(head, StandardCharsets.ISO_8859_1))) {
+      throw new HprofFormatException(path, 0, "not an HPROF heap dump (no 'JAVA PROFILE' header)");
+    }
+    if (head.length < magic.length()) {
+      throw new HprofFormatException(
+          path, len, "truncated header: expected at least " + magic.length() + " bytes, " + len + " available");
+    }
+    if (nul < 0) {
+      throw new HprofFormatException(
+          path, Math.min(len, MAX_VERSION_LENGTH), "truncated or corrupt header: version string has no terminating NUL");
+    }
+    byte[] v = new byte[nul];
+    data.get(0, v, 0, nul);
+    this.version = new String(v, StandardCharsets.ISO_8859_1);
+    if (!version.equals("JAVA PROFILE 1.0.1")
+        && !version.equals("JAVA PROFILE 1.0.2")
+        && !version.equals("JAVA PROFILE 1.0.3")) {
+      throw new HprofFormatException(path, 0, "unsupported HPROF version '" + version + "'");
+    }
+    long headerEnd = nul + 1L + 4 + 8;
+    if (len < headerEnd) {
+      throw new HprofFormatException(
+          path, nul + 1L, "truncated header: expected " + (headerEnd - nul - 1) + " bytes, " + (len - nul - 1) + " available");
+    }
+    this.idSize = data.i4(nul + 1L);
+    if (idSize != 4 && idSize != 8) {
+      throw new HprofFormatException(path, nul + 1L, "unsupported identifier size " + idSize + " (expected 4 or 8)");
+    }
+    this.timestampMillis = data.i8(nul + 5L);
+    this.firstRecordOffset = headerEnd;
+  }
+
+  /** Opens with the default window size and the system temp dir for inflated gzip input. */
+  public static HprofFile open(Path path) throws IOException {
+    return open(path, null, MappedFile.DEFAULT_WINDOW_SIZE);
+  }
+
+  /**
+   * @param tmpDir where gzip input is inflated; null for the system temp dir
+   * @param windowSize mapping window, a power of two
+   */
+  public static HprofFile open(Path path, Path tmpDir, int windowSize) throws IOException {
+    if (!Files.exists(path)) {
+      throw new NoSuchFileException(path.toString(), null, "no such file");
+    }
+    if (Files.isDirectory(path)) {
+      throw new HprofFormatException(path, 0, "is a directory, not a heap dump");
+    }
+    Path inflated = isGzip(path) ? inflate(path, tmpDir) : null;
+    try {
+      MappedFile data = new MappedFile(inflated != null ? inflated : path, windowSize);
+      return new HprofFile(path, inflated, data);
+    } catch (IOException | RuntimeException e) {
+      if (inflated != null) {
+        Files.deleteIfExists(inflated);
+      }
+      throw e;
+    }
+  }
+
+  private static boolean isGzip(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      return in.read() == 0x1F && in.read() == 0x8B;
+    }
+  }
+
+  /**
+   * Inflates every gzip member (GZIPInputStream reads concatenated members) to a temporary file; a
+   * broken stream is reported at the compressed offset where reading stopped.
+   */
+  private static Path inflate(Path path, Path tmpDir) throws IOException {
+    Path target =
+        tmpDir == null
+            ? Files.createTempFile("memdiff-", ".hprof")
+            : Files.createTempFile(tmpDir, "memdiff-", ".hprof");
+    target.toFile().deleteOnExit();
+    CountingInputStream counted = new CountingInputStream(Files.newInputStream(path));
+    try (InputStream in = new GZIPInputStream(new BufferedInputStream(counted, 1 << 16), 1 << 16);
+        OutputStream out = Files.newOutputStream(target)) {
+      in.transferTo(out);
+    } catch (EOFException e) {
+      Files.deleteIfExists(target);
+      throw new HprofFormatException(path, counted.count, "truncated gzip stream (compressed file ends early)");
+    } catch (ZipException e) {
+      Files.deleteIfExists(target);
+      throw new HprofFormatException(path, counted.count, "corrupt gzip stream: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(target);
+      throw e;
+    }
+    return target;
+  }
+
+  /** The file the user named (compressed or not). */
+  public Path path() {
+    return path;
+  }
+
+  /** The mapped, uncompressed bytes; offsets in errors refer to these. */
+  public MappedFile data() {
+    return data;
+  }
+
+  public boolean wasCompressed() {
+    return inflated != null;
+  }
+
+  public String version() {
+    return version;
+  }
+
+  public int idSize() {
+    return idSize;
+  }
+
+  public long timestampMillis() {
+    return timestampMillis;
+  }
+
+  public long firstRecordOffset() {
+    return firstRecordOffset;
+  }
+
+  /** Length of the uncompressed dump. */
+  public long length() {
+    return data.length();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (inflated != null) {
+      Files.deleteIfExists(inflated);
+    }
+  }
+
+  private static final class CountingInputStream extends FilterInputStream {
+    long count;
+
+    CountingInputStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+  }
+}

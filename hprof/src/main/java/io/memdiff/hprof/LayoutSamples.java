@@ -1,0 +1,69 @@
+package io.memdiff.hprof;
+
+/**
+ * Infers the real JVM layout from object addresses, which is all the dump offers: the smallest address
+ * gap after an {@code Object[n]} (n = 0..7) bounds its real size from above, and is equal to it
+ * wherever the next object is adjacent; the lowest set bit over all addresses gives the alignment.
+ * Record order need not be address order: a gap is taken only between ascending neighbours, and
+ * objects never overlap, so a gap is never smaller than the real size.
+ */
+final class LayoutSamples {
+  private static final int MAX_LENGTH = 8;
+  private final long[] minGap = new long[MAX_LENGTH];
+  private long addressBits;
+  private long previousAddress = -1;
+  private int previousLength = -1;
+
+  LayoutSamples() {
+    java.util.Arrays.fill(minGap, Long.MAX_VALUE);
+  }
+
+  /** @param objectArrayLength the length when the object is an {@code Object[]}, else −1 */
+  void object(long address, int objectArrayLength) {
+    addressBits |= address;
+    if (previousLength >= 0 && address > previousAddress) {
+      long gap = address - previousAddress;
+      if (gap < minGap[previousLength]) {
+        minGap[previousLength] = gap;
+      }
+    }
+    previousAddress = address;
+    previousLength = objectArrayLength >= 0 && objectArrayLength < MAX_LENGTH ? objectArrayLength : -1;
+  }
+
+  Layout infer(int idSize) {
+    int align = 8;
+    if (addressBits != 0) {
+      align = (int) Math.min(256, Math.max(8, Long.lowestOneBit(addressBits)));
+    }
+    Layout[] candidates = idSize == 4
+        ? new Layout[] {Layout.thirtyTwoBit(align)}
+        : new Layout[] {Layout.compressed(align), Layout.compactHeaders(align), Layout.wideOops(align), Layout.uncompressed(align)};
+    Layout best = candidates[0];
+    int bestScore = -1;
+    for (Layout c : candidates) {
+      int score = 0;
+      for (int n = 0; n < MAX_LENGTH; n++) {
+        if (minGap[n] == Long.MAX_VALUE) {
+          continue;
+        }
+        long predicted = c.objectArraySize(n);
+        if (predicted > minGap[n]) {
+          score = -1; // the real object would overlap its neighbour
+          break;
+        }
+        if (predicted == minGap[n]) {
+          score++;
+        }
+      }
+      if (score > bestScore) {
+        best = c;
+        bestScore = score;
+      }
+    }
+    String how = bestScore > 0
+        ? "inferred from Object[] address gaps"
+        : "assumed (too few Object[] samples to infer)";
+    return new Layout(best.header(), best.refSize(), best.align(), best.arrayGranularity(), best.description() + ", " + how);
+  }
+}

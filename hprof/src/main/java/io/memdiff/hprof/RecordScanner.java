@@ -1,0 +1,484 @@
+package io.memdiff.hprof;
+
+import static io.memdiff.hprof.Tags.*;
+
+import java.nio.file.Path;
+
+/**
+ * The one record loop: walks top-level records and the sub-records of the selected heap dump, checks
+ * every length against its enclosing record and the file before reading, and hands each record to a
+ * visitor. Passes differ only by the visitor they pass.
+ */
+public final class RecordScanner {
+  private final HprofFile file;
+  private final MappedFile d;
+  private final Path path;
+  private final int idSize;
+  private final ScanOptions options;
+  private final HprofVisitor visitor;
+
+  private final long[] recordCounts = new long[256];
+  private final long[] subRecordCounts = new long[256];
+  private int heapDumps;
+  private long unknownRecords;
+  private long unknownSubRecords;
+  private long truncatedAt = -1;
+  private long lostBytes;
+  private String truncationReason;
+
+  private RecordScanner(HprofFile file, HprofVisitor visitor, ScanOptions options) {
+    this.file = file;
+    this.d = file.data();
+    this.path = file.path();
+    this.idSize = file.idSize();
+    this.options = options;
+    this.visitor = visitor;
+  }
+
+  public static ScanResult scan(HprofFile file, HprofVisitor visitor, ScanOptions options)
+      throws HprofFormatException {
+    return new RecordScanner(file, visitor, options).run();
+  }
+
+  private ScanResult run() throws HprofFormatException {
+    final long end = d.length();
+    long pos = file.firstRecordOffset();
+    boolean inSegments = false;
+    boolean selectedStarted = false;
+    while (pos < end) {
+      if (end - pos < 9) {
+        if (stopTruncated(pos, end, "truncated record header: expected 9 bytes, " + (end - pos) + " available")) {
+          break;
+        }
+      }
+      int tag = d.u1(pos);
+      long length = d.u4(pos + 5);
+      long body = pos + 9;
+      long recordEnd = body + length;
+      boolean heap = tag == HEAP_DUMP || tag == HEAP_DUMP_SEGMENT;
+      if (heap && (tag == HEAP_DUMP || !inSegments)) {
+        heapDumps++;
+        inSegments = tag == HEAP_DUMP_SEGMENT;
+      }
+      boolean selected = heap && heapDumps - 1 == options.dumpIndex();
+      if (tag == HEAP_DUMP_SEGMENT && length == 0 && recordEnd < end && !Tags.isKnownRecord(d.u1(recordEnd))) {
+        // HotSpot writes a segment's length when the segment is complete; a JVM that died while
+        // writing leaves 0, followed by sub-records.
+        if (!options.lenient()) {
+          throw error(pos, describeRecord(tag) + " has length 0 but is followed by data that is not a record"
+              + " (the writer probably died; --lenient reads it to the end of the file)");
+        }
+        recordEnd = end;
+        length = end - body;
+        markTruncated(body, 0, "unfinished heap dump segment (length 0) read to the end of the file");
+      }
+      if (recordEnd > end) {
+        String problem = describeRecord(tag) + " declares " + length + " bytes but only " + (end - body) + " remain";
+        if (!options.lenient()) {
+          throw error(pos, "truncated file: " + problem);
+        }
+        if (selected) {
+          if (!selectedStarted) {
+            visitor.heapDumpStart(pos);
+            selectedStarted = true;
+          }
+          recordCounts[tag]++;
+          long stop = subRecords(body, end, true);
+          markTruncated(stop, recordEnd - stop, "truncated file: " + problem);
+        } else {
+          markTruncated(pos, recordEnd - pos, "truncated file: " + problem);
+        }
+        break;
+      }
+      recordCounts[tag]++;
+      switch (tag) {
+        case UTF8 -> {
+          if (length < idSize) {
+            throw error(pos, describeRecord(tag) + " is " + length + " bytes, shorter than its id");
+          }
+          if (length - idSize > Integer.MAX_VALUE) {
+            throw error(pos, describeRecord(tag) + " declares an impossible string of " + (length - idSize) + " bytes");
+          }
+          visitor.utf8(d.id(body, idSize), body + idSize, (int) (length - idSize));
+        }
+        case LOAD_CLASS -> {
+          expectLength(pos, tag, length, 8L + 2 * idSize);
+          visitor.loadClass(d.i4(body), d.id(body + 4, idSize), d.i4(body + 4 + idSize), d.id(body + 8 + idSize, idSize));
+        }
+        case UNLOAD_CLASS -> {
+          expectLength(pos, tag, length, 4);
+          visitor.unloadClass(d.i4(body));
+        }
+        case FRAME -> {
+          expectLength(pos, tag, length, 8L + 4 * idSize);
+          visitor.frame(
+              d.id(body, idSize),
+              d.id(body + idSize, idSize),
+              d.id(body + 2L * idSize, idSize),
+              d.id(body + 3L * idSize, idSize),
+              d.i4(body + 4L * idSize),
+              d.i4(body + 4L * idSize + 4));
+        }
+        case TRACE -> {
+          if (length < 12) {
+            throw error(pos, describeRecord(tag) + " is " + length + " bytes, expected at least 12");
+          }
+          long frames = d.u4(body + 8);
+          if (12 + frames * idSize != length) {
+            throw error(pos, describeRecord(tag) + " declares " + frames + " frames, which need "
+                + (12 + frames * idSize) + " bytes, but the record has " + length);
+          }
+          long[] ids = new long[(int) frames];
+          for (int i = 0; i < ids.length; i++) {
+            ids[i] = d.id(body + 12 + (long) i * idSize, idSize);
+          }
+          visitor.trace(d.i4(body), d.i4(body + 4), ids);
+        }
+        case START_THREAD -> {
+          expectLength(pos, tag, length, 8L + 4 * idSize);
+          visitor.startThread(
+              d.i4(body),
+              d.id(body + 4, idSize),
+              d.i4(body + 4 + idSize),
+              d.id(body + 8 + idSize, idSize),
+              d.id(body + 8 + 2L * idSize, idSize),
+              d.id(body + 8 + 3L * idSize, idSize));
+        }
+        case END_THREAD -> {
+          expectLength(pos, tag, length, 4);
+          visitor.endThread(d.i4(body));
+        }
+        case ALLOC_SITES -> {
+          if (length < 34 || (length - 34) % 25 != 0 || d.u4(body + 30) != (length - 34) / 25) {
+            throw error(pos, describeRecord(tag) + " of " + length + " bytes does not hold its declared sites");
+          }
+          visitor.otherRecord(tag, pos, length);
+        }
+        case HEAP_SUMMARY -> {
+          expectLength(pos, tag, length, 24);
+          visitor.otherRecord(tag, pos, length);
+        }
+        case CPU_SAMPLES -> {
+          if (length < 8 || d.u4(body + 4) * 8 + 8 != length) {
+            throw error(pos, describeRecord(tag) + " of " + length + " bytes does not hold its declared samples");
+          }
+          visitor.otherRecord(tag, pos, length);
+        }
+        case CONTROL_SETTINGS -> {
+          expectLength(pos, tag, length, 6);
+          visitor.otherRecord(tag, pos, length);
+        }
+        case HEAP_DUMP, HEAP_DUMP_SEGMENT -> {
+          if (selected) {
+            if (!selectedStarted) {
+              visitor.heapDumpStart(pos);
+              selectedStarted = true;
+            }
+            subRecords(body, recordEnd, false);
+          }
+        }
+        case HEAP_DUMP_END -> inSegments = false;
+        default -> {
+          unknownRecords++;
+          visitor.otherRecord(tag, pos, length);
+        }
+      }
+      if (truncatedAt >= 0 && truncationReason != null && truncationReason.startsWith("unfinished")) {
+        break;
+      }
+      pos = recordEnd;
+    }
+    if (inSegments && truncatedAt < 0) {
+      if (!options.lenient()) {
+        throw error(end, "truncated file: the last heap dump has no HEAP DUMP END record");
+      }
+      markTruncated(end, 0, "truncated file: the last heap dump has no HEAP DUMP END record");
+    }
+    if (options.dumpIndex() >= heapDumps && heapDumps > 0) {
+      throw new NoSuchDumpException(path, heapDumps, options.dumpIndex());
+    }
+    return new ScanResult(heapDumps, recordCounts, subRecordCounts, unknownRecords, unknownSubRecords,
+        truncatedAt, lostBytes, truncationReason);
+  }
+
+  private boolean stopTruncated(long pos, long end, String problem) throws HprofFormatException {
+    if (!options.lenient()) {
+      throw error(pos, "truncated file: " + problem);
+    }
+    markTruncated(pos, end - pos, "truncated file: " + problem);
+    return true;
+  }
+
+  private void markTruncated(long at, long lost, String reason) {
+    if (truncatedAt < 0) {
+      truncatedAt = at;
+      lostBytes = lost;
+      truncationReason = reason;
+    }
+  }
+
+  private void expectLength(long pos, int tag, long length, long expected) throws HprofFormatException {
+    if (length != expected) {
+      throw error(pos, describeRecord(tag) + " has length " + length + ", expected " + expected);
+    }
+  }
+
+  private HprofFormatException error(long offset, String problem) {
+    return new HprofFormatException(path, offset, problem);
+  }
+
+  /**
+   * Parses the sub-records in {@code [pos, end)}. Returns where parsing stopped: {@code end}, or in
+   * lenient mode the start of the first sub-record that did not fit.
+   *
+   * @param cutByEof the segment was clamped at the end of the file, so an overrun is truncation
+   */
+  private long subRecords(long pos, long end, boolean cutByEof) throws HprofFormatException {
+    final HprofVisitor v = visitor;
+    final MappedFile d = this.d;
+    final int id = idSize;
+    while (pos < end) {
+      int tag = d.u1(pos);
+      long p = pos + 1;
+      long need;
+      switch (tag) {
+        case INSTANCE_DUMP -> {
+          need = 2L * id + 8;
+          if (p + need <= end) {
+            long n = d.u4(p + 2L * id + 4);
+            long values = p + need;
+            if (values + n <= end) {
+              v.instance(pos, d.id(p, id), d.i4(p + id), d.id(p + id + 4, id), values, (int) n);
+              subRecordCounts[tag]++;
+              pos = values + n;
+              continue;
+            }
+            need += n;
+          }
+        }
+        case OBJECT_ARRAY_DUMP -> {
+          need = 2L * id + 8;
+          if (p + need <= end) {
+            long n = d.u4(p + id + 4);
+            long elements = p + need;
+            if (elements + n * id <= end) {
+              v.objectArray(pos, d.id(p, id), d.i4(p + id), d.id(p + id + 8, id), elements, checkLength(pos, tag, n));
+              subRecordCounts[tag]++;
+              pos = elements + n * id;
+              continue;
+            }
+            need += n * id;
+          }
+        }
+        case PRIMITIVE_ARRAY_DUMP -> {
+          need = id + 9L;
+          if (p + need <= end) {
+            long n = d.u4(p + id + 4);
+            int type = d.u1(p + id + 8);
+            if (!BasicType.isPrimitive(type)) {
+              if (lenientSkip(pos, end, cutByEof, describeSubRecord(tag) + " has invalid element type " + type)) {
+                return end;
+              }
+            }
+            long elements = p + need;
+            long bytes = n * BasicType.size(type, id);
+            if (elements + bytes <= end) {
+              v.primitiveArray(pos, d.id(p, id), d.i4(p + id), type, elements, checkLength(pos, tag, n));
+              subRecordCounts[tag]++;
+              pos = elements + bytes;
+              continue;
+            }
+            need += bytes;
+          }
+        }
+        case CLASS_DUMP -> {
+          long next = classDump(pos, p, end, cutByEof);
+          if (next >= 0) {
+            subRecordCounts[tag]++;
+            pos = next;
+            continue;
+          }
+          need = end - p + 1; // does not fit; reported below
+        }
+        case 0xFF, 0x05, 0x07, 0x89, 0x8A, 0x8B, 0x8C, 0x8D, 0x90 -> {
+          need = id;
+          if (p + need <= end) {
+            v.root(RootKind.forTag(tag), d.id(p, id), -1, -1);
+          }
+        }
+        case 0x01 -> {
+          need = 2L * id;
+          if (p + need <= end) {
+            v.root(RootKind.JNI_GLOBAL, d.id(p, id), -1, -1);
+          }
+        }
+        case 0x02, 0x03 -> {
+          need = id + 8L;
+          if (p + need <= end) {
+            v.root(RootKind.forTag(tag), d.id(p, id), d.i4(p + id), d.i4(p + id + 4));
+          }
+        }
+        case 0x04, 0x06 -> {
+          need = id + 4L;
+          if (p + need <= end) {
+            v.root(RootKind.forTag(tag), d.id(p, id), d.i4(p + id), -1);
+          }
+        }
+        case 0x08 -> {
+          need = id + 8L;
+          if (p + need <= end) {
+            v.threadObjectRoot(d.id(p, id), d.i4(p + id), d.i4(p + id + 4));
+          }
+        }
+        case 0x8E -> {
+          need = id + 8L;
+          if (p + need <= end) {
+            v.root(RootKind.JNI_MONITOR, d.id(p, id), d.i4(p + id), -1);
+          }
+        }
+        case HEAP_DUMP_INFO -> {
+          need = 4L + id;
+          if (p + need <= end) {
+            v.heapDumpInfo(d.i4(p), d.id(p + 4, id));
+          }
+        }
+        case PRIMITIVE_ARRAY_NODATA -> {
+          need = id + 9L;
+          if (p + need <= end) {
+            long n = d.u4(p + id + 4);
+            int type = d.u1(p + id + 8);
+            if (!BasicType.isPrimitive(type)) {
+              if (lenientSkip(pos, end, cutByEof, describeSubRecord(tag) + " has invalid element type " + type)) {
+                return end;
+              }
+            }
+            v.primitiveArray(pos, d.id(p, id), d.i4(p + id), type, -1, checkLength(pos, tag, n));
+          }
+        }
+        default -> {
+          if (lenientSkip(pos, end, false, "unknown heap-dump " + describeSubRecord(tag)
+              + " (the rest of its segment cannot be parsed)")) {
+            unknownSubRecords++;
+            return end;
+          }
+          need = 0;
+        }
+      }
+      if (p + need > end) {
+        String problem = describeSubRecord(tag) + " needs " + (need + 1) + " bytes but its record has " + (end - pos) + " left";
+        if (cutByEof) {
+          if (!options.lenient()) {
+            throw error(pos, "truncated file: " + problem);
+          }
+          return pos;
+        }
+        if (lenientSkip(pos, end, false, problem)) {
+          return end;
+        }
+      }
+      subRecordCounts[tag]++;
+      pos = p + need;
+    }
+    return pos;
+  }
+
+  /** Strict: throws. Lenient: returns true so the caller abandons the rest of the segment. */
+  private boolean lenientSkip(long pos, long end, boolean cutByEof, String problem) throws HprofFormatException {
+    if (!options.lenient()) {
+      throw error(pos, problem);
+    }
+    if (cutByEof) {
+      markTruncated(pos, end - pos, problem);
+    }
+    return true;
+  }
+
+  private int checkLength(long pos, int tag, long n) throws HprofFormatException {
+    if (n > Integer.MAX_VALUE - 8) {
+      throw error(pos, describeSubRecord(tag) + " declares " + n + " elements, more than a JVM array can hold");
+    }
+    return (int) n;
+  }
+
+  /** Parses a CLASS DUMP at {@code p} (after the tag); returns its end, or −1 if it overruns {@code end}. */
+  private long classDump(long recordOffset, long p, long end, boolean cutByEof) throws HprofFormatException {
+    final int id = idSize;
+    long fixed = 7L * id + 8;
+    if (p + fixed + 2 > end) {
+      return -1;
+    }
+    long classId = d.id(p, id);
+    int trace = d.i4(p + id);
+    long superId = d.id(p + id + 4, id);
+    long loaderId = d.id(p + 2L * id + 4, id);
+    long signers = d.id(p + 3L * id + 4, id);
+    long domain = d.id(p + 4L * id + 4, id);
+    int instanceSize = d.i4(p + 7L * id + 4);
+    long q = p + fixed;
+    int constants = d.u2(q);
+    q += 2;
+    for (int i = 0; i < constants; i++) {
+      if (q + 3 > end) {
+        return -1;
+      }
+      int type = d.u1(q + 2);
+      if (!BasicType.isValid(type)) {
+        throw error(q, "CLASS DUMP has invalid constant-pool type " + type);
+      }
+      q += 3 + BasicType.size(type, id);
+    }
+    if (q + 2 > end) {
+      return -1;
+    }
+    int statics = d.u2(q);
+    q += 2;
+    long[] staticNames = new long[statics];
+    byte[] staticTypes = new byte[statics];
+    long[] staticValues = new long[statics];
+    for (int i = 0; i < statics; i++) {
+      if (q + id + 1 > end) {
+        return -1;
+      }
+      staticNames[i] = d.id(q, id);
+      int type = d.u1(q + id);
+      if (!BasicType.isValid(type)) {
+        throw error(q, "CLASS DUMP has invalid static field type " + type);
+      }
+      int size = BasicType.size(type, id);
+      q += id + 1;
+      if (q + size > end) {
+        return -1;
+      }
+      staticTypes[i] = (byte) type;
+      staticValues[i] = switch (size) {
+        case 1 -> d.u1(q);
+        case 2 -> d.u2(q);
+        case 4 -> type == BasicType.OBJECT ? d.u4(q) : d.i4(q);
+        default -> d.i8(q);
+      };
+      q += size;
+    }
+    if (q + 2 > end) {
+      return -1;
+    }
+    int fields = d.u2(q);
+    q += 2;
+    if (q + (long) fields * (id + 1) > end) {
+      return -1;
+    }
+    long[] fieldNames = new long[fields];
+    byte[] fieldTypes = new byte[fields];
+    for (int i = 0; i < fields; i++) {
+      fieldNames[i] = d.id(q, id);
+      int type = d.u1(q + id);
+      if (!BasicType.isValid(type)) {
+        throw error(q, "CLASS DUMP has invalid instance field type " + type);
+      }
+      fieldTypes[i] = (byte) type;
+      q += id + 1;
+    }
+    visitor.classDump(new ClassDump(recordOffset, classId, trace, superId, loaderId, signers, domain, instanceSize,
+        staticNames, staticTypes, staticValues, fieldNames, fieldTypes));
+    return q;
+  }
+}

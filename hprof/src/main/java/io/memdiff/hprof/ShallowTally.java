@@ -1,0 +1,140 @@
+package io.memdiff.hprof;
+
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Per-class counts and sizes gathered in one pass, before the layout is known. An array's size is
+ * {@code align(base + n·e)}: the sum of {@code n·e} is kept per class with a histogram of
+ * {@code n·e mod 256}, from which the padding of any base and any alignment dividing 256 follows
+ * exactly once the layout is inferred.
+ */
+final class ShallowTally {
+  private static final int BUCKETS = 256;
+  private final Long2IntOpenHashMap slotByClassId = new Long2IntOpenHashMap();
+  private final LongArrayList classIds = new LongArrayList();
+  private final LongArrayList counts = new LongArrayList();
+  private final LongArrayList elementSums = new LongArrayList();
+  private final List<long[]> buckets = new ArrayList<>();
+  private final LongArrayList firstValueLength = new LongArrayList();
+  private final LongArrayList otherValueLengths = new LongArrayList();
+  private final long[] primitiveCounts = new long[12];
+  private final long[] primitiveBytes = new long[12];
+  private final long[][] primitiveBuckets = new long[12][];
+
+  ShallowTally() {
+    slotByClassId.defaultReturnValue(-1);
+  }
+
+  private int slot(long classId) {
+    int s = slotByClassId.get(classId);
+    if (s < 0) {
+      s = classIds.size();
+      slotByClassId.put(classId, s);
+      classIds.add(classId);
+      counts.add(0);
+      elementSums.add(0);
+      buckets.add(null);
+      firstValueLength.add(-1);
+      otherValueLengths.add(0);
+    }
+    return s;
+  }
+
+  void instance(long classId, int valuesLength) {
+    int s = slot(classId);
+    counts.set(s, counts.getLong(s) + 1);
+    long first = firstValueLength.getLong(s);
+    if (first < 0) {
+      firstValueLength.set(s, valuesLength);
+    } else if (first != valuesLength) {
+      otherValueLengths.set(s, otherValueLengths.getLong(s) + 1);
+    }
+  }
+
+  void objectArray(long arrayClassId, int length) {
+    int s = slot(arrayClassId);
+    counts.set(s, counts.getLong(s) + 1);
+    elementSums.set(s, elementSums.getLong(s) + length);
+    long[] b = buckets.get(s);
+    if (b == null) {
+      b = new long[BUCKETS];
+      buckets.set(s, b);
+    }
+    // n·ref mod 256 depends only on n mod 64 for ref sizes 4 and 8.
+    b[length & 63]++;
+  }
+
+  void primitiveArray(int type, int length) {
+    primitiveCounts[type]++;
+    long bytes = (long) length * BasicType.size(type, 0);
+    primitiveBytes[type] += bytes;
+    long[] b = primitiveBuckets[type];
+    if (b == null) {
+      b = primitiveBuckets[type] = new long[BUCKETS];
+    }
+    b[(int) (bytes & (BUCKETS - 1))]++;
+  }
+
+  /** Class ids objects referred to, so classes without a CLASS DUMP still get a row. */
+  long[] classIds() {
+    return classIds.toLongArray();
+  }
+
+  /**
+   * Adds counts and shallow bytes into arrays indexed by class index.
+   *
+   * @return instances whose value bytes disagree with their class's field layout
+   */
+  long totals(DumpCatalog catalog, long[] count, long[] shallow) {
+    Layout layout = catalog.layout();
+    long mismatches = 0;
+    for (int s = 0; s < classIds.size(); s++) {
+      ClassInfo c = catalog.classById(classIds.getLong(s));
+      int ci = c.index();
+      long n = counts.getLong(s);
+      count[ci] += n;
+      long[] b = buckets.get(s);
+      if (b == null) {
+        shallow[ci] += n * c.shallowInstanceSize();
+        long first = firstValueLength.getLong(s);
+        long others = otherValueLengths.getLong(s);
+        mismatches += first == c.valueBytes() || c.isSynthetic() ? others : n - others;
+      } else {
+        int ref = layout.refSize();
+        long base = layout.arrayBase(ref);
+        long total = n * base + elementSums.getLong(s) * ref;
+        for (int r = 0; r < 64; r++) {
+          if (b[r] != 0) {
+            total += b[r] * padding(base + (long) r * ref, layout.align());
+          }
+        }
+        shallow[ci] += total;
+      }
+    }
+    for (int type = 0; type < primitiveCounts.length; type++) {
+      if (primitiveCounts[type] == 0) {
+        continue;
+      }
+      ClassInfo c = catalog.primitiveArrayClass(type);
+      long base = layout.arrayBase(BasicType.size(type, 0));
+      long total = primitiveCounts[type] * base + primitiveBytes[type];
+      long[] b = primitiveBuckets[type];
+      for (int r = 0; r < BUCKETS; r++) {
+        if (b[r] != 0) {
+          total += b[r] * padding(base + r, layout.align());
+        }
+      }
+      count[c.index()] += primitiveCounts[type];
+      shallow[c.index()] += total;
+    }
+    return mismatches;
+  }
+
+  private static long padding(long size, int align) {
+    long rem = size % align;
+    return rem == 0 ? 0 : align - rem;
+  }
+}
