@@ -1,0 +1,82 @@
+package io.memdiff.cli;
+
+import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.HprofFile;
+import io.memdiff.hprof.LayoutOverrides;
+import io.memdiff.hprof.MappedFile;
+import io.memdiff.hprof.ScanOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** How to read a dump: shared by every command that opens one. */
+final class DumpOptions {
+  @Option(names = "--dump-index", paramLabel = "N", defaultValue = "0",
+      description = "Which heap dump to read when a file holds several (hprof agent); 0 = the first (default).")
+  int dumpIndex;
+
+  @Option(names = "--lenient",
+      description = "Read a truncated dump up to its last complete record and report the loss, instead of failing.")
+  boolean lenient;
+
+  @Option(names = "--tmp-dir", paramLabel = "DIR",
+      description = "Where gzip dumps are inflated before mapping (default: the system temp dir); deleted on exit.")
+  Path tmpDir;
+
+  @Option(names = "--object-header", paramLabel = "BYTES",
+      description = "Object header size for shallow sizes (default: inferred from the dump; 12 with compressed class pointers, 8 with compact headers).")
+  Integer objectHeader;
+
+  @Option(names = "--ref-size", paramLabel = "BYTES",
+      description = "Reference size for shallow sizes (default: inferred; 4 with compressed oops, else 8).")
+  Integer refSize;
+
+  @Option(names = "--align", paramLabel = "BYTES",
+      description = "Object alignment for shallow sizes (default: inferred from addresses, usually 8).")
+  Integer align;
+
+  /** For tests: map in small windows to cover reads across window edges. */
+  int windowSize = MappedFile.DEFAULT_WINDOW_SIZE;
+
+  ScanOptions scanOptions() {
+    if (dumpIndex < 0) {
+      throw new UsageException("--dump-index must be 0 or more, got " + dumpIndex);
+    }
+    return new ScanOptions(dumpIndex, lenient);
+  }
+
+  LayoutOverrides layoutOverrides() {
+    check("--object-header", objectHeader, 4, 64);
+    check("--ref-size", refSize, 4, 8);
+    if (refSize != null && refSize != 4 && refSize != 8) {
+      throw new UsageException("--ref-size must be 4 or 8, got " + refSize);
+    }
+    check("--align", align, 4, 256);
+    if (align != null && Integer.bitCount(align) != 1) {
+      throw new UsageException("--align must be a power of two, got " + align);
+    }
+    return new LayoutOverrides(objectHeader, refSize, align);
+  }
+
+  private static void check(String name, Integer value, int min, int max) {
+    if (value != null && (value < min || value > max)) {
+      throw new UsageException(name + " must be between " + min + " and " + max + ", got " + value);
+    }
+  }
+
+  HprofFile open(Path path) throws IOException {
+    if (tmpDir != null && !java.nio.file.Files.isDirectory(tmpDir)) {
+      throw new UsageException("--tmp-dir " + tmpDir + " is not a directory");
+    }
+    return HprofFile.open(path, tmpDir, windowSize);
+  }
+
+  DumpCatalog catalog(HprofFile file) throws IOException {
+    return DumpCatalog.build(file, scanOptions(), layoutOverrides());
+  }
+
+  HeapIndex index(DumpCatalog catalog) throws IOException {
+    return HeapIndex.build(catalog, scanOptions());
+  }
+}

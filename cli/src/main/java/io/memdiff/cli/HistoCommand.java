@@ -1,0 +1,88 @@
+package io.memdiff.cli;
+
+import io.memdiff.hprof.ClassInfo;
+import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.HprofFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "histo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+      "Class histogram of one dump: instances and shallow bytes per class, biggest first.",
+      "Shallow sizes are estimates for the JVM that wrote the dump (layout inferred, see 'memdiff summary')."
+    },
+    footer = {"", "Example:", "  memdiff histo app.hprof --top 20 --include 'com.acme.*'",
+        "  memdiff histo app.hprof --format json | jq '.classes[0]'"})
+final class HistoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin OutputOptions output;
+  @Mixin DumpOptions dumpOptions;
+
+  @Parameters(index = "0", paramLabel = "DUMP", description = "An HPROF dump (.hprof, or gzip-compressed).")
+  Path dump;
+
+  @Option(names = "--top", paramLabel = "N", description = "Only the N biggest classes.")
+  Integer top;
+
+  @Option(names = "--include", paramLabel = "GLOB", description = "Only classes matching (repeatable), e.g. 'com.acme.*'.")
+  List<String> includes;
+
+  @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out classes matching (repeatable).")
+  List<String> excludes;
+
+  record Row(String name, long count, long shallowBytes) {}
+
+  record Document(int schemaVersion, DumpInfo dump, List<Row> classes) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (top != null && top < 0) {
+      throw new UsageException("--top must be 0 or more, got " + top);
+    }
+    try (HprofFile file = dumpOptions.open(dump); Progress progress = new Progress(spec.commandLine().getErr())) {
+      progress.step("memdiff: reading " + dump);
+      DumpCatalog catalog = dumpOptions.catalog(file);
+      Warnings.print(spec.commandLine().getErr(), catalog);
+      List<Row> rows = rows(catalog, Glob.filter(includes, excludes));
+      if (top != null && rows.size() > top) {
+        rows = rows.subList(0, top);
+      }
+      if (output.json()) {
+        Json.write(spec.commandLine().getOut(), new Document(Json.SCHEMA_VERSION, DumpInfo.of(catalog), rows));
+      } else {
+        var out = spec.commandLine().getOut();
+        out.println("# class\tcount\tshallow_bytes");
+        for (Row r : rows) {
+          out.println(r.name() + "\t" + r.count() + "\t" + output.bytes(r.shallowBytes()));
+        }
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  /** Classes with at least one instance, biggest shallow size first, ties by count then name. */
+  static List<Row> rows(DumpCatalog catalog, Predicate<String> filter) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < catalog.classCount(); i++) {
+      ClassInfo c = catalog.classAt(i);
+      long n = catalog.countOf(i);
+      if (n > 0 && filter.test(c.name())) {
+        rows.add(new Row(c.name(), n, catalog.shallowBytesOf(i)));
+      }
+    }
+    rows.sort(Comparator.comparingLong(Row::shallowBytes).reversed()
+        .thenComparing(Comparator.comparingLong(Row::count).reversed())
+        .thenComparing(Row::name));
+    return rows;
+  }
+}

@@ -1,0 +1,81 @@
+package io.memdiff.cli;
+
+import io.memdiff.hprof.HprofFormatException;
+import io.memdiff.hprof.NoSuchDumpException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/** Entry point: wires picocli's error handling to memdiff's exit codes and one-line errors. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    System.exit(run(args, out, err));
+  }
+
+  /** Runs memdiff as the command line would, writing to the given streams; returns the exit code. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = commandLine(out, err);
+    try {
+      return cl.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new MemdiffCommand());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler(Main::handleException);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      PrintWriter e = ex.getCommandLine().getErr();
+      e.println("memdiff: " + ex.getMessage());
+      e.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+      return ExitCodes.USAGE;
+    });
+    return cl;
+  }
+
+  private static int handleException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    boolean debug = GlobalOptions.debugRequested(parsed);
+    Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+    int code;
+    if (t instanceof NoSuchDumpException e) {
+      err.println("memdiff: " + e.file() + ": " + e.problem());
+      code = ExitCodes.USAGE;
+    } else if (t instanceof HprofFormatException e) {
+      err.println("memdiff: " + e.file() + ": " + e.getMessage());
+      code = ExitCodes.BAD_DUMP;
+    } else if (t instanceof NoSuchFileException e) {
+      err.println("memdiff: " + e.getFile() + ": no such file");
+      code = ExitCodes.BAD_DUMP;
+    } else if (t instanceof AccessDeniedException e) {
+      err.println("memdiff: " + e.getFile() + ": permission denied");
+      code = ExitCodes.BAD_DUMP;
+    } else if (t instanceof UsageException e) {
+      err.println("memdiff: " + e.getMessage());
+      code = ExitCodes.USAGE;
+    } else if (t instanceof IOException e) {
+      err.println("memdiff: " + e.getMessage());
+      code = ExitCodes.BAD_DUMP;
+    } else {
+      err.println("memdiff: internal error: " + t + (debug ? "" : " (run with --debug for details)"));
+      code = ExitCodes.INTERNAL;
+    }
+    if (debug) {
+      t.printStackTrace(err);
+    }
+    err.flush();
+    return code;
+  }
+}

@@ -1,0 +1,351 @@
+package io.memdiff.hprof;
+
+import it.unimi.dsi.fastutil.longs.LongArrays;
+
+/**
+ * Every object of a dump as a dense {@code int} object index over ascending addresses, with its class
+ * and where its record starts, so any object can be read back from the mapped file. Built in a second
+ * pass with arrays sized exactly from the {@link DumpCatalog}'s counts: 20 bytes per object.
+ */
+public final class HeapIndex {
+  public static final byte KIND_CLASS = 1;
+  public static final byte KIND_INSTANCE = 2;
+  public static final byte KIND_OBJECT_ARRAY = 3;
+  public static final byte KIND_PRIMITIVE_ARRAY = 4;
+
+  private final DumpCatalog catalog;
+  private final MappedFile data;
+  private final int idSize;
+  private final long[] addresses;
+  private final long[] recordOffsets;
+  private final int[] classIndexes;
+  private final long duplicateAddresses;
+  private final boolean recordsWereInAddressOrder;
+
+  private HeapIndex(DumpCatalog catalog, long[] addresses, long[] recordOffsets, int[] classIndexes, long duplicates,
+      boolean ordered) {
+    this.catalog = catalog;
+    this.data = catalog.file().data();
+    this.idSize = catalog.file().idSize();
+    this.addresses = addresses;
+    this.recordOffsets = recordOffsets;
+    this.classIndexes = classIndexes;
+    this.duplicateAddresses = duplicates;
+    this.recordsWereInAddressOrder = ordered;
+  }
+
+  /** Scans the selected heap dump a second time and indexes its objects. */
+  public static HeapIndex build(DumpCatalog catalog, ScanOptions options) throws HprofFormatException {
+    long total = catalog.objects();
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new HprofFormatException(catalog.file().path(), 0,
+          "has " + total + " objects; memdiff indexes at most " + (Integer.MAX_VALUE - 16));
+    }
+    Collector c = new Collector(catalog, (int) total);
+    RecordScanner.scan(catalog.file(), c, options);
+    long[] addresses = c.addresses;
+    long[] offsets = c.offsets;
+    int[] classes = c.classes;
+    if (c.ascending) {
+      // HotSpot's serial dumper writes class mirrors first, then objects in address order: merge the
+      // few mirrors in instead of sorting everything.
+      c.mergeClassMirrors();
+    } else {
+      // The parallel dumper (JDK 21+) concatenates parts, so record order is not address order.
+      c.appendClassMirrors();
+      int n = c.count;
+      LongArrays.parallelQuickSort(addresses, offsets, 0, n);
+      for (int i = 0; i < n; i++) {
+        classes[i] = c.classOfRecord(offsets[i]);
+      }
+    }
+    int n = c.count;
+    int unique = 0;
+    long duplicates = 0;
+    for (int i = 0; i < n; i++) {
+      if (unique > 0 && addresses[unique - 1] == addresses[i]) {
+        duplicates++;
+        continue;
+      }
+      addresses[unique] = addresses[i];
+      offsets[unique] = offsets[i];
+      classes[unique] = classes[i];
+      unique++;
+    }
+    if (unique != addresses.length) {
+      addresses = java.util.Arrays.copyOf(addresses, unique);
+      offsets = java.util.Arrays.copyOf(offsets, unique);
+      classes = java.util.Arrays.copyOf(classes, unique);
+    }
+    return new HeapIndex(catalog, addresses, offsets, classes, duplicates, c.ascending);
+  }
+
+  public DumpCatalog catalog() {
+    return catalog;
+  }
+
+  public int objectCount() {
+    return addresses.length;
+  }
+
+  public long address(int object) {
+    return addresses[object];
+  }
+
+  /** The object index of an address, or −1 when the dump has no such object. */
+  public int indexOf(long address) {
+    int i = java.util.Arrays.binarySearch(addresses, address);
+    return i >= 0 ? i : -1;
+  }
+
+  public int classIndexOf(int object) {
+    return classIndexes[object];
+  }
+
+  public ClassInfo classOf(int object) {
+    return catalog.classAt(classIndexes[object]);
+  }
+
+  public long recordOffset(int object) {
+    return recordOffsets[object];
+  }
+
+  /** One of the {@code KIND_} constants. */
+  public byte kind(int object) {
+    int tag = data.u1(recordOffsets[object]);
+    return switch (tag) {
+      case Tags.CLASS_DUMP -> KIND_CLASS;
+      case Tags.INSTANCE_DUMP -> KIND_INSTANCE;
+      case Tags.OBJECT_ARRAY_DUMP -> KIND_OBJECT_ARRAY;
+      default -> KIND_PRIMITIVE_ARRAY;
+    };
+  }
+
+  /** For a class mirror, its class; else null. */
+  public ClassInfo classDescribedBy(int object) {
+    return kind(object) == KIND_CLASS ? catalog.classById(addresses[object]) : null;
+  }
+
+  /** Array length, or −1 for instances and classes. */
+  public int arrayLength(int object) {
+    long p = recordOffsets[object] + 1;
+    return switch (data.u1(recordOffsets[object])) {
+      case Tags.OBJECT_ARRAY_DUMP, Tags.PRIMITIVE_ARRAY_DUMP, Tags.PRIMITIVE_ARRAY_NODATA -> data.i4(p + idSize + 4);
+      default -> -1;
+    };
+  }
+
+  /** Estimated real size of the object under the dump's {@link Layout}. */
+  public long shallowSize(int object) {
+    long p = recordOffsets[object] + 1;
+    Layout layout = catalog.layout();
+    switch (data.u1(recordOffsets[object])) {
+      case Tags.INSTANCE_DUMP:
+        return classOf(object).shallowInstanceSize();
+      case Tags.OBJECT_ARRAY_DUMP:
+        return layout.objectArraySize(data.u4(p + idSize + 4));
+      case Tags.PRIMITIVE_ARRAY_DUMP:
+      case Tags.PRIMITIVE_ARRAY_NODATA:
+        return layout.primitiveArraySize(data.u1(p + idSize + 8), data.u4(p + idSize + 4));
+      default:
+        ClassInfo described = catalog.classById(addresses[object]);
+        return described == null ? layout.header() : catalog.classObjectSize(described);
+    }
+  }
+
+  /** The allocation stack-trace serial the dump records for the object (HotSpot: always the empty trace 1). */
+  public int traceSerial(int object) {
+    return data.i4(recordOffsets[object] + 1 + idSize);
+  }
+
+  /** Addresses duplicated in the dump (second and later records ignored). */
+  public long duplicateAddresses() {
+    return duplicateAddresses;
+  }
+
+  /** Whether the dump wrote object records in ascending address order (HotSpot's serial dumper does). */
+  public boolean recordsWereInAddressOrder() {
+    return recordsWereInAddressOrder;
+  }
+
+  /**
+   * Hands every non-null outbound reference of an object to the visitor, with implicit edges: an
+   * instance references its class; a class its superclass, loader, signers, protection domain and
+   * object statics. Targets may be absent from the dump (see {@link #indexOf}).
+   */
+  public void forEachReference(int object, ReferenceVisitor v) {
+    long rec = recordOffsets[object];
+    long p = rec + 1;
+    final int id = idSize;
+    switch (data.u1(rec)) {
+      case Tags.INSTANCE_DUMP -> {
+        long classId = data.id(p + id + 4, id);
+        if (classId != 0) {
+          v.reference(EdgeLabel.of(EdgeLabel.CLASS_OF, 0), classId);
+        }
+        ClassInfo c = classOf(object);
+        long values = p + 2L * id + 8;
+        long valuesLength = data.u4(p + 2L * id + 4);
+        int[] offsets = c.referenceFieldOffsets();
+        int[] slots = c.referenceFieldSlots();
+        for (int i = 0; i < offsets.length; i++) {
+          if (offsets[i] + id > valuesLength) {
+            break; // the record is shorter than its class's layout: read no further
+          }
+          long target = data.id(values + offsets[i], id);
+          if (target != 0) {
+            v.reference(EdgeLabel.of(EdgeLabel.FIELD, slots[i]), target);
+          }
+        }
+      }
+      case Tags.OBJECT_ARRAY_DUMP -> {
+        int length = data.i4(p + id + 4);
+        long elements = p + 2L * id + 8;
+        for (int i = 0; i < length; i++) {
+          long target = data.id(elements + (long) i * id, id);
+          if (target != 0) {
+            v.reference(EdgeLabel.of(EdgeLabel.ELEMENT, i), target);
+          }
+        }
+      }
+      case Tags.CLASS_DUMP -> {
+        ClassInfo c = catalog.classById(addresses[object]);
+        if (c == null || c.dump() == null) {
+          return;
+        }
+        ClassDump d = c.dump();
+        emit(v, EdgeLabel.SUPERCLASS, d.superId());
+        emit(v, EdgeLabel.LOADER, d.loaderId());
+        emit(v, EdgeLabel.SIGNERS, d.signersId());
+        emit(v, EdgeLabel.PROTECTION_DOMAIN, d.protectionDomainId());
+        byte[] types = d.staticTypes();
+        long[] values = d.staticValues();
+        for (int i = 0; i < types.length; i++) {
+          if (types[i] == BasicType.OBJECT && values[i] != 0) {
+            v.reference(EdgeLabel.of(EdgeLabel.STATIC, i), values[i]);
+          }
+        }
+      }
+      default -> {
+        // primitive arrays reference nothing
+      }
+    }
+  }
+
+  private static void emit(ReferenceVisitor v, int kind, long target) {
+    if (target != 0) {
+      v.reference(EdgeLabel.of(kind, 0), target);
+    }
+  }
+
+  /** Pass 2: fills the arrays in record order and notes whether that order is ascending. */
+  private static final class Collector implements HprofVisitor {
+    final DumpCatalog catalog;
+    final MappedFile data;
+    final int idSize;
+    final long[] addresses;
+    final long[] offsets;
+    final int[] classes;
+    final int javaLangClass;
+    final int[] primitiveClasses = new int[12];
+    int count;
+    boolean ascending = true;
+    long last = Long.MIN_VALUE;
+    final it.unimi.dsi.fastutil.longs.LongArrayList mirrorAddresses = new it.unimi.dsi.fastutil.longs.LongArrayList();
+    final it.unimi.dsi.fastutil.longs.LongArrayList mirrorOffsets = new it.unimi.dsi.fastutil.longs.LongArrayList();
+
+    Collector(DumpCatalog catalog, int capacity) {
+      this.catalog = catalog;
+      this.data = catalog.file().data();
+      this.idSize = catalog.file().idSize();
+      this.addresses = new long[capacity];
+      this.offsets = new long[capacity];
+      this.classes = new int[capacity];
+      this.javaLangClass = catalog.javaLangClass().index();
+      for (int t = BasicType.BOOLEAN; t <= BasicType.LONG; t++) {
+        primitiveClasses[t] = catalog.primitiveArrayClass(t).index();
+      }
+    }
+
+    private void add(long address, long offset, int classIndex) {
+      if (count + mirrorAddresses.size() >= addresses.length) {
+        throw new IllegalStateException("second pass found more objects than the first");
+      }
+      if (address <= last) {
+        ascending = false;
+      }
+      last = address;
+      addresses[count] = address;
+      offsets[count] = offset;
+      classes[count] = classIndex;
+      count++;
+    }
+
+    int classOfRecord(long offset) {
+      long p = offset + 1;
+      return switch (data.u1(offset)) {
+        case Tags.INSTANCE_DUMP -> catalog.classIndexOfId(data.id(p + idSize + 4, idSize));
+        case Tags.OBJECT_ARRAY_DUMP -> catalog.classIndexOfId(data.id(p + idSize + 8, idSize));
+        case Tags.PRIMITIVE_ARRAY_DUMP, Tags.PRIMITIVE_ARRAY_NODATA -> primitiveClasses[data.u1(p + idSize + 8)];
+        default -> javaLangClass;
+      };
+    }
+
+    @Override
+    public void classDump(ClassDump d) {
+      if (count + mirrorAddresses.size() >= addresses.length) {
+        throw new IllegalStateException("second pass found more objects than the first");
+      }
+      mirrorAddresses.add(d.classId());
+      mirrorOffsets.add(d.recordOffset());
+    }
+
+    /** Objects were ascending: merge the sorted mirrors into them, back to front, in place. */
+    void mergeClassMirrors() {
+      long[] ma = mirrorAddresses.toLongArray();
+      long[] mo = mirrorOffsets.toLongArray();
+      LongArrays.quickSort(ma, mo);
+      int i = count - 1;
+      int j = ma.length - 1;
+      int k = count + ma.length - 1;
+      while (j >= 0) {
+        if (i >= 0 && addresses[i] > ma[j]) {
+          addresses[k] = addresses[i];
+          offsets[k] = offsets[i];
+          classes[k] = classes[i];
+          i--;
+        } else {
+          addresses[k] = ma[j];
+          offsets[k] = mo[j];
+          classes[k] = javaLangClass;
+          j--;
+        }
+        k--;
+      }
+      count += ma.length;
+    }
+
+    void appendClassMirrors() {
+      for (int j = 0; j < mirrorAddresses.size(); j++) {
+        addresses[count] = mirrorAddresses.getLong(j);
+        offsets[count] = mirrorOffsets.getLong(j);
+        count++;
+      }
+    }
+
+    @Override
+    public void instance(long recordOffset, long objectId, int traceSerial, long classId, long valuesOffset, int valuesLength) {
+      add(objectId, recordOffset, catalog.classIndexOfId(classId));
+    }
+
+    @Override
+    public void objectArray(long recordOffset, long objectId, int traceSerial, long arrayClassId, long elementsOffset, int length) {
+      add(objectId, recordOffset, catalog.classIndexOfId(arrayClassId));
+    }
+
+    @Override
+    public void primitiveArray(long recordOffset, long objectId, int traceSerial, int type, long elementsOffset, int length) {
+      add(objectId, recordOffset, primitiveClasses[type]);
+    }
+  }
+}
