@@ -1,0 +1,178 @@
+package io.memdiff.paths;
+
+import io.memdiff.hprof.ClassInfo;
+import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.HeapIndex;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Folds JDK collection internals out of a path, as a reader thinks of them:
+ * {@code HashMap.table → [] → HashMap$Node.next → HashMap$Node.value} becomes {@code HashMap{values}},
+ * {@code Thread.threadLocals → … → ThreadLocalMap$Entry.value} becomes {@code ThreadLocal{value}}, and
+ * repeated links of one field ({@code next next next}) become {@code next*}.
+ */
+public final class Folding {
+  /**
+   * A rule: when a step's source is (a subclass of) {@code base} and the following steps' field names
+   * match {@code tokens} ({@code x*} = any number of {@code x}, {@code a|b*} = any number of either),
+   * they fold into one step named by the source's JDK class and {@code suffix}.
+   */
+  private record Rule(String base, String[] tokens, String suffix, String fixedLabel) {
+    Rule(String base, String tokens, String suffix) {
+      this(base, tokens.split(" "), suffix, null);
+    }
+  }
+
+  private static final List<Rule> RULES = List.of(
+      new Rule("java.lang.Thread", "threadLocals table [] value".split(" "), "", "ThreadLocal{value}"),
+      new Rule("java.lang.Thread", "inheritableThreadLocals table [] value".split(" "), "", "InheritableThreadLocal{value}"),
+      new Rule("java.util.HashSet", "map table [] next* key", "{elements}"),
+      new Rule("java.util.concurrent.CopyOnWriteArraySet", "al array []", "{elements}"),
+      new Rule("java.util.concurrent.ConcurrentHashMap", "table [] next* val", "{values}"),
+      new Rule("java.util.concurrent.ConcurrentHashMap", "table [] next* key", "{keys}"),
+      new Rule("java.util.concurrent.ConcurrentHashMap", "table [] next*", "{entries}"),
+      new Rule("java.util.LinkedHashMap", "head after* value", "{values}"),
+      new Rule("java.util.LinkedHashMap", "head after* key", "{keys}"),
+      new Rule("java.util.HashMap", "table [] next* value", "{values}"),
+      new Rule("java.util.HashMap", "table [] next* key", "{keys}"),
+      new Rule("java.util.HashMap", "table [] next*", "{entries}"),
+      new Rule("java.util.Hashtable", "table [] next* value", "{values}"),
+      new Rule("java.util.Hashtable", "table [] next* key", "{keys}"),
+      new Rule("java.util.WeakHashMap", "table [] next* value", "{values}"),
+      new Rule("java.util.TreeMap", "root left|right* value", "{values}"),
+      new Rule("java.util.TreeMap", "root left|right* key", "{keys}"),
+      new Rule("java.util.ArrayList", "elementData []", "{elements}"),
+      new Rule("java.util.Vector", "elementData []", "{elements}"),
+      new Rule("java.util.concurrent.CopyOnWriteArrayList", "array []", "{elements}"),
+      new Rule("java.util.ArrayDeque", "elements []", "{elements}"),
+      new Rule("java.util.LinkedList", "first next* item", "{elements}"),
+      new Rule("java.util.LinkedList", "last prev* item", "{elements}"),
+      new Rule("java.util.concurrent.ConcurrentLinkedQueue", "head next* item", "{elements}"),
+      new Rule("java.util.concurrent.LinkedBlockingQueue", "head next* item", "{elements}"),
+      new Rule("java.util.concurrent.ConcurrentSkipListMap", "head node|next|right|down* val", "{values}"),
+      new Rule("java.util.PriorityQueue", "queue []", "{elements}"));
+
+  private final HeapIndex index;
+  private final ClassInfo[] bases;
+
+  public Folding(DumpCatalog catalog, HeapIndex index) {
+    this.index = index;
+    this.bases = new ClassInfo[RULES.size()];
+    for (int r = 0; r < RULES.size(); r++) {
+      for (int i = 0; i < catalog.classCount(); i++) {
+        ClassInfo c = catalog.classAt(i);
+        if (c.name().equals(RULES.get(r).base()) && !c.isSynthetic()) {
+          bases[r] = c;
+          break;
+        }
+      }
+    }
+  }
+
+  public List<Step> fold(List<Step> steps) {
+    List<Step> out = new ArrayList<>(steps.size());
+    int i = 0;
+    while (i < steps.size()) {
+      if (i > 0) {
+        int end = -1;
+        String label = null;
+        ClassInfo source = index.classOf(steps.get(i - 1).object());
+        for (int r = 0; r < RULES.size() && end < 0; r++) {
+          if (bases[r] != null && source.isSubclassOf(bases[r])) {
+            end = match(RULES.get(r).tokens(), steps, i);
+            if (end > 0) {
+              Rule rule = RULES.get(r);
+              label = rule.fixedLabel() != null ? rule.fixedLabel() : jdkName(source) + rule.suffix();
+            }
+          }
+        }
+        if (end > 0) {
+          Step last = steps.get(end - 1);
+          out.add(new Step(label, last.object(), last.className()));
+          i = end;
+          continue;
+        }
+      }
+      out.add(steps.get(i));
+      i++;
+    }
+    return foldRepeats(out);
+  }
+
+  /** Steps {@code [from, end)} match the tokens in full; returns end, or −1. */
+  private static int match(String[] tokens, List<Step> steps, int from) {
+    int s = from;
+    for (String token : tokens) {
+      boolean repeat = token.endsWith("*");
+      String[] names = (repeat ? token.substring(0, token.length() - 1) : token).split("\\|");
+      if (repeat) {
+        while (s < steps.size() && matchesAny(names, steps.get(s))) {
+          s++;
+        }
+      } else {
+        if (s >= steps.size() || !matchesAny(names, steps.get(s))) {
+          return -1;
+        }
+        s++;
+      }
+    }
+    return s;
+  }
+
+  private static boolean matchesAny(String[] names, Step step) {
+    String field = fieldName(step.edge());
+    for (String n : names) {
+      if (n.equals(field)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code java.util.HashMap$Node.next} → {@code next}; {@code [3]} → {@code []}. */
+  static String fieldName(String edge) {
+    if (edge.startsWith("[")) {
+      return "[]";
+    }
+    if (edge.startsWith("static ") || edge.startsWith("<")) {
+      return edge;
+    }
+    int dot = edge.lastIndexOf('.');
+    return dot < 0 ? edge : edge.substring(dot + 1);
+  }
+
+  /** The simple name of the nearest JDK class in the hierarchy: an LRU subclass of LinkedHashMap is a LinkedHashMap. */
+  private static String jdkName(ClassInfo c) {
+    for (ClassInfo k = c; k != null; k = k.superclass()) {
+      if (k.name().startsWith("java.")) {
+        String n = k.name();
+        return n.substring(n.lastIndexOf('.') + 1);
+      }
+    }
+    return c.name();
+  }
+
+  /** {@code X.next → X.next → X.next} → one step {@code X.next*}. */
+  private static List<Step> foldRepeats(List<Step> steps) {
+    List<Step> out = new ArrayList<>(steps.size());
+    int i = 0;
+    while (i < steps.size()) {
+      Step s = steps.get(i);
+      int j = i + 1;
+      if (i > 0 && !s.edge().startsWith("static ")) {
+        while (j < steps.size() && steps.get(j).edge().equals(s.edge())) {
+          j++;
+        }
+      }
+      if (j - i > 1) {
+        Step last = steps.get(j - 1);
+        out.add(new Step(s.edge() + "*", last.object(), last.className()));
+      } else {
+        out.add(s);
+      }
+      i = j;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,67 @@
+package io.memdiff.paths;
+
+import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.HprofFormatException;
+import io.memdiff.hprof.ScanOptions;
+import java.util.function.Consumer;
+
+/**
+ * One dump, analysed: index, strong reference graph, shortest paths from the roots, dominator tree.
+ * Phases run in order and report their names, so a caller can show progress.
+ */
+public final class HeapAnalysis {
+  private final HeapIndex index;
+  private final ObjectGraph graph;
+  private final Reachability reachability;
+  private final Dominators dominators;
+
+  private HeapAnalysis(HeapIndex index, ObjectGraph graph, Reachability reachability, Dominators dominators) {
+    this.index = index;
+    this.graph = graph;
+    this.reachability = reachability;
+    this.dominators = dominators;
+  }
+
+  /** @param phase told the name of each phase as it starts */
+  public static HeapAnalysis analyse(DumpCatalog catalog, ScanOptions options, boolean withDominators,
+      Consumer<String> phase) throws HprofFormatException {
+    phase.accept("indexing objects");
+    HeapIndex index = HeapIndex.build(catalog, options);
+    return analyse(index, withDominators, phase);
+  }
+
+  public static HeapAnalysis analyse(HeapIndex index, boolean withDominators, Consumer<String> phase) {
+    phase.accept("reading references");
+    ObjectGraph graph = ObjectGraph.build(index);
+    phase.accept("finding shortest paths");
+    Reachability reach = Reachability.compute(graph);
+    Dominators dom = null;
+    if (withDominators) {
+      phase.accept("computing dominators");
+      dom = Dominators.compute(reach);
+    }
+    return new HeapAnalysis(index, graph, reach, dom);
+  }
+
+  public HeapIndex index() {
+    return index;
+  }
+
+  public DumpCatalog catalog() {
+    return index.catalog();
+  }
+
+  public ObjectGraph graph() {
+    return graph;
+  }
+
+  public Reachability reachability() {
+    return reachability;
+  }
+
+  /** Null when analysed without dominators. */
+  public Dominators dominators() {
+    return dominators;
+  }
+}

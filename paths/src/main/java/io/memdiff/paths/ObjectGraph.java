@@ -1,0 +1,167 @@
+package io.memdiff.paths;
+
+import io.memdiff.hprof.EdgeLabel;
+import io.memdiff.hprof.HeapIndex;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+
+/**
+ * The strong references of a dump as compressed sparse rows over object indexes: the targets of
+ * object {@code o} are {@code targets[first[o] .. first[o+1])}. References through a weakening field
+ * (see {@link ReferenceKinds}) are kept apart in a short list, with their kind. Targets absent from
+ * the dump are counted and dropped. Edge labels are not stored: a path's labels are recovered by
+ * re-reading the few objects on it.
+ */
+public final class ObjectGraph {
+  private final HeapIndex index;
+  private final int[] first;
+  private final int[] targets;
+  private final int[] weakSources;
+  private final int[] weakTargets;
+  private final byte[] weakKinds;
+  private final long danglingReferences;
+
+  private ObjectGraph(HeapIndex index, int[] first, int[] targets, IntArrayList weakSources, IntArrayList weakTargets,
+      IntArrayList weakKinds, long dangling) {
+    this.index = index;
+    this.first = first;
+    this.targets = targets;
+    this.weakSources = weakSources.toIntArray();
+    this.weakTargets = weakTargets.toIntArray();
+    this.weakKinds = new byte[weakKinds.size()];
+    for (int i = 0; i < this.weakKinds.length; i++) {
+      this.weakKinds[i] = (byte) weakKinds.getInt(i);
+    }
+    this.danglingReferences = dangling;
+  }
+
+  /** Reads every object's references once, in index order, and resolves each target by binary search. */
+  public static ObjectGraph build(HeapIndex index) {
+    int n = index.objectCount();
+    ReferenceKinds kinds = new ReferenceKinds(index.catalog());
+    int[] first = new int[n + 1];
+    // Upper bound per object from headers alone, so targets[] is allocated once.
+    long bound = 0;
+    for (int o = 0; o < n; o++) {
+      bound += upperBound(index, o);
+    }
+    if (bound > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("more than 2^31 references are not supported yet: " + bound);
+    }
+    int[] targets = new int[(int) bound];
+    IntArrayList weakSources = new IntArrayList();
+    IntArrayList weakTargets = new IntArrayList();
+    IntArrayList weakKinds = new IntArrayList();
+    Filler filler = new Filler(index, kinds, targets, weakSources, weakTargets, weakKinds);
+    for (int o = 0; o < n; o++) {
+      first[o] = filler.size;
+      filler.source = o;
+      filler.sourceClass = index.classIndexOf(o);
+      index.forEachReference(o, filler);
+    }
+    first[n] = filler.size;
+    int[] trimmed = filler.size == targets.length ? targets : java.util.Arrays.copyOf(targets, filler.size);
+    return new ObjectGraph(index, first, trimmed, weakSources, weakTargets, weakKinds, filler.dangling);
+  }
+
+  private static long upperBound(HeapIndex index, int o) {
+    return switch (index.kind(o)) {
+      case HeapIndex.KIND_INSTANCE -> index.classOf(o).referenceFieldOffsets().length + 1L;
+      case HeapIndex.KIND_OBJECT_ARRAY -> index.arrayLength(o);
+      case HeapIndex.KIND_CLASS -> {
+        var c = index.classDescribedBy(o);
+        yield c == null || c.dump() == null ? 0 : c.dump().staticTypes().length + 4L;
+      }
+      default -> 0;
+    };
+  }
+
+  public HeapIndex index() {
+    return index;
+  }
+
+  public int nodeCount() {
+    return first.length - 1;
+  }
+
+  public int edgeCount() {
+    return targets.length;
+  }
+
+  public int firstEdge(int node) {
+    return first[node];
+  }
+
+  public int endEdge(int node) {
+    return first[node + 1];
+  }
+
+  public int target(int edge) {
+    return targets[edge];
+  }
+
+  public int weakEdgeCount() {
+    return weakSources.length;
+  }
+
+  public int weakSource(int i) {
+    return weakSources[i];
+  }
+
+  public int weakTarget(int i) {
+    return weakTargets[i];
+  }
+
+  /** A {@link Reachability} kind: soft, weak, phantom or finalizer. */
+  public byte weakKind(int i) {
+    return weakKinds[i];
+  }
+
+  /** References to ids with no object in the dump (HotSpot with CDS writes hundreds). */
+  public long danglingReferences() {
+    return danglingReferences;
+  }
+
+  private static final class Filler implements io.memdiff.hprof.ReferenceVisitor {
+    final HeapIndex index;
+    final ReferenceKinds kinds;
+    final int[] targets;
+    final IntArrayList weakSources;
+    final IntArrayList weakTargets;
+    final IntArrayList weakKinds;
+    int size;
+    int source;
+    int sourceClass;
+    long dangling;
+
+    Filler(HeapIndex index, ReferenceKinds kinds, int[] targets, IntArrayList weakSources, IntArrayList weakTargets,
+        IntArrayList weakKinds) {
+      this.index = index;
+      this.kinds = kinds;
+      this.targets = targets;
+      this.weakSources = weakSources;
+      this.weakTargets = weakTargets;
+      this.weakKinds = weakKinds;
+    }
+
+    @Override
+    public void reference(int label, long targetAddress) {
+      int t = index.indexOf(targetAddress);
+      if (t < 0) {
+        dangling++;
+        return;
+      }
+      if (EdgeLabel.kind(label) == EdgeLabel.FIELD) {
+        byte weak = kinds.weakening(sourceClass, EdgeLabel.value(label));
+        if (weak != 0) {
+          if (weak != Reachability.IGNORED) {
+            weakSources.add(source);
+            weakTargets.add(t);
+            weakKinds.add(weak);
+          }
+          return;
+        }
+      }
+      targets[size++] = t;
+    }
+  }
+}

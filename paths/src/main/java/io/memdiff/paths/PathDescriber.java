@@ -1,0 +1,166 @@
+package io.memdiff.paths;
+
+import io.memdiff.hprof.ClassInfo;
+import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.EdgeLabel;
+import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.InstanceFields;
+import io.memdiff.hprof.RootKind;
+import io.memdiff.hprof.Roots;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Names the steps of a shortest path: roots as {@code static com.acme.Registry.SESSIONS},
+ * {@code thread "worker-1" local in com.acme.Worker.run(Worker.java:42)}, {@code JNI global},
+ * {@code sticky class java.lang.System}; references as {@code Owner.field} or {@code []}.
+ */
+public final class PathDescriber {
+  private final Reachability reach;
+  private final HeapIndex index;
+  private final DumpCatalog catalog;
+  private final InstanceFields fields;
+
+  public PathDescriber(Reachability reach) {
+    this.reach = reach;
+    this.index = reach.graph().index();
+    this.catalog = index.catalog();
+    this.fields = new InstanceFields(index);
+  }
+
+  /** The unfolded steps from a root to {@code object}; empty when no root reaches it. */
+  public List<Step> steps(int object, boolean withIndexes) {
+    int[] path = reach.pathTo(object);
+    List<Step> steps = new ArrayList<>(path.length);
+    for (int i = 0; i < path.length; i++) {
+      int o = path[i];
+      String edge;
+      if (i == 0) {
+        edge = describeRoot(o);
+      } else {
+        edge = describeEdge(path[i - 1], o, withIndexes);
+        if (i == 1 && reach.rootRecord(path[0]) == Reachability.CLASS_ROOT && edge.startsWith("static ")) {
+          steps.remove(0); // "class C" then "static C.f" reads better as just "static C.f"
+        }
+      }
+      steps.add(new Step(edge, o, index.classOf(o).name()));
+    }
+    return steps;
+  }
+
+  /** How {@code parent} references {@code child}: {@code Owner.field}, {@code []}, {@code static C.f}. */
+  public String describeEdge(int parent, int child, boolean withIndexes) {
+    int label = labelBetween(parent, child, withIndexes);
+    return describeLabel(parent, label, withIndexes);
+  }
+
+  /** The label of the first reference from {@code parent} to {@code child}. */
+  public int labelBetween(int parent, int child, boolean exactIndex) {
+    if (!exactIndex && index.kind(parent) == HeapIndex.KIND_OBJECT_ARRAY) {
+      return EdgeLabel.of(EdgeLabel.ELEMENT, 0);
+    }
+    long target = index.address(child);
+    int[] found = {-1};
+    index.forEachReference(parent, (label, address) -> {
+      if (found[0] < 0 && address == target) {
+        found[0] = label;
+      }
+    });
+    return found[0] < 0 ? EdgeLabel.of(EdgeLabel.FIELD, 0) : found[0];
+  }
+
+  public String describeLabel(int parent, int label, boolean withIndexes) {
+    int value = EdgeLabel.value(label);
+    switch (EdgeLabel.kind(label)) {
+      case EdgeLabel.FIELD: {
+        ClassInfo c = index.classOf(parent);
+        String field = value < c.fieldCount() ? catalog.strings().getOrPlaceholder(c.fieldNameId(value)) : "?";
+        return declaringClass(c, value).name() + "." + field;
+      }
+      case EdgeLabel.ELEMENT:
+        return withIndexes ? "[" + value + "]" : "[]";
+      case EdgeLabel.STATIC: {
+        ClassInfo c = index.classDescribedBy(parent);
+        if (c == null || c.dump() == null) {
+          return "static ?";
+        }
+        return "static " + c.name() + "." + catalog.strings().getOrPlaceholder(c.dump().staticNameIds()[value]);
+      }
+      case EdgeLabel.CLASS_OF:
+        return "<class>";
+      case EdgeLabel.SUPERCLASS:
+        return "<superclass>";
+      case EdgeLabel.LOADER:
+        return "<classloader>";
+      case EdgeLabel.SIGNERS:
+        return "<signers>";
+      default:
+        return "<protection domain>";
+    }
+  }
+
+  /** The class in the hierarchy that declares field {@code slot} (own fields first, then super's). */
+  private static ClassInfo declaringClass(ClassInfo c, int slot) {
+    int offset = 0;
+    for (ClassInfo k = c; k != null; k = k.superclass()) {
+      int own = k.dump() == null ? 0 : k.dump().instanceFieldTypes().length;
+      if (slot < offset + own) {
+        return k;
+      }
+      offset += own;
+    }
+    return c;
+  }
+
+  /** A root object's description, e.g. {@code thread "worker-1" local in C.m(F.java:42)}. */
+  public String describeRoot(int object) {
+    int record = reach.rootRecord(object);
+    if (record == Reachability.CLASS_ROOT) {
+      ClassInfo c = index.classDescribedBy(object);
+      return "class " + (c == null ? "?" : c.name());
+    }
+    if (record < 0) {
+      return "?";
+    }
+    Roots roots = catalog.roots();
+    RootKind kind = roots.kind(record);
+    int thread = roots.threadSerial(record);
+    switch (kind) {
+      case JAVA_FRAME:
+      case JNI_LOCAL: {
+        String frame = catalog.stacks().describeThreadFrame(thread, roots.frameIndex(record), catalog.strings(),
+            id -> nameOfClassId(id));
+        String who = threadName(thread);
+        String local = kind == RootKind.JNI_LOCAL ? " JNI local" : " local";
+        return who + local + (frame != null ? " in " + frame : "");
+      }
+      case THREAD_OBJECT:
+        return threadName(thread);
+      case STICKY_CLASS: {
+        ClassInfo c = index.classDescribedBy(object);
+        return "sticky class " + (c == null ? index.classOf(object).name() : c.name());
+      }
+      case NATIVE_STACK:
+      case THREAD_BLOCK:
+        return threadName(thread) + " " + kind.label();
+      default:
+        return kind.label();
+    }
+  }
+
+  private String nameOfClassId(long id) {
+    ClassInfo c = catalog.classById(id);
+    return c == null ? "<unknown class 0x" + Long.toHexString(id) + ">" : c.name();
+  }
+
+  /** {@code thread "worker-1"}, from the Thread object's {@code name} field. */
+  public String threadName(int threadSerial) {
+    long id = catalog.stacks().threadObject(threadSerial);
+    int thread = id == 0 ? -1 : index.indexOf(id);
+    String name = thread < 0 ? null : fields.string(fields.reference(thread, "name"));
+    if (name == null) {
+      return "thread #" + threadSerial;
+    }
+    return "thread \"" + name.replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+  }
+}

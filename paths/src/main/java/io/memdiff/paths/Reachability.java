@@ -1,0 +1,196 @@
+package io.memdiff.paths;
+
+import io.memdiff.hprof.ClassInfo;
+import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.Roots;
+import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * Shortest paths from the GC roots: a breadth-first search over strong references from a virtual
+ * root whose children are every class (so statics read as {@code static C.f}) and every root record,
+ * in an order fixed by names and root kinds, so the same dump gives the same paths whatever its record
+ * order. A second search follows soft, weak, finalizer and phantom referents into objects nothing
+ * strong reaches, labelling them; objects no root reaches at all stay {@link #UNREACHABLE} (memdiff's
+ * policy: kept and labelled, never on a path, retaining only themselves).
+ */
+public final class Reachability {
+  public static final byte UNREACHABLE = 0;
+  public static final byte STRONG = 1;
+  public static final byte SOFT = 2;
+  public static final byte WEAK = 3;
+  public static final byte FINALIZER = 4;
+  public static final byte PHANTOM = 5;
+  /** Not a reachability: a field (Reference.discovered) that is ignored altogether. */
+  static final byte IGNORED = 6;
+
+  /** {@link #parent} of a root object. */
+  public static final int ROOT = -2;
+  /** {@link #parent} of an object no root reaches. */
+  public static final int NONE = -1;
+  /** Root record index meaning "the object is a class mirror". */
+  public static final int CLASS_ROOT = -1;
+
+  private static final String[] LABELS = {"unreachable", "strong", "soft", "weak", "finalizer", "phantom"};
+
+  private final ObjectGraph graph;
+  private final int[] parent;
+  private final byte[] label;
+  private final int[] order;
+  private final int rootCount;
+  private final Int2IntOpenHashMap rootRecordOf;
+
+  private Reachability(ObjectGraph graph, int[] parent, byte[] label, int[] order, int rootCount,
+      Int2IntOpenHashMap rootRecordOf) {
+    this.graph = graph;
+    this.parent = parent;
+    this.label = label;
+    this.order = order;
+    this.rootCount = rootCount;
+    this.rootRecordOf = rootRecordOf;
+  }
+
+  public static Reachability compute(ObjectGraph graph) {
+    HeapIndex index = graph.index();
+    DumpCatalog catalog = index.catalog();
+    int n = graph.nodeCount();
+    int[] parent = new int[n];
+    Arrays.fill(parent, NONE);
+    byte[] label = new byte[n];
+    int[] queue = new int[n];
+    int tail = 0;
+    Int2IntOpenHashMap rootRecordOf = new Int2IntOpenHashMap();
+
+    // Classes first, by name: a static field is the most telling root of what it holds.
+    Integer[] classes = new Integer[catalog.classCount()];
+    int classRoots = 0;
+    for (int i = 0; i < catalog.classCount(); i++) {
+      ClassInfo c = catalog.classAt(i);
+      if (!c.isSynthetic()) {
+        classes[classRoots++] = i;
+      }
+    }
+    Arrays.sort(classes, 0, classRoots, Comparator.comparing((Integer i) -> catalog.classAt(i).name())
+        .thenComparingLong(i -> catalog.classAt(i).classId()));
+    for (int k = 0; k < classRoots; k++) {
+      int o = index.indexOf(catalog.classAt(classes[k]).classId());
+      if (o >= 0 && parent[o] == NONE) {
+        parent[o] = ROOT;
+        label[o] = STRONG;
+        rootRecordOf.put(o, CLASS_ROOT);
+        queue[tail++] = o;
+      }
+    }
+    Roots roots = catalog.roots();
+    Integer[] records = new Integer[roots.size()];
+    for (int i = 0; i < records.length; i++) {
+      records[i] = i;
+    }
+    Arrays.sort(records, Comparator.comparingInt((Integer i) -> roots.kind(i).ordinal())
+        .thenComparingInt(roots::threadSerial)
+        .thenComparingInt(roots::frameIndex)
+        .thenComparingLong(roots::objectId));
+    for (Integer r : records) {
+      int o = index.indexOf(roots.objectId(r));
+      if (o >= 0 && parent[o] == NONE) {
+        parent[o] = ROOT;
+        label[o] = STRONG;
+        rootRecordOf.put(o, r.intValue());
+        queue[tail++] = o;
+      }
+    }
+    int rootCount = tail;
+    tail = bfs(graph, parent, label, queue, 0, tail, STRONG);
+    byte[] weakOrder = {SOFT, WEAK, FINALIZER, PHANTOM};
+    for (int round = 0; round < 2; round++) {
+      for (byte kind : weakOrder) {
+        int head = tail;
+        for (int i = 0; i < graph.weakEdgeCount(); i++) {
+          int s = graph.weakSource(i);
+          int t = graph.weakTarget(i);
+          if (graph.weakKind(i) == kind && label[s] != UNREACHABLE && parent[t] == NONE) {
+            parent[t] = s;
+            label[t] = kind;
+            queue[tail++] = t;
+          }
+        }
+        tail = bfs(graph, parent, label, queue, head, tail, kind);
+      }
+    }
+    return new Reachability(graph, parent, label, Arrays.copyOf(queue, tail), rootCount, rootRecordOf);
+  }
+
+  private static int bfs(ObjectGraph g, int[] parent, byte[] label, int[] queue, int head, int tail, byte kind) {
+    while (head < tail) {
+      int o = queue[head++];
+      for (int e = g.firstEdge(o), end = g.endEdge(o); e < end; e++) {
+        int t = g.target(e);
+        if (parent[t] == NONE) {
+          parent[t] = o;
+          label[t] = kind;
+          queue[tail++] = t;
+        }
+      }
+    }
+    return tail;
+  }
+
+  public ObjectGraph graph() {
+    return graph;
+  }
+
+  /** The object that first reached {@code object}, {@link #ROOT} for a root, {@link #NONE} if unreachable. */
+  public int parent(int object) {
+    return parent[object];
+  }
+
+  public byte label(int object) {
+    return label[object];
+  }
+
+  public static String labelName(byte label) {
+    return LABELS[label];
+  }
+
+  /** Reached objects in breadth-first order: every parent precedes its children. */
+  public int reachedCount() {
+    return order.length;
+  }
+
+  public int reachedAt(int position) {
+    return order[position];
+  }
+
+  public int rootCount() {
+    return rootCount;
+  }
+
+  /** The root record that made {@code object} a root, {@link #CLASS_ROOT} for a class, or −2 if not a root. */
+  public int rootRecord(int object) {
+    return rootRecordOf.getOrDefault(object, -2);
+  }
+
+  /** Path from a root to {@code object} as object indexes, root first; empty when unreachable. */
+  public int[] pathTo(int object) {
+    if (parent[object] == NONE) {
+      return new int[0];
+    }
+    IntArrayList path = new IntArrayList();
+    for (int o = object; o >= 0; o = parent[o]) {
+      path.add(o);
+      if (parent[o] == ROOT) {
+        break;
+      }
+    }
+    int[] p = path.toIntArray();
+    for (int i = 0, j = p.length - 1; i < j; i++, j--) {
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+}

@@ -1,0 +1,82 @@
+package io.memdiff.paths;
+
+import io.memdiff.hprof.ClassInfo;
+import io.memdiff.hprof.DumpCatalog;
+
+/**
+ * Which fields do not keep their target alive: {@code java.lang.ref.Reference.referent} in soft, weak,
+ * phantom and final references, and {@code discovered}, a GC-internal link. {@code queue} and
+ * {@code next} stay strong.
+ */
+final class ReferenceKinds {
+  private final ClassInfo reference;
+  private final ClassInfo soft;
+  private final ClassInfo weak;
+  private final ClassInfo phantom;
+  private final ClassInfo finalRef;
+  private final byte[] kindByClass;
+  private final int[] referentSlotByClass;
+  private final int[] discoveredSlotByClass;
+
+  ReferenceKinds(DumpCatalog catalog) {
+    this.reference = find(catalog, "java.lang.ref.Reference");
+    this.soft = find(catalog, "java.lang.ref.SoftReference");
+    this.weak = find(catalog, "java.lang.ref.WeakReference");
+    this.phantom = find(catalog, "java.lang.ref.PhantomReference");
+    this.finalRef = find(catalog, "java.lang.ref.FinalReference");
+    int n = catalog.classCount();
+    kindByClass = new byte[n];
+    referentSlotByClass = new int[n];
+    discoveredSlotByClass = new int[n];
+    for (int i = 0; i < n; i++) {
+      ClassInfo c = catalog.classAt(i);
+      referentSlotByClass[i] = -1;
+      discoveredSlotByClass[i] = -1;
+      if (reference == null || !c.isSubclassOf(reference)) {
+        continue;
+      }
+      byte kind = Reachability.WEAK;
+      if (soft != null && c.isSubclassOf(soft)) {
+        kind = Reachability.SOFT;
+      } else if (phantom != null && c.isSubclassOf(phantom)) {
+        kind = Reachability.PHANTOM;
+      } else if (finalRef != null && c.isSubclassOf(finalRef)) {
+        kind = Reachability.FINALIZER;
+      } else if (weak == null || !c.isSubclassOf(weak)) {
+        kind = Reachability.WEAK; // an unknown Reference subclass: treat the referent as weak
+      }
+      kindByClass[i] = kind;
+      // The Reference's own fields come last in the hierarchy's field list; take the last match.
+      for (int slot = 0; slot < c.fieldCount(); slot++) {
+        String name = catalog.strings().get(c.fieldNameId(slot));
+        if ("referent".equals(name)) {
+          referentSlotByClass[i] = slot;
+        } else if ("discovered".equals(name)) {
+          discoveredSlotByClass[i] = slot;
+        }
+      }
+    }
+  }
+
+  private static ClassInfo find(DumpCatalog catalog, String name) {
+    for (int i = 0; i < catalog.classCount(); i++) {
+      ClassInfo c = catalog.classAt(i);
+      if (c.name().equals(name) && !c.isSynthetic()) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** The weakening kind of a field of an instance of this class, or 0 when the field is strong. */
+  byte weakening(int classIndex, int fieldSlot) {
+    byte k = kindByClass[classIndex];
+    if (k == 0) {
+      return 0;
+    }
+    if (fieldSlot == referentSlotByClass[classIndex]) {
+      return k;
+    }
+    return fieldSlot == discoveredSlotByClass[classIndex] ? Reachability.IGNORED : 0;
+  }
+}
