@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "",
       "Heap dumps hold secrets: memdiff never prints string contents or field values unless asked (--show-values)."
     },
-    subcommands = {HistoCommand.class, SummaryCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {HistoCommand.class, SummaryCommand.class, PathCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 a --fail-* threshold was crossed, 2 bad usage, 3 a dump could not be read,",
         "4 internal error.", "", "Example:", "  memdiff summary app.hprof", "  memdiff histo app.hprof --top 20"})
 final class MemdiffCommand implements Callable<Integer> {

@@ -132,6 +132,9 @@ public final class Folding {
 
   /** {@code java.util.HashMap$Node.next} → {@code next}; {@code [3]} → {@code []}. */
   static String fieldName(String edge) {
+    if (edge.endsWith("*")) {
+      edge = edge.substring(0, edge.length() - 1);
+    }
     if (edge.startsWith("[")) {
       return "[]";
     }

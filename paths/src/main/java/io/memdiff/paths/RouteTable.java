@@ -1,0 +1,181 @@
+package io.memdiff.paths;
+
+import io.memdiff.hprof.EdgeLabel;
+import io.memdiff.hprof.HeapIndex;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The route of every reachable object: its shortest path from a root with array indexes dropped, as
+ * an interned node (parent route, edge, class). Objects reached the same way share a route, so
+ * routes are few even when objects are many. A link repeated with the same field to the same class
+ * ({@code next.next.next}) collapses into one starred node, which keeps a million-long list one route.
+ * Computed in breadth-first order, parents first: one re-read of each object's parent per object.
+ */
+public final class RouteTable {
+  private static final long ROOT_EDGE = 1L << 62;
+  private static final int STAR = 1 << 30;
+
+  private final Reachability reach;
+  private final HeapIndex index;
+  private final PathDescriber describer;
+  private final int[] routeOf;
+  private final IntArrayList parent = new IntArrayList();
+  private final IntArrayList edge = new IntArrayList();
+  private final IntArrayList classIdx = new IntArrayList();
+  private final IntArrayList representative = new IntArrayList();
+  private final LongArrayList edgeKeys = new LongArrayList();
+  private final Long2IntOpenHashMap edgeIds = new Long2IntOpenHashMap();
+  private final Long2IntOpenHashMap firstLevel = new Long2IntOpenHashMap();
+  private final Long2IntOpenHashMap nodes = new Long2IntOpenHashMap();
+  private final Object2IntOpenHashMap<String> rootDescriptions = new Object2IntOpenHashMap<>();
+  private final List<String> rootTexts = new ArrayList<>();
+  private String[] edgeTexts;
+
+  private RouteTable(Reachability reach) {
+    this.reach = reach;
+    this.index = reach.graph().index();
+    this.describer = new PathDescriber(reach);
+    this.routeOf = new int[index.objectCount()];
+    Arrays.fill(routeOf, -1);
+    edgeIds.defaultReturnValue(-1);
+    firstLevel.defaultReturnValue(-1);
+    nodes.defaultReturnValue(-1);
+    rootDescriptions.defaultReturnValue(-1);
+  }
+
+  public static RouteTable compute(Reachability reach) {
+    RouteTable t = new RouteTable(reach);
+    for (int i = 0; i < reach.reachedCount(); i++) {
+      int o = reach.reachedAt(i);
+      t.routeOf[o] = t.routeFor(o);
+    }
+    return t;
+  }
+
+  private int routeFor(int o) {
+    int p = reach.parent(o);
+    int cls = index.classIndexOf(o);
+    if (p == Reachability.ROOT) {
+      String text = describer.describeRoot(o);
+      int d = rootDescriptions.getInt(text);
+      if (d < 0) {
+        d = rootTexts.size();
+        rootTexts.add(text);
+        rootDescriptions.put(text, d);
+      }
+      return intern(-1, edgeId(ROOT_EDGE | d), cls, o);
+    }
+    int label = describer.labelBetween(p, o, false);
+    long key;
+    switch (EdgeLabel.kind(label)) {
+      case EdgeLabel.FIELD -> key = ((long) index.classIndexOf(p) << 32) | (label & 0xFFFF_FFFFL);
+      case EdgeLabel.STATIC -> key = ((long) index.classDescribedBy(p).index() << 32) | (label & 0xFFFF_FFFFL);
+      default -> key = label & 0xFFFF_FFFFL;
+    }
+    int e = edgeId(key);
+    int pr = routeOf[p];
+    if (pr >= 0 && (edge.getInt(pr) & ~STAR) == e && classIdx.getInt(pr) == cls && parent.getInt(pr) >= 0) {
+      if ((edge.getInt(pr) & STAR) != 0) {
+        return pr;
+      }
+      return intern(parent.getInt(pr), e | STAR, cls, o);
+    }
+    return intern(pr, e, cls, o);
+  }
+
+  private int edgeId(long key) {
+    int id = edgeIds.get(key);
+    if (id < 0) {
+      id = edgeKeys.size();
+      edgeKeys.add(key);
+      edgeIds.put(key, id);
+    }
+    return id;
+  }
+
+  private int intern(int parentRoute, int edgeId, int cls, int object) {
+    long k1 = ((long) parentRoute << 32) | (edgeId & 0xFFFF_FFFFL);
+    int mid = firstLevel.get(k1);
+    if (mid < 0) {
+      mid = firstLevel.size();
+      firstLevel.put(k1, mid);
+    }
+    long k2 = ((long) mid << 32) | cls;
+    int node = nodes.get(k2);
+    if (node < 0) {
+      node = parent.size();
+      parent.add(parentRoute);
+      edge.add(edgeId);
+      classIdx.add(cls);
+      representative.add(object);
+      nodes.put(k2, node);
+    }
+    return node;
+  }
+
+  /** The route of an object, or −1 when no root reaches it. */
+  public int routeOf(int object) {
+    return routeOf[object];
+  }
+
+  public int routeCount() {
+    return parent.size();
+  }
+
+  /** The first object found on this route. */
+  public int representative(int route) {
+    return representative.getInt(route);
+  }
+
+  public int parentRoute(int route) {
+    return parent.getInt(route);
+  }
+
+  /** The steps of a route, root first, unfolded but for starred repeats; objects are representatives. */
+  public List<Step> steps(int route) {
+    if (edgeTexts == null) {
+      edgeTexts = new String[edgeKeys.size()];
+    }
+    IntArrayList chain = new IntArrayList();
+    for (int r = route; r >= 0; r = parent.getInt(r)) {
+      chain.add(r);
+    }
+    List<Step> steps = new ArrayList<>(chain.size());
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      int r = chain.getInt(i);
+      int e = edge.getInt(r);
+      String text = edgeText(e & ~STAR, r);
+      if ((e & STAR) != 0) {
+        text += "*";
+      }
+      if (steps.size() == 1 && steps.get(0).edge().startsWith("class ") && text.startsWith("static ")) {
+        steps.remove(0);
+      }
+      int o = representative.getInt(r);
+      steps.add(new Step(text, o, index.catalog().classAt(classIdx.getInt(r)).name()));
+    }
+    return steps;
+  }
+
+  private String edgeText(int e, int route) {
+    String t = edgeTexts[e];
+    if (t == null) {
+      long key = edgeKeys.getLong(e);
+      if ((key & ROOT_EDGE) != 0) {
+        t = rootTexts.get((int) (key & 0xFFFF_FFFFL));
+      } else {
+        int p = parent.getInt(route);
+        int parentObject = representative.getInt(p);
+        t = describer.describeLabel(parentObject, (int) key, false);
+      }
+      edgeTexts[e] = t;
+    }
+    return t;
+  }
+}
