@@ -1,29 +1,162 @@
 package io.memdiff.cli;
 
+import io.memdiff.diff.DiffEngine;
+import io.memdiff.diff.DiffOptions;
+import io.memdiff.diff.DiffReport;
+import io.memdiff.diff.Shape;
+import io.memdiff.diff.SiteDiff;
+import io.memdiff.diff.SiteSummary;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "memdiff", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    sortOptions = false,
     description = {
       "Diff JVM heap dumps (HPROF) by what is retained: which sites grow between dumps, where they are",
       "held from a GC root, and whether the growth is a leak, bloat or transient.",
       "",
-      "Heap dumps hold secrets: memdiff never prints string contents or field values unless asked (--show-values)."
+      "With three dumps A B C (heapy's technique), growth is what appeared between A and B and is still",
+      "there in C: min(B, C) - A. With two, B - A. Sites are keyed by class and folded GC-root path (or",
+      "allocation frame, where the dump records one), so they match across dumps although objects move.",
+      "",
+      "Heap dumps hold secrets: memdiff never prints string contents or field values unless asked",
+      "(show --show-values)."
     },
-    subcommands = {HistoCommand.class, SummaryCommand.class, PathCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {HistoCommand.class, SummaryCommand.class, PathCommand.class, SummarizeCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 a --fail-* threshold was crossed, 2 bad usage, 3 a dump could not be read,",
-        "4 internal error.", "", "Example:", "  memdiff summary app.hprof", "  memdiff histo app.hprof --top 20"})
+        "4 internal error.", "", "Examples:", "  memdiff a.hprof b.hprof c.hprof | grep com.acme",
+        "  memdiff a.hprof b.hprof c.hprof --format json --top 20",
+        "  memdiff base.sites.json today.hprof --fail-on-growth 10000000 --ignore known-sites.txt"})
 final class MemdiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin GlobalOptions global;
+  @Mixin OutputOptions output;
+  @Mixin DumpOptions dumpOptions;
+
+  @Parameters(paramLabel = "DUMP", arity = "0..*",
+      description = "Two or more dumps of one program, oldest first (.hprof, .hprof.gz, or site summaries).")
+  List<Path> dumps = new ArrayList<>();
+
+  @Option(names = "--top", paramLabel = "N", description = "Only the N sites with the biggest growth.")
+  Integer top;
+
+  @Option(names = "--min-bytes", paramLabel = "BYTES", defaultValue = "1",
+      description = "Only sites whose retained growth is at least BYTES (default: ${DEFAULT-VALUE}).")
+  long minBytes;
+
+  @Option(names = "--include", paramLabel = "GLOB", description = "Only sites whose class or path matches (repeatable).")
+  List<String> includes;
+
+  @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out sites whose class or path matches (repeatable).")
+  List<String> excludes;
+
+  @Option(names = "--ignore", paramLabel = "FILE",
+      description = "Known sites to leave out: one site key or class name per line, # comments (see --format json 'key').")
+  Path ignore;
+
+  @Option(names = "--by", paramLabel = "LEVEL", defaultValue = "site",
+      description = "Group by site (default), class or package.")
+  String by;
+
+  @Option(names = "--examples", paramLabel = "N", defaultValue = "3",
+      description = "Example object addresses per site from the last dump (default: ${DEFAULT-VALUE}), for 'memdiff path --id'.")
+  int examples;
+
+  @Option(names = "--no-paths", description = "Omit the GC-root paths of clusters.")
+  boolean noPaths;
+
+  @Option(names = "--fail-on-growth", paramLabel = "BYTES",
+      description = "Exit 1 when a site's retained growth reaches BYTES (CI gate).")
+  Long failOnGrowth;
+
+  @Option(names = "--fail-on-leak",
+      description = "Exit 1 when a site has the leak shape (grows at every step) and passes --min-bytes.")
+  boolean failOnLeak;
 
   @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return ExitCodes.USAGE;
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    if (dumps.isEmpty()) {
+      err.println("memdiff: give two or more dumps to diff, or try 'memdiff demo' to see it on generated dumps.");
+      spec.commandLine().usage(err);
+      return ExitCodes.USAGE;
+    }
+    if (dumps.size() < 2) {
+      throw new UsageException("a diff needs at least two dumps, got 1 (for one dump: memdiff histo|summary|path)");
+    }
+    if (!Set.of("site", "class", "package").contains(by)) {
+      throw new UsageException("--by must be site, class or package, got '" + by + "'");
+    }
+    if (top != null && top < 0 || examples < 0 || minBytes < 0 || failOnGrowth != null && failOnGrowth < 0) {
+      throw new UsageException("--top, --examples, --min-bytes and --fail-on-growth must not be negative");
+    }
+    Set<String> ignored = readIgnoreFile();
+    List<SiteSummary> summaries = new ArrayList<>();
+    try (Progress progress = new Progress(err)) {
+      for (Path p : dumps) {
+        summaries.add(SiteSummaries.load(p, dumpOptions, what -> progress.step("memdiff: " + what), err));
+      }
+    }
+    DiffOptions options = new DiffOptions(by, minBytes, Glob.filter(includes, excludes), ignored);
+    DiffReport report = DiffEngine.diff(summaries, options);
+    List<SiteDiff> sites = report.sites();
+    if (top != null && sites.size() > top) {
+      sites = sites.subList(0, top);
+    }
+    DiffRenderer renderer = new DiffRenderer(output, !noPaths, examples);
+    PrintWriter out = spec.commandLine().getOut();
+    if (output.json()) {
+      Json.write(out, renderer.json(report, sites));
+    } else {
+      renderer.text(out, report, sites);
+    }
+    return gate(report.sites(), err);
+  }
+
+  private int gate(List<SiteDiff> sites, PrintWriter err) {
+    List<String> crossed = new ArrayList<>();
+    for (SiteDiff d : sites) {
+      if (failOnGrowth != null && d.growthBytes() >= failOnGrowth) {
+        crossed.add("growth " + d.growthBytes() + " bytes >= " + failOnGrowth + ": " + d.className() + "  " + d.site());
+      } else if (failOnLeak && d.shape() == Shape.LEAK) {
+        crossed.add("leak: " + d.className() + "  " + d.site());
+      }
+    }
+    for (String c : crossed) {
+      err.println("memdiff: threshold crossed: " + c);
+    }
+    return crossed.isEmpty() ? ExitCodes.OK : ExitCodes.THRESHOLD;
+  }
+
+  private Set<String> readIgnoreFile() throws IOException {
+    Set<String> keys = new HashSet<>();
+    if (ignore == null) {
+      return keys;
+    }
+    if (!Files.isRegularFile(ignore)) {
+      throw new UsageException("--ignore " + ignore + ": no such file");
+    }
+    for (String line : Files.readAllLines(ignore)) {
+      String t = line.strip();
+      if (!t.isEmpty() && !t.startsWith("#")) {
+        keys.add(t);
+      }
+    }
+    return keys;
   }
 }

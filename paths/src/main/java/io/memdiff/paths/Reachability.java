@@ -3,6 +3,7 @@ package io.memdiff.paths;
 import io.memdiff.hprof.ClassInfo;
 import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.RootKind;
 import io.memdiff.hprof.Roots;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
@@ -89,7 +90,7 @@ public final class Reachability {
     for (int i = 0; i < records.length; i++) {
       records[i] = i;
     }
-    Arrays.sort(records, Comparator.comparingInt((Integer i) -> roots.kind(i).ordinal())
+    Arrays.sort(records, Comparator.comparingInt((Integer i) -> priority(roots.kind(i)))
         .thenComparingInt(roots::threadSerial)
         .thenComparingInt(roots::frameIndex)
         .thenComparingLong(roots::objectId));
@@ -121,6 +122,20 @@ public final class Reachability {
       }
     }
     return new Reachability(graph, parent, label, Arrays.copyOf(queue, tail), rootCount, rootRecordOf);
+  }
+
+  /** Which root record names an object that several make a root: a thread is best named as itself. */
+  private static int priority(RootKind kind) {
+    return switch (kind) {
+      case THREAD_OBJECT -> 0;
+      case JAVA_FRAME -> 1;
+      case JNI_LOCAL -> 2;
+      case NATIVE_STACK, THREAD_BLOCK -> 3;
+      case JNI_GLOBAL -> 4;
+      case STICKY_CLASS -> 5;
+      case MONITOR_USED -> 6;
+      default -> 7 + kind.ordinal();
+    };
   }
 
   private static int bfs(ObjectGraph g, int[] parent, byte[] label, int[] queue, int head, int tail, byte kind) {

@@ -1,0 +1,60 @@
+package io.memdiff.diff;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The one definition of a site's identity across dumps. Addresses move between dumps, so a site is
+ * named by what stays: the class, and either the allocating frame (when the dump records allocation
+ * traces) or the folded shortest path from a GC root. Hidden-class and lambda names carry addresses
+ * and counters that differ between runs; they are normalised first.
+ */
+public final class SiteKeys {
+  private static final Pattern HIDDEN_SUFFIX = Pattern.compile("\\+0x[0-9a-fA-F]+");
+  private static final Pattern LAMBDA_COUNTER = Pattern.compile("\\$\\$Lambda\\$\\d+");
+
+  private SiteKeys() {}
+
+  /** {@code Foo$$Lambda$17+0x0000000801234} and {@code Foo$$Lambda+0x80040640} both become {@code Foo$$Lambda+*}. */
+  public static String normalize(String name) {
+    String n = LAMBDA_COUNTER.matcher(name).replaceAll("\\$\\$Lambda");
+    return HIDDEN_SUFFIX.matcher(n).replaceAll("+*");
+  }
+
+  /** Key of a retention site: class, then each step's edge and class, root first. */
+  public static String retentionKey(String className, List<PathStep> path, String reachability) {
+    StringBuilder k = new StringBuilder(normalize(className));
+    if (!reachability.equals("strong")) {
+      k.append(" [").append(reachability).append(']');
+    }
+    for (PathStep s : path) {
+      k.append(" | ").append(normalize(s.edge())).append(" (").append(normalize(s.className())).append(')');
+    }
+    return k.toString();
+  }
+
+  /** Key of an allocation site: class and allocating frame. */
+  public static String allocationKey(String className, String frame) {
+    return normalize(className) + " @ " + frame;
+  }
+
+  /** Key of the objects of one class that no root reaches. */
+  public static String unreachableKey(String className) {
+    return normalize(className) + " [unreachable]";
+  }
+
+  /** {@code at static com.acme.Registry.SESSIONS → ConcurrentHashMap{values}}. */
+  public static String describePath(List<PathStep> path) {
+    if (path.isEmpty()) {
+      return "unreachable";
+    }
+    StringBuilder s = new StringBuilder("at ");
+    for (int i = 0; i < path.size(); i++) {
+      if (i > 0) {
+        s.append(" → ");
+      }
+      s.append(normalize(path.get(i).edge()));
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,25 @@
+package io.memdiff.diff;
+
+import java.util.List;
+
+/**
+ * What one dump holds at one site.
+ *
+ * @param key identity across dumps (see {@link SiteKeys})
+ * @param site how the site reads: {@code at static com.acme.Registry.SESSIONS → ConcurrentHashMap{values}}
+ *     or {@code at com.acme.Foo.bar(Foo.java:53)} for an allocation site
+ * @param path the folded GC-root path to the site's objects, root first, ending at the site's class
+ * @param retainedBytes bytes retained by the site's objects that no other object of the site dominates
+ * @param reachability strong, soft, weak, finalizer, phantom or unreachable
+ * @param examples addresses of a few of the site's objects, hex
+ */
+public record SiteStats(
+    String key,
+    String className,
+    String site,
+    List<PathStep> path,
+    long count,
+    long shallowBytes,
+    long retainedBytes,
+    String reachability,
+    List<String> examples) {}

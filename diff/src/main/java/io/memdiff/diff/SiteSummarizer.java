@@ -1,0 +1,165 @@
+package io.memdiff.diff;
+
+import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.HeapIndex;
+import io.memdiff.paths.Dominators;
+import io.memdiff.paths.Folding;
+import io.memdiff.paths.HeapAnalysis;
+import io.memdiff.paths.PathDescriber;
+import io.memdiff.paths.Reachability;
+import io.memdiff.paths.RouteTable;
+import io.memdiff.paths.Step;
+import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/** Reduces one analysed dump to its {@link SiteSummary}: per site, count, shallow and retained bytes. */
+public final class SiteSummarizer {
+  /** Example addresses kept per site. */
+  public static final int MAX_EXAMPLES = 5;
+
+  private final HeapAnalysis analysis;
+  private final HeapIndex index;
+  private final DumpCatalog catalog;
+  private final Object2IntOpenHashMap<String> siteByKey = new Object2IntOpenHashMap<>();
+  private final List<String> keys = new ArrayList<>();
+  private final List<String> classNames = new ArrayList<>();
+  private final List<String> descriptions = new ArrayList<>();
+  private final List<List<PathStep>> paths = new ArrayList<>();
+  private final List<String> labels = new ArrayList<>();
+
+  private SiteSummarizer(HeapAnalysis analysis) {
+    this.analysis = analysis;
+    this.index = analysis.index();
+    this.catalog = analysis.catalog();
+    siteByKey.defaultReturnValue(-1);
+  }
+
+  /** @param displayPath the dump's path as the user named it */
+  public static SiteSummary summarize(HeapAnalysis analysis, String displayPath) {
+    return new SiteSummarizer(analysis).run(displayPath);
+  }
+
+  private SiteSummary run(String displayPath) {
+    int n = index.objectCount();
+    Reachability reach = analysis.reachability();
+    Dominators dom = analysis.dominators();
+    PathDescriber describer = new PathDescriber(reach);
+    Folding folding = new Folding(catalog, index);
+    int[] siteOf = new int[n];
+    Arrays.fill(siteOf, -1);
+    boolean allocation = hasAllocationTraces();
+    if (allocation) {
+      for (int o = 0; o < n; o++) {
+        int trace = index.traceSerial(o);
+        String frame = catalog.stacks().describeTraceFrame(trace, 0, catalog.strings(),
+            id -> catalog.classById(id) == null ? "?" : catalog.classById(id).name());
+        String cls = index.classOf(o).name();
+        if (frame == null) {
+          siteOf[o] = retentionSite(o, reach, describer, folding, null, null);
+          continue;
+        }
+        String key = SiteKeys.allocationKey(cls, frame);
+        int s = siteByKey.getInt(key);
+        if (s < 0) {
+          List<PathStep> path = reach.label(o) == Reachability.UNREACHABLE ? List.of()
+              : toPathSteps(folding.fold(describer.steps(o, false)));
+          s = newSite(key, cls, "at " + frame, path, Reachability.labelName(reach.label(o)));
+        }
+        siteOf[o] = s;
+      }
+    } else {
+      RouteTable routes = RouteTable.compute(reach);
+      Int2IntOpenHashMap siteOfRoute = new Int2IntOpenHashMap();
+      siteOfRoute.defaultReturnValue(-1);
+      for (int o = 0; o < n; o++) {
+        int r = routes.routeOf(o);
+        int s = r < 0 ? -1 : siteOfRoute.get(r);
+        if (s < 0) {
+          s = retentionSite(o, reach, describer, folding, routes, r);
+          if (r >= 0) {
+            siteOfRoute.put(r, s);
+          }
+        }
+        siteOf[o] = s;
+      }
+    }
+    int sites = keys.size();
+    long[] counts = new long[sites];
+    long[] shallow = new long[sites];
+    List<List<String>> examples = new ArrayList<>(sites);
+    for (int s = 0; s < sites; s++) {
+      examples.add(new ArrayList<>(2));
+    }
+    for (int o = 0; o < n; o++) {
+      int s = siteOf[o];
+      counts[s]++;
+      shallow[s] += dom.shallow(o);
+      List<String> ex = examples.get(s);
+      if (ex.size() < MAX_EXAMPLES) {
+        ex.add("0x" + Long.toHexString(index.address(o)));
+      }
+    }
+    long[] retained = dom.retainedByGroup(siteOf, sites);
+    List<SiteStats> stats = new ArrayList<>(sites);
+    for (int s = 0; s < sites; s++) {
+      stats.add(new SiteStats(keys.get(s), classNames.get(s), descriptions.get(s), paths.get(s), counts[s], shallow[s],
+          retained[s], labels.get(s), examples.get(s)));
+    }
+    stats.sort(Comparator.comparing(SiteStats::key));
+    DumpMeta meta = new DumpMeta(displayPath, catalog.file().timestampMillis(), catalog.file().idSize(), n,
+        catalog.totalShallowBytes(), catalog.scan().truncated(), allocation ? "allocation" : "retention");
+    return new SiteSummary(SiteSummary.SCHEMA_VERSION, meta, stats);
+  }
+
+  private int retentionSite(int o, Reachability reach, PathDescriber describer, Folding folding, RouteTable routes,
+      Integer route) {
+    String cls = index.classOf(o).name();
+    byte label = reach.label(o);
+    if (label == Reachability.UNREACHABLE) {
+      String key = SiteKeys.unreachableKey(cls);
+      int s = siteByKey.getInt(key);
+      return s >= 0 ? s : newSite(key, cls, "unreachable", List.of(), "unreachable");
+    }
+    List<Step> raw = routes != null && route != null && route >= 0 ? routes.steps(route) : describer.steps(o, false);
+    List<PathStep> path = toPathSteps(folding.fold(raw));
+    String reachability = Reachability.labelName(label);
+    String key = SiteKeys.retentionKey(cls, path, reachability);
+    int s = siteByKey.getInt(key);
+    return s >= 0 ? s : newSite(key, cls, SiteKeys.describePath(path), path, reachability);
+  }
+
+  private int newSite(String key, String cls, String description, List<PathStep> path, String reachability) {
+    int s = keys.size();
+    siteByKey.put(key, s);
+    keys.add(key);
+    classNames.add(SiteKeys.normalize(cls));
+    descriptions.add(description);
+    paths.add(path);
+    labels.add(reachability);
+    return s;
+  }
+
+  private static List<PathStep> toPathSteps(List<Step> steps) {
+    List<PathStep> out = new ArrayList<>(steps.size());
+    for (Step s : steps) {
+      out.add(new PathStep(SiteKeys.normalize(s.edge()), SiteKeys.normalize(s.className())));
+    }
+    return out;
+  }
+
+  /** True when objects carry allocation traces with frames (the old hprof agent), not HotSpot's empty trace. */
+  private boolean hasAllocationTraces() {
+    int n = index.objectCount();
+    int step = Math.max(1, n / 10_000);
+    for (int o = 0; o < n; o += step) {
+      if (catalog.stacks().traceLength(index.traceSerial(o)) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
