@@ -3,6 +3,8 @@ package io.memdiff.cli;
 import io.memdiff.hprof.ClassInfo;
 import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HprofFile;
+import io.memdiff.paths.HeapAnalysis;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "Shallow sizes are estimates for the JVM that wrote the dump (layout inferred, see 'memdiff summary')."
     },
     footer = {"", "Example:", "  memdiff histo app.hprof --top 20 --include 'com.acme.*'",
+        "  memdiff histo app.hprof --retained --top 10",
         "  memdiff histo app.hprof --format json | jq '.classes[0]'"})
 final class HistoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -40,7 +43,11 @@ final class HistoCommand implements Callable<Integer> {
   @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out classes matching (repeatable).")
   List<String> excludes;
 
-  record Row(String name, long count, long shallowBytes) {}
+  @Option(names = "--retained", description = "Add retained bytes per class (builds the reference graph and dominator tree).")
+  boolean retained;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Row(String name, long count, long shallowBytes, Long retainedBytes) {}
 
   record Document(int schemaVersion, DumpInfo dump, List<Row> classes) {}
 
@@ -53,7 +60,17 @@ final class HistoCommand implements Callable<Integer> {
       progress.step("memdiff: reading " + dump);
       DumpCatalog catalog = dumpOptions.catalog(file);
       Warnings.print(spec.commandLine().getErr(), catalog);
-      List<Row> rows = rows(catalog, Glob.filter(includes, excludes));
+      long[] retainedByClass = null;
+      if (retained) {
+        HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true,
+            p -> progress.step("memdiff: " + p));
+        int[] classOf = new int[a.index().objectCount()];
+        for (int o = 0; o < classOf.length; o++) {
+          classOf[o] = a.index().classIndexOf(o);
+        }
+        retainedByClass = a.dominators().retainedByGroup(classOf, catalog.classCount());
+      }
+      List<Row> rows = rows(catalog, Glob.filter(includes, excludes), retainedByClass);
       if (top != null && rows.size() > top) {
         rows = rows.subList(0, top);
       }
@@ -61,9 +78,10 @@ final class HistoCommand implements Callable<Integer> {
         Json.write(spec.commandLine().getOut(), new Document(Json.SCHEMA_VERSION, DumpInfo.of(catalog), rows));
       } else {
         var out = spec.commandLine().getOut();
-        out.println("# class\tcount\tshallow_bytes");
+        out.println("# class\tcount\tshallow_bytes" + (retained ? "\tretained_bytes" : ""));
         for (Row r : rows) {
-          out.println(r.name() + "\t" + r.count() + "\t" + output.bytes(r.shallowBytes()));
+          out.println(r.name() + "\t" + r.count() + "\t" + output.bytes(r.shallowBytes())
+              + (r.retainedBytes() != null ? "\t" + output.bytes(r.retainedBytes()) : ""));
         }
       }
     }
@@ -71,13 +89,13 @@ final class HistoCommand implements Callable<Integer> {
   }
 
   /** Classes with at least one instance, biggest shallow size first, ties by count then name. */
-  static List<Row> rows(DumpCatalog catalog, Predicate<String> filter) {
+  static List<Row> rows(DumpCatalog catalog, Predicate<String> filter, long[] retainedByClass) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < catalog.classCount(); i++) {
       ClassInfo c = catalog.classAt(i);
       long n = catalog.countOf(i);
       if (n > 0 && filter.test(c.name())) {
-        rows.add(new Row(c.name(), n, catalog.shallowBytesOf(i)));
+        rows.add(new Row(c.name(), n, catalog.shallowBytesOf(i), retainedByClass == null ? null : retainedByClass[i]));
       }
     }
     rows.sort(Comparator.comparingLong(Row::shallowBytes).reversed()
