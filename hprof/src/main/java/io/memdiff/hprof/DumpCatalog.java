@@ -116,6 +116,10 @@ public final class DumpCatalog {
     return i < 0 ? null : classes[i];
   }
 
+  Long2IntOpenHashMap classIndexById() {
+    return classIndexById;
+  }
+
   int classIndexOfId(long classId) {
     return classIndexById.getOrDefault(classId, -1);
   }

@@ -21,6 +21,14 @@ public final class HeapIndex {
   private final int[] classIndexes;
   private final long duplicateAddresses;
   private final boolean recordsWereInAddressOrder;
+  /**
+   * Address → index lookup table: {@code bucketStart[b]} is the first object whose address falls in
+   * bucket {@code b = (address − base) >>> bucketShift}, so a lookup binary-searches one small bucket
+   * instead of the whole array (heap addresses are spread fairly evenly over the heap's range).
+   */
+  private final int[] bucketStart;
+  private final long base;
+  private final int bucketShift;
 
   private HeapIndex(DumpCatalog catalog, long[] addresses, long[] recordOffsets, int[] classIndexes, long duplicates,
       boolean ordered) {
@@ -32,6 +40,27 @@ public final class HeapIndex {
     this.classIndexes = classIndexes;
     this.duplicateAddresses = duplicates;
     this.recordsWereInAddressOrder = ordered;
+    int n = addresses.length;
+    this.base = n == 0 ? 0 : addresses[0];
+    long span = n == 0 ? 1 : addresses[n - 1] - base + 1;
+    int buckets = Integer.highestOneBit(Math.max(1, n / 4)) * 2;
+    int shift = 0;
+    while ((span >>> shift) > buckets) {
+      shift++;
+    }
+    this.bucketShift = shift;
+    int count = (int) ((span - 1) >>> shift) + 1;
+    this.bucketStart = new int[count + 1];
+    int b = 0;
+    for (int i = 0; i < n; i++) {
+      int bi = (int) ((addresses[i] - base) >>> shift);
+      while (b <= bi) {
+        bucketStart[b++] = i;
+      }
+    }
+    while (b <= count) {
+      bucketStart[b++] = n;
+    }
   }
 
   /** Scans the selected heap dump a second time and indexes its objects. */
@@ -94,7 +123,12 @@ public final class HeapIndex {
 
   /** The object index of an address, or −1 when the dump has no such object. */
   public int indexOf(long address) {
-    int i = java.util.Arrays.binarySearch(addresses, address);
+    long offset = address - base;
+    if (offset < 0 || (offset >>> bucketShift) >= bucketStart.length - 1) {
+      return -1;
+    }
+    int b = (int) (offset >>> bucketShift);
+    int i = java.util.Arrays.binarySearch(addresses, bucketStart[b], bucketStart[b + 1], address);
     return i >= 0 ? i : -1;
   }
 
@@ -254,8 +288,11 @@ public final class HeapIndex {
     final it.unimi.dsi.fastutil.longs.LongArrayList mirrorAddresses = new it.unimi.dsi.fastutil.longs.LongArrayList();
     final it.unimi.dsi.fastutil.longs.LongArrayList mirrorOffsets = new it.unimi.dsi.fastutil.longs.LongArrayList();
 
+    final IdCache classes2;
+
     Collector(DumpCatalog catalog, int capacity) {
       this.catalog = catalog;
+      this.classes2 = new IdCache(catalog.classIndexById());
       this.data = catalog.file().data();
       this.idSize = catalog.file().idSize();
       this.addresses = new long[capacity];
@@ -335,12 +372,12 @@ public final class HeapIndex {
 
     @Override
     public void instance(long recordOffset, long objectId, int traceSerial, long classId, long valuesOffset, int valuesLength) {
-      add(objectId, recordOffset, catalog.classIndexOfId(classId));
+      add(objectId, recordOffset, classes2.get(classId));
     }
 
     @Override
     public void objectArray(long recordOffset, long objectId, int traceSerial, long arrayClassId, long elementsOffset, int length) {
-      add(objectId, recordOffset, catalog.classIndexOfId(arrayClassId));
+      add(objectId, recordOffset, classes2.get(arrayClassId));
     }
 
     @Override

@@ -14,6 +14,11 @@ import java.nio.file.StandardOpenOption;
  * <p>Window {@code k} maps {@code [k·size, (k+1)·size + OVERLAP)}: any read of at most 8 bytes that
  * starts in a window ends in it too, so primitive reads never straddle a window edge. Callers check
  * positions against {@link #length()}; reads past it fail with an {@link IndexOutOfBoundsException}.
+ *
+ * <p>Reads that lie at least 8 bytes inside the file go straight to the mapped memory through
+ * {@link Raw}, skipping the buffer's bounds and scope checks (the hot path of every pass); the
+ * position check above them keeps every such read inside its window. Reads near the end of the file,
+ * or on a JVM without Unsafe, go through the buffer.
  */
 public final class MappedFile {
   /** Default window: 1 GiB. */
@@ -25,6 +30,10 @@ public final class MappedFile {
   private final int shift;
   private final long mask;
   private final MappedByteBuffer[] windows;
+  /** Base address of each window for {@link Raw} reads; null when Unsafe is unavailable. */
+  private final long[] bases;
+  /** Reads at or below this position are at least 8 bytes inside the file, hence inside a window. */
+  private final long rawEnd;
 
   /**
    * @param windowSize a power of two of at least 16 bytes; tests use small ones to cover reads that
@@ -48,6 +57,13 @@ public final class MappedFile {
         windows[k].order(ByteOrder.BIG_ENDIAN);
       }
     }
+    this.bases = Raw.AVAILABLE ? new long[windows.length] : null;
+    if (bases != null) {
+      for (int k = 0; k < windows.length; k++) {
+        bases[k] = Raw.address(windows[k]);
+      }
+    }
+    this.rawEnd = bases == null ? -1 : length - 8;
   }
 
   public Path path() {
@@ -59,15 +75,24 @@ public final class MappedFile {
   }
 
   public int u1(long pos) {
+    if (pos >= 0 && pos <= rawEnd) {
+      return Raw.u1(bases[(int) (pos >>> shift)] + (pos & mask));
+    }
     return windows[(int) (pos >>> shift)].get((int) (pos & mask)) & 0xFF;
   }
 
   public int u2(long pos) {
+    if (pos >= 0 && pos <= rawEnd) {
+      return Raw.u2(bases[(int) (pos >>> shift)] + (pos & mask));
+    }
     return windows[(int) (pos >>> shift)].getShort((int) (pos & mask)) & 0xFFFF;
   }
 
   /** A signed 32-bit value; HPROF's unsigned u4 fields go through {@link #u4}. */
   public int i4(long pos) {
+    if (pos >= 0 && pos <= rawEnd) {
+      return Raw.i4(bases[(int) (pos >>> shift)] + (pos & mask));
+    }
     return windows[(int) (pos >>> shift)].getInt((int) (pos & mask));
   }
 
@@ -76,6 +101,9 @@ public final class MappedFile {
   }
 
   public long i8(long pos) {
+    if (pos >= 0 && pos <= rawEnd) {
+      return Raw.i8(bases[(int) (pos >>> shift)] + (pos & mask));
+    }
     return windows[(int) (pos >>> shift)].getLong((int) (pos & mask));
   }
 

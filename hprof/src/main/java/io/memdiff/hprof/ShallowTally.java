@@ -24,12 +24,14 @@ final class ShallowTally {
   private final long[] primitiveBytes = new long[12];
   private final long[][] primitiveBuckets = new long[12][];
 
+  private final IdCache cache = new IdCache(slotByClassId);
+
   ShallowTally() {
     slotByClassId.defaultReturnValue(-1);
   }
 
   private int slot(long classId) {
-    int s = slotByClassId.get(classId);
+    int s = cache.get(classId);
     if (s < 0) {
       s = classIds.size();
       slotByClassId.put(classId, s);

@@ -1,0 +1,72 @@
+package io.memdiff.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class BadInputTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"histo", "summary", "path", "show", "summarize"})
+  void anEmptyFileGivesExitThreeAndOneLineNamingFileAndOffset(String command) throws IOException {
+    Path empty = Files.createFile(dir.resolve("empty.hprof"));
+    Cli r = switch (command) {
+      case "path" -> Cli.run(command, empty.toString(), "--class", "X");
+      case "show" -> Cli.run(command, empty.toString(), "0x10");
+      case "summarize" -> Cli.run(command, empty.toString(), "-o", dir.resolve("s.json").toString());
+      default -> Cli.run(command, empty.toString());
+    };
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.err()).startsWith("memdiff: " + empty + ": ").contains("offset 0x0").doesNotContain("Exception");
+  }
+
+  @Test
+  void aFileThatIsNotHprofIsRefusedAsSuch() throws IOException {
+    Path text = Files.writeString(dir.resolve("notes.hprof"), "hello, this is not a heap dump\n");
+    Cli r = Cli.run("histo", text.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains("not an HPROF heap dump").contains("at offset 0x0");
+  }
+
+  @Test
+  void anUnsupportedVersionIsNamed() throws IOException {
+    byte[] header = "JAVA PROFILE 9.9\0\0\0\0\u0008\0\0\0\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1);
+    Path f = Files.write(dir.resolve("future.hprof"), header);
+    Cli r = Cli.run("summary", f.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains("unsupported HPROF version 'JAVA PROFILE 9.9'");
+  }
+
+  @Test
+  void aMissingFileGivesExitThree() {
+    Cli r = Cli.run("histo", dir.resolve("nope.hprof").toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err().strip()).isEqualTo("memdiff: " + dir.resolve("nope.hprof") + ": no such file");
+  }
+
+  @Test
+  void aTruncatedHeaderNamesWhatIsMissing() throws IOException {
+    Path f = Files.write(dir.resolve("cut.hprof"), "JAVA PROFILE 1.0.2\0\0\0".getBytes(StandardCharsets.ISO_8859_1));
+    Cli r = Cli.run("histo", f.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains("truncated header").contains("expected 12 bytes, 3 available");
+  }
+
+  @Test
+  void aStackTraceIsPrintedOnlyWithDebug() throws IOException {
+    Path empty = Files.createFile(dir.resolve("empty.hprof"));
+    assertThat(Cli.run("histo", empty.toString()).err()).doesNotContain("\tat ");
+    Cli debug = Cli.run("--debug", "histo", empty.toString());
+    assertThat(debug.exitCode()).isEqualTo(3);
+    assertThat(debug.err()).contains("\tat io.memdiff");
+  }
+}

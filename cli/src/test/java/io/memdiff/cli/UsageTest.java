@@ -1,0 +1,58 @@
+package io.memdiff.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UsageTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"histo", "summary", "path", "show", "summarize", "demo"})
+  void everyCommandHasHelpWithAnExample(String command) {
+    Cli r = Cli.run(command, "--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("Usage: memdiff " + command).contains("Example");
+  }
+
+  @Test
+  void theTopLevelHelpListsTheCommandsAndExitCodes() {
+    Cli r = Cli.run("--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("histo", "path", "show", "summary", "summarize", "demo", "Exit codes");
+  }
+
+  @Test
+  void versionNamesTheProgram() {
+    Cli r = Cli.run("--version");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("memdiff ");
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageError() {
+    Cli r = Cli.run("histo", "--no-such-option", "x.hprof");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("Unknown option");
+  }
+
+  @Test
+  void oneDumpIsNotEnoughForADiff() {
+    Cli r = Cli.run("a.hprof");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("at least two dumps");
+  }
+
+  @Test
+  void noArgumentsPointsAtTheDemo() {
+    Cli r = Cli.run();
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("memdiff demo");
+  }
+
+  @Test
+  void pathNeedsAClassOrAnId() {
+    Cli r = Cli.run("path", "a.hprof");
+    assertThat(r.exitCode()).isEqualTo(2);
+  }
+}
