@@ -38,7 +38,7 @@ final class DiffRenderer {
           .append("  ").append(signedBytes(d.growthBytes())).append(" bytes")
           .append("  counts ").append(join(d.counts()))
           .append("  ").append(d.site());
-      if (!d.reachability().equals("strong")) {
+      if (!d.reachability().equals("strong") && !d.site().equals(d.reachability())) {
         line.append("  (").append(d.reachability()).append(")");
       }
       if (examples > 0 && !d.examples().isEmpty()) {

@@ -36,7 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "Heap dumps hold secrets: memdiff never prints string contents or field values unless asked",
       "(show --show-values)."
     },
-    subcommands = {HistoCommand.class, SummaryCommand.class, PathCommand.class, ShowCommand.class, SummarizeCommand.class,
+    subcommands = {HistoCommand.class, SummaryCommand.class, PathCommand.class, ShowCommand.class, SummarizeCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 a --fail-* threshold was crossed, 2 bad usage, 3 a dump could not be read,",
         "4 internal error.", "", "Examples:", "  memdiff a.hprof b.hprof c.hprof | grep com.acme",
@@ -55,8 +55,8 @@ final class MemdiffCommand implements Callable<Integer> {
   @Option(names = "--top", paramLabel = "N", description = "Only the N sites with the biggest growth.")
   Integer top;
 
-  @Option(names = "--min-bytes", paramLabel = "BYTES", defaultValue = "1",
-      description = "Only sites whose retained growth is at least BYTES (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--min-bytes", paramLabel = "BYTES", defaultValue = "1024",
+      description = "Only sites whose retained growth is at least BYTES (default: ${DEFAULT-VALUE}; 0 shows every growing site).")
   long minBytes;
 
   @Option(names = "--include", paramLabel = "GLOB", description = "Only sites whose class or path matches (repeatable).")

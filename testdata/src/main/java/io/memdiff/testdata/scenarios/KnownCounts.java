@@ -1,0 +1,48 @@
+package io.memdiff.testdata.scenarios;
+
+import java.nio.file.Path;
+
+/** One dump ({@code known-counts.hprof}) holding exact numbers of instances of its own classes. */
+public final class KnownCounts {
+  public static final int WIDGETS = 1234;
+  public static final int GADGETS = 567;
+  public static final int GADGET_INTS = 16;
+  public static final int NODES = 100;
+
+  public static final class Widget {
+    final int id;
+
+    Widget(int id) {
+      this.id = id;
+    }
+  }
+
+  public static final class Gadget {
+    final int[] values = new int[GADGET_INTS];
+  }
+
+  public static final class Node {
+    Node next;
+  }
+
+  static final Widget[] WIDGET_ARRAY = new Widget[WIDGETS];
+  static final Gadget[] GADGET_ARRAY = new Gadget[GADGETS];
+  static Node nodes;
+
+  private KnownCounts() {}
+
+  public static void main(String[] args) throws Exception {
+    for (int i = 0; i < WIDGETS; i++) {
+      WIDGET_ARRAY[i] = new Widget(i);
+    }
+    for (int i = 0; i < GADGETS; i++) {
+      GADGET_ARRAY[i] = new Gadget();
+    }
+    for (int i = 0; i < NODES; i++) {
+      Node n = new Node();
+      n.next = nodes;
+      nodes = n;
+    }
+    Dumps.dump(Path.of(args[0]), "known-counts.hprof");
+  }
+}
