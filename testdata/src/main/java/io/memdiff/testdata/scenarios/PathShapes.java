@@ -10,7 +10,11 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 
-/** One dump ({@code path-shapes.hprof}) of the shapes GC-root paths must name and size right. */
+/**
+ * One dump ({@code path-shapes.hprof}, not live) of the shapes GC-root paths must name and size right:
+ * a static HashMap registry, a ThreadLocal buffer on a named thread, listeners in a static list, objects
+ * only weakly and softly reachable, a million-long linked list, a cycle, and a tree of known retained size.
+ */
 public final class PathShapes {
   public static final int ENTRIES = 250;
   public static final int LISTENERS = 40;
@@ -53,7 +57,7 @@ public final class PathShapes {
 
   static final Map<String, Entry> REGISTRY = new HashMap<>();
   static final List<Listener> LISTENER_LIST = new ArrayList<>();
-  static final WeakReference<WeakOnly> WEAK = new WeakReference<>(new WeakOnly());
+  static WeakReference<WeakOnly> weak;
   static SoftReference<SoftOnly> soft;
   static Link chain;
   static CycleNode cycle;
@@ -62,6 +66,17 @@ public final class PathShapes {
 
   private PathShapes() {}
 
+  /** In a method of its own, so no frame of main holds a node as a local root. */
+  private static CycleNode makeCycle() {
+    CycleNode a = new CycleNode();
+    CycleNode b = new CycleNode();
+    CycleNode c = new CycleNode();
+    a.next = b;
+    b.next = c;
+    c.next = a;
+    return a;
+  }
+
   public static void main(String[] args) throws Exception {
     for (int i = 0; i < ENTRIES; i++) {
       REGISTRY.put("entry-" + i, new Entry(i));
@@ -69,20 +84,12 @@ public final class PathShapes {
     for (int i = 0; i < LISTENERS; i++) {
       LISTENER_LIST.add(new Listener());
     }
-    SoftOnly softTarget = new SoftOnly();
-    soft = new SoftReference<>(softTarget);
     for (int i = 0; i < LINKS; i++) {
       Link l = new Link();
       l.next = chain;
       chain = l;
     }
-    CycleNode a = new CycleNode();
-    CycleNode b = new CycleNode();
-    CycleNode c = new CycleNode();
-    a.next = b;
-    b.next = c;
-    c.next = a;
-    cycle = a;
+    cycle = makeCycle();
     tree = new Tree();
     CountDownLatch ready = new CountDownLatch(1);
     Thread t = new Thread(() -> {
@@ -95,11 +102,10 @@ public final class PathShapes {
     t.setDaemon(true);
     t.start();
     ready.await();
-    softTarget = null;
-    Dumps.dump(Path.of(args[0]), "path-shapes.hprof");
-    Thread.yield();
-    if (WEAK.get() == null && soft.get() == null) {
-      System.err.println("note: weak and soft targets were already cleared");
-    }
+    // Made last and dumped without a GC (live=false), so the referents are still there: a live dump's
+    // full GC would clear the weak one. Unreachable garbage then shows up too, labelled as such.
+    weak = new WeakReference<>(new WeakOnly());
+    soft = new SoftReference<>(new SoftOnly());
+    Dumps.dump(Path.of(args[0]), "path-shapes.hprof", false);
   }
 }
