@@ -1,0 +1,50 @@
+package io.memdiff.diff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ShapeTest {
+  @Test
+  void growingAtEveryStepIsALeak() {
+    assertThat(Shape.of(new long[] {1, 2, 3})).isEqualTo(Shape.LEAK);
+    assertThat(Shape.of(new long[] {1, 2, 3, 4, 5})).isEqualTo(Shape.LEAK);
+  }
+
+  @Test
+  void growingThenHoldingIsBloat() {
+    assertThat(Shape.of(new long[] {300, 500, 500})).isEqualTo(Shape.BLOAT);
+    assertThat(Shape.of(new long[] {1, 5, 9, 9, 9})).isEqualTo(Shape.BLOAT);
+  }
+
+  @Test
+  void growingThenFallingBackIsTransient() {
+    assertThat(Shape.of(new long[] {10, 800, 10})).isEqualTo(Shape.TRANSIENT);
+  }
+
+  @Test
+  void absentAtOneEndIsNewOrGone() {
+    assertThat(Shape.of(new long[] {0, 800, 5})).isEqualTo(Shape.NEW);
+    assertThat(Shape.of(new long[] {5, 800, 0})).isEqualTo(Shape.GONE);
+  }
+
+  @Test
+  void twoDumpsOnlyTellGrowth() {
+    assertThat(Shape.of(new long[] {1, 2})).isEqualTo(Shape.GREW);
+    assertThat(Shape.of(new long[] {2, 1})).isEqualTo(Shape.SHRANK);
+    assertThat(Shape.of(new long[] {2, 2})).isEqualTo(Shape.STABLE);
+  }
+
+  @Test
+  void heapysGrowthIsWhatAppearedAndStayed() {
+    assertThat(DiffEngine.growth(new long[] {100, 300, 250})).isEqualTo(150);
+    assertThat(DiffEngine.growth(new long[] {100, 300, 50})).isEqualTo(-50);
+    assertThat(DiffEngine.growth(new long[] {100, 300})).isEqualTo(200);
+  }
+
+  @Test
+  void lambdaAndHiddenClassAddressesAreNormalised() {
+    assertThat(SiteKeys.normalize("Foo$$Lambda$17+0x0000000801234")).isEqualTo("Foo$$Lambda+*");
+    assertThat(SiteKeys.normalize("Foo$$Lambda+0x0000000080040640")).isEqualTo("Foo$$Lambda+*");
+  }
+}
