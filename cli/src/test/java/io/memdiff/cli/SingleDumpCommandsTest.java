@@ -1,0 +1,101 @@
+package io.memdiff.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.memdiff.testdata.ScenarioRunner;
+import io.memdiff.testdata.scenarios.KnownCounts;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** histo, summary, path and show on a real dump with known counts. */
+class SingleDumpCommandsTest {
+  private static final String K = KnownCounts.class.getName();
+  @TempDir static Path dir;
+  static Path dump;
+
+  @BeforeAll
+  static void dump() throws IOException {
+    dump = ScenarioRunner.run(KnownCounts.class, dir).get(0);
+  }
+
+  static long countIn(String histo, String className) {
+    return Arrays.stream(histo.split("\\R")).filter(l -> l.startsWith(className + "\t"))
+        .mapToLong(l -> Long.parseLong(l.split("\t")[1])).findFirst().orElse(-1);
+  }
+
+  @Test
+  void histoCountsEqualWhatTheProgramMade() {
+    Cli r = Cli.run("histo", dump.toString());
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("# class\tcount\tshallow_bytes");
+    assertThat(countIn(r.out(), K + "$Widget")).isEqualTo(KnownCounts.WIDGETS);
+    assertThat(countIn(r.out(), K + "$Gadget")).isEqualTo(KnownCounts.GADGETS);
+    assertThat(countIn(r.out(), K + "$Node")).isEqualTo(KnownCounts.NODES);
+  }
+
+  @Test
+  void histoShallowBytesFollowTheInferredLayout() {
+    Cli r = Cli.run("histo", dump.toString(), "--include", K + "*");
+    String widget = Arrays.stream(r.out().split("\\R")).filter(l -> l.startsWith(K + "$Widget\t")).findFirst().orElseThrow();
+    // header 12 + int 4 = 16 bytes each with compressed class pointers (the default layout)
+    assertThat(widget).isEqualTo(K + "$Widget\t" + KnownCounts.WIDGETS + "\t" + 16L * KnownCounts.WIDGETS);
+    assertThat(r.out()).doesNotContain("java.lang.String");
+  }
+
+  @Test
+  void histoJsonHasTheDocumentedFields() throws IOException {
+    JsonNode doc = Json.MAPPER.readTree(Cli.run("histo", dump.toString(), "--format", "json", "--top", "5").out());
+    assertThat(doc.get("schema_version").asInt()).isEqualTo(1);
+    assertThat(doc.get("dump").get("path").asText()).isEqualTo(dump.toString());
+    assertThat(doc.get("classes")).hasSize(5);
+    assertThat(doc.get("classes").get(0).fieldNames()).toIterable().contains("name", "count", "shallow_bytes");
+  }
+
+  @Test
+  void histoRetainedAddsAColumnWhereAGadgetRetainsItsArray() {
+    Cli r = Cli.run("histo", dump.toString(), "--retained", "--include", K + "$Gadget");
+    String line = r.out().split("\\R")[1];
+    String[] f = line.split("\t");
+    assertThat(Long.parseLong(f[3])).isGreaterThan(Long.parseLong(f[2]));
+  }
+
+  @Test
+  void summaryReportsVersionLayoutAndCounts() {
+    Cli r = Cli.run("summary", dump.toString());
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("version\tJAVA PROFILE 1.0.2", "id_size\t8", "layout\theader=12 ref=4 align=8",
+        "anomalies.truncated\tfalse");
+  }
+
+  @Test
+  void pathMergesInstancesByRoute() {
+    Cli r = Cli.run("path", dump.toString(), "--class", K + "$Widget", "--fold");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("route 1\t" + KnownCounts.WIDGETS + " object(s)")
+        .contains("static " + K + ".WIDGET_ARRAY");
+  }
+
+  @Test
+  void pathNamesAnUnknownClass() {
+    Cli r = Cli.run("path", dump.toString(), "--class", "no.such.Thing");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("no class named no.such.Thing");
+  }
+
+  @Test
+  void showPrintsNoValuesUnlessAsked() throws IOException {
+    JsonNode doc = Json.MAPPER.readTree(Cli.run("path", dump.toString(), "--class", K + "$Widget", "--format", "json").out());
+    String address = doc.get("routes").get(0).get("steps").get(doc.get("routes").get(0).get("steps").size() - 1)
+        .get("address").asText();
+    Cli hidden = Cli.run("show", dump.toString(), address);
+    assertThat(hidden.exitCode()).isZero();
+    assertThat(hidden.out()).contains("class\t" + K + "$Widget").contains("  id\tint").doesNotContain("= ");
+    Cli shown = Cli.run("show", dump.toString(), address, "--show-values");
+    assertThat(shown.out()).containsPattern("  id\tint\t= \\d+");
+  }
+}
