@@ -83,6 +83,22 @@ final class ClassTableBuilder {
         }
       }
     }
+    breakSuperclassCycles();
+  }
+
+  /** A corrupt dump can make superclasses form a cycle; cut it so hierarchy walks end. */
+  private void breakSuperclassCycles() {
+    for (ClassInfo c : classes) {
+      int depth = 0;
+      for (ClassInfo k = c; k != null; k = k.superclass) {
+        if (++depth > classes.size()) {
+          c.superclass = null;
+          c.missingSuperclass = true;
+          missingSuperclasses++;
+          break;
+        }
+      }
+    }
   }
 
   private static String nameOf(long classId, Long2LongOpenHashMap nameIds, Strings strings) {

@@ -194,6 +194,9 @@ public final class RecordScanner {
       }
       markTruncated(end, 0, "truncated file: the last heap dump has no HEAP DUMP END record");
     }
+    if (heapDumps == 0 && truncatedAt < 0) {
+      throw error(end, "no heap dump in the file (truncated before its first HEAP DUMP record, or a CPU profile)");
+    }
     if (options.dumpIndex() >= heapDumps && heapDumps > 0) {
       throw new NoSuchDumpException(path, heapDumps, options.dumpIndex());
     }
