@@ -1,0 +1,141 @@
+package io.memdiff.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.memdiff.testdata.ScenarioRunner;
+import io.memdiff.testdata.scenarios.KnownCounts;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Broken copies of a real dump: cut short anywhere, bytes flipped in headers, tags and lengths. Every
+ * command must answer with exit 0 or exit 3 and one line naming the file and an offset, in bounded
+ * time, never a stack trace or an internal error.
+ */
+class CorruptionTest {
+  @TempDir static Path dir;
+  static Path dump;
+  static byte[] bytes;
+
+  @BeforeAll
+  static void dump() throws IOException {
+    dump = ScenarioRunner.run(KnownCounts.class, dir).get(0);
+    bytes = Files.readAllBytes(dump);
+  }
+
+  private static void assertCleanOutcome(Path file, String... command) {
+    Cli r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Cli.run(command));
+    assertThat(r.exitCode()).as("%s on %s: %s", command[0], file, r.err()).isIn(0, 3);
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("internal error");
+    if (r.exitCode() == 3) {
+      assertThat(r.errLines()).hasSize(1);
+      assertThat(r.err()).startsWith("memdiff: " + file + ": ").contains("offset 0x");
+    }
+  }
+
+  @Test
+  void aDumpCutShortAnywhereIsRefusedWithItsOffset() throws IOException {
+    Random random = new Random(42);
+    for (int i = 0; i < 40; i++) {
+      int cut = i < 5 ? new int[] {1, 18, 25, 31, 40}[i] : 31 + random.nextInt(bytes.length - 31);
+      Path f = Files.write(dir.resolve("cut.hprof"), Arrays.copyOf(bytes, cut));
+      Cli r = Cli.run("histo", f.toString());
+      assertThat(r.exitCode()).as("cut at %d", cut).isEqualTo(3);
+      assertThat(r.errLines()).hasSize(1);
+      assertThat(r.err()).contains(f.toString()).contains("offset 0x");
+    }
+  }
+
+  @Test
+  void flippedBytesNeverCrashAnyCommand() throws IOException {
+    Random random = new Random(7);
+    for (int i = 0; i < 60; i++) {
+      byte[] broken = bytes.clone();
+      int at = i < 20 ? random.nextInt(200) : random.nextInt(broken.length);
+      broken[at] = (byte) (i % 3 == 0 ? 0xFF : broken[at] ^ (1 << random.nextInt(8)));
+      Path f = Files.write(dir.resolve("flip.hprof"), broken);
+      assertCleanOutcome(f, "summary", f.toString());
+      if (i % 4 == 0) {
+        assertCleanOutcome(f, "histo", f.toString(), "--retained");
+      }
+    }
+  }
+
+  @Test
+  void lyingLengthFieldsAreCaughtEvenWhenHuge() throws IOException {
+    // Overwrite the length of every 50th top-level record with 0xFFFFFFFF or 0.
+    int pos = 31;
+    int record = 0;
+    while (pos + 9 <= bytes.length) {
+      long length = ((bytes[pos + 5] & 0xFFL) << 24) | ((bytes[pos + 6] & 0xFF) << 16) | ((bytes[pos + 7] & 0xFF) << 8)
+          | (bytes[pos + 8] & 0xFF);
+      if (record++ % 50 == 0) {
+        byte[] broken = bytes.clone();
+        Arrays.fill(broken, pos + 5, pos + 9, record % 2 == 0 ? (byte) 0xFF : 0);
+        Path f = Files.write(dir.resolve("lying.hprof"), broken);
+        assertCleanOutcome(f, "summary", f.toString());
+      }
+      pos += 9 + (int) length;
+    }
+  }
+
+  @Test
+  void aTruncatedGzipIsRefusedAtItsCompressedOffset() throws IOException {
+    Path gz = dir.resolve("cut.hprof.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(bytes);
+    }
+    byte[] zipped = Files.readAllBytes(gz);
+    Files.write(gz, Arrays.copyOf(zipped, zipped.length / 2));
+    Cli r = Cli.run("histo", gz.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains("truncated gzip stream").contains("offset 0x");
+  }
+
+  @Test
+  void lenientReadsOfATruncatedDumpWarnOnceAndMarkTheJson() throws IOException {
+    Path f = Files.write(dir.resolve("half.hprof"), Arrays.copyOf(bytes, bytes.length * 3 / 4));
+    Cli r = Cli.run("histo", f.toString(), "--lenient", "--format", "json");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.err()).startsWith("memdiff: warning: " + f + ": truncated file").contains("bytes lost");
+    JsonNode doc = Json.MAPPER.readTree(r.out());
+    assertThat(doc.get("dump").get("truncated").asBoolean()).isTrue();
+    assertThat(doc.get("classes")).isNotEmpty();
+  }
+
+  @Test
+  void aDumpOfAnotherFormatIsRefused() throws IOException {
+    Path phd = Files.write(dir.resolve("ibm.phd"), "portable heap dump\0\0\0\6".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    Cli r = Cli.run("summary", phd.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains("not an HPROF heap dump");
+  }
+
+  @Test
+  void nothingIsWrittenNextToTheDump() throws IOException {
+    long before;
+    try (var s = Files.list(dir)) {
+      before = s.count();
+    }
+    Path gz = dir.resolve("whole.hprof.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(bytes);
+    }
+    assertThat(Cli.run("histo", gz.toString(), "--top", "1").exitCode()).isZero();
+    try (var s = Files.list(dir)) {
+      assertThat(s.count()).isEqualTo(before + 1);
+    }
+  }
+}
