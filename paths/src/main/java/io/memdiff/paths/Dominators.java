@@ -54,7 +54,13 @@ public final class Dominators {
     }
 
     // 1. Depth-first numbering: the virtual root is 0, reached objects 1..count.
+    // dfnum: 0 = not yet visited, −1 = unreachable (never visited), else the depth-first number.
     int[] dfnum = new int[n];
+    for (int o = 0; o < n; o++) {
+      if (reach.label(o) == Reachability.UNREACHABLE) {
+        dfnum[o] = -1;
+      }
+    }
     int[] vertex = new int[n + 1];
     int[] dfsParent = new int[n + 1];
     vertex[0] = -1;
@@ -104,7 +110,7 @@ public final class Dominators {
               continue;
             }
           }
-          if (dfnum[next] != 0 || reach.label(next) == Reachability.UNREACHABLE) {
+          if (dfnum[next] != 0) {
             continue;
           }
         }
@@ -119,23 +125,27 @@ public final class Dominators {
       }
     }
 
-    // 2. Predecessors in dfnum space (0 = virtual root for the roots).
+    // 2. Predecessors in dfnum space (0 = virtual root for the roots). Objects are visited in index
+    // order, so the reference rows are read sequentially; only dfnum lookups jump.
     int[] predFirst = new int[count + 2];
-    for (int w = 1; w <= count; w++) {
-      int o = vertex[w];
+    for (int o = 0; o < n; o++) {
+      int w = dfnum[o];
+      if (w <= 0) {
+        continue;
+      }
       if (reach.parent(o) == Reachability.ROOT) {
         predFirst[w + 1]++;
       }
       for (int e = g.firstEdge(o), end = g.endEdge(o); e < end; e++) {
         int t = dfnum[g.target(e)];
-        if (t != 0) {
+        if (t > 0) {
           predFirst[t + 1]++;
         }
       }
       if (extraFirst != null) {
         for (int e = extraFirst[o]; e < extraFirst[o + 1]; e++) {
           int t = dfnum[extraTargets[e]];
-          if (t != 0) {
+          if (t > 0) {
             predFirst[t + 1]++;
           }
         }
@@ -147,21 +157,24 @@ public final class Dominators {
     int[] preds = new int[predFirst[count + 1]];
     {
       int[] fill = Arrays.copyOf(predFirst, count + 1);
-      for (int w = 1; w <= count; w++) {
-        int o = vertex[w];
+      for (int o = 0; o < n; o++) {
+        int w = dfnum[o];
+        if (w <= 0) {
+          continue;
+        }
         if (reach.parent(o) == Reachability.ROOT) {
           preds[fill[w]++] = 0;
         }
         for (int e = g.firstEdge(o), end = g.endEdge(o); e < end; e++) {
           int t = dfnum[g.target(e)];
-          if (t != 0) {
+          if (t > 0) {
             preds[fill[t]++] = w;
           }
         }
         if (extraFirst != null) {
           for (int e = extraFirst[o]; e < extraFirst[o + 1]; e++) {
             int t = dfnum[extraTargets[e]];
-            if (t != 0) {
+            if (t > 0) {
               preds[fill[t]++] = w;
             }
           }
@@ -171,63 +184,64 @@ public final class Dominators {
     extraFirst = null;
     extraTargets = null;
 
-    // 3. Lengauer–Tarjan over dfnum space.
-    int[] semi = new int[count + 1];
-    int[] label = new int[count + 1];
-    int[] ancestor = new int[count + 1];
+    // 3. Lengauer–Tarjan over dfnum space. semi, label and ancestor of a vertex sit side by side in
+    // one array (stride 4), so path compression touches one cache line per vertex, not three.
+    int[] lt = new int[4 * (count + 1)];
     int[] dom = new int[count + 1];
     int[] bucketHead = new int[count + 1];
     int[] bucketNext = new int[count + 1];
     int[] stack = new int[count + 1];
     for (int w = 0; w <= count; w++) {
-      semi[w] = w;
-      label[w] = w;
-      ancestor[w] = -1;
+      lt[4 * w + SEMI] = w;
+      lt[4 * w + LABEL] = w;
+      lt[4 * w + ANCESTOR] = -1;
       bucketHead[w] = -1;
     }
     for (int w = count; w >= 1; w--) {
+      int semiW = lt[4 * w + SEMI];
       for (int p = predFirst[w]; p < predFirst[w + 1]; p++) {
-        int u = eval(preds[p], ancestor, label, semi, stack);
-        if (semi[u] < semi[w]) {
-          semi[w] = semi[u];
+        int u = eval(preds[p], lt, stack);
+        int semiU = lt[4 * u + SEMI];
+        if (semiU < semiW) {
+          semiW = semiU;
         }
       }
-      bucketNext[w] = bucketHead[semi[w]];
-      bucketHead[semi[w]] = w;
+      lt[4 * w + SEMI] = semiW;
+      bucketNext[w] = bucketHead[semiW];
+      bucketHead[semiW] = w;
       int par = dfsParent[w];
-      ancestor[w] = par;
+      lt[4 * w + ANCESTOR] = par;
       for (int v = bucketHead[par]; v != -1; v = bucketNext[v]) {
-        int u = eval(v, ancestor, label, semi, stack);
-        dom[v] = semi[u] < semi[v] ? u : par;
+        int u = eval(v, lt, stack);
+        dom[v] = lt[4 * u + SEMI] < lt[4 * v + SEMI] ? u : par;
       }
       bucketHead[par] = -1;
     }
     for (int w = 1; w <= count; w++) {
-      if (dom[w] != semi[w]) {
+      if (dom[w] != lt[4 * w + SEMI]) {
         dom[w] = dom[dom[w]];
       }
     }
-    semi = label = ancestor = bucketHead = bucketNext = stack = preds = predFirst = null;
+    lt = bucketHead = bucketNext = stack = preds = predFirst = null;
 
     // 4. Retained sizes: a dominator precedes its nodes in depth-first order.
     long[] shallow = new long[n];
     for (int o = 0; o < n; o++) {
       shallow[o] = index.shallowSize(o);
     }
-    long[] retainedDf = new long[count + 1];
-    for (int w = 1; w <= count; w++) {
-      retainedDf[w] = shallow[vertex[w]];
-    }
-    for (int w = count; w >= 1; w--) {
-      retainedDf[dom[w]] += retainedDf[w];
-    }
     int[] idom = new int[n];
-    long[] retained = shallow.clone();
     Arrays.fill(idom, Reachability.NONE);
     for (int w = 1; w <= count; w++) {
+      idom[vertex[w]] = dom[w] == 0 ? VIRTUAL_ROOT : vertex[dom[w]];
+    }
+    dom = null;
+    long[] retained = shallow.clone();
+    for (int w = count; w >= 1; w--) {
       int o = vertex[w];
-      idom[o] = dom[w] == 0 ? VIRTUAL_ROOT : vertex[dom[w]];
-      retained[o] = retainedDf[w];
+      int d = idom[o];
+      if (d >= 0) {
+        retained[d] += retained[o];
+      }
     }
     return new Dominators(idom, retained, shallow, Arrays.copyOfRange(vertex, 1, count + 1));
   }
@@ -237,26 +251,31 @@ public final class Dominators {
     return l != Reachability.STRONG && l != Reachability.UNREACHABLE && reach.label(g.weakSource(i)) != Reachability.UNREACHABLE;
   }
 
-  private static int eval(int v, int[] ancestor, int[] label, int[] semi, int[] stack) {
-    if (ancestor[v] == -1) {
+  private static final int SEMI = 0;
+  private static final int LABEL = 1;
+  private static final int ANCESTOR = 2;
+
+  private static int eval(int v, int[] lt, int[] stack) {
+    if (lt[4 * v + ANCESTOR] == -1) {
       return v;
     }
     // Path compression, iteratively: collect the path, then fold labels from the top down.
     int top = 0;
     int x = v;
-    while (ancestor[ancestor[x]] != -1) {
+    while (lt[4 * lt[4 * x + ANCESTOR] + ANCESTOR] != -1) {
       stack[top++] = x;
-      x = ancestor[x];
+      x = lt[4 * x + ANCESTOR];
     }
     while (top > 0) {
       x = stack[--top];
-      int a = ancestor[x];
-      if (semi[label[a]] < semi[label[x]]) {
-        label[x] = label[a];
+      int a = lt[4 * x + ANCESTOR];
+      int labelA = lt[4 * a + LABEL];
+      if (lt[4 * labelA + SEMI] < lt[4 * lt[4 * x + LABEL] + SEMI]) {
+        lt[4 * x + LABEL] = labelA;
       }
-      ancestor[x] = ancestor[a];
+      lt[4 * x + ANCESTOR] = lt[4 * a + ANCESTOR];
     }
-    return label[v];
+    return lt[4 * v + LABEL];
   }
 
   /** Immediate dominator: an object index, {@link #VIRTUAL_ROOT}, or −1 when unreachable. */

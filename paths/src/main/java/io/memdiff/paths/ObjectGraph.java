@@ -34,33 +34,70 @@ public final class ObjectGraph {
     this.danglingReferences = dangling;
   }
 
-  /** Reads every object's references once, in index order, and resolves each target by binary search. */
+  /**
+   * Reads every object's references once, in index order, and resolves each target by address. The
+   * object range is split in two halves read on two threads; the halves are then joined.
+   */
   public static ObjectGraph build(HeapIndex index) {
     int n = index.objectCount();
     ReferenceKinds kinds = new ReferenceKinds(index.catalog());
-    int[] first = new int[n + 1];
-    // Upper bound per object from headers alone, so targets[] is allocated once.
-    long bound = 0;
-    for (int o = 0; o < n; o++) {
-      bound += upperBound(index, o);
+    int mid = n / 2;
+    java.util.concurrent.CompletableFuture<Part> second =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> Part.read(index, kinds, mid, n));
+    Part first = Part.read(index, kinds, 0, mid);
+    Part last = second.join();
+    long total = (long) first.size + last.size;
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("more than 2^31 references are not supported yet: " + total);
     }
-    if (bound > Integer.MAX_VALUE - 16) {
-      throw new IllegalStateException("more than 2^31 references are not supported yet: " + bound);
+    int[] offsets = new int[n + 1];
+    System.arraycopy(first.first, 0, offsets, 0, mid);
+    for (int o = mid; o < n; o++) {
+      offsets[o] = last.first[o - mid] + first.size;
     }
-    int[] targets = new int[(int) bound];
+    offsets[n] = (int) total;
+    int[] targets = java.util.Arrays.copyOf(first.targets, (int) total);
+    System.arraycopy(last.targets, 0, targets, first.size, last.size);
+    first.weakSources.addAll(last.weakSources);
+    first.weakTargets.addAll(last.weakTargets);
+    first.weakKinds.addAll(last.weakKinds);
+    return new ObjectGraph(index, offsets, targets, first.weakSources, first.weakTargets, first.weakKinds,
+        first.dangling + last.dangling);
+  }
+
+  /** The references of objects {@code [from, to)}. */
+  private static final class Part {
+    int[] first;
+    int[] targets;
+    int size;
+    long dangling;
     IntArrayList weakSources = new IntArrayList();
     IntArrayList weakTargets = new IntArrayList();
     IntArrayList weakKinds = new IntArrayList();
-    Filler filler = new Filler(index, kinds, targets, weakSources, weakTargets, weakKinds);
-    for (int o = 0; o < n; o++) {
-      first[o] = filler.size;
-      filler.source = o;
-      filler.sourceClass = index.classIndexOf(o);
-      index.forEachReference(o, filler);
+
+    static Part read(HeapIndex index, ReferenceKinds kinds, int from, int to) {
+      Part p = new Part();
+      p.first = new int[to - from];
+      // Upper bound per object from headers alone, so targets[] is allocated once.
+      long bound = 0;
+      for (int o = from; o < to; o++) {
+        bound += upperBound(index, o);
+      }
+      if (bound > Integer.MAX_VALUE - 16) {
+        throw new IllegalStateException("more than 2^31 references are not supported yet: " + bound);
+      }
+      Filler filler = new Filler(index, kinds, new int[(int) bound], p.weakSources, p.weakTargets, p.weakKinds);
+      for (int o = from; o < to; o++) {
+        p.first[o - from] = filler.size;
+        filler.source = o;
+        filler.sourceClass = index.classIndexOf(o);
+        index.forEachReference(o, filler);
+      }
+      p.targets = filler.targets;
+      p.size = filler.size;
+      p.dangling = filler.dangling;
+      return p;
     }
-    first[n] = filler.size;
-    int[] trimmed = filler.size == targets.length ? targets : java.util.Arrays.copyOf(targets, filler.size);
-    return new ObjectGraph(index, first, trimmed, weakSources, weakTargets, weakKinds, filler.dangling);
   }
 
   private static long upperBound(HeapIndex index, int o) {
