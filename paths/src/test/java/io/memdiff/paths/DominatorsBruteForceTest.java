@@ -1,0 +1,103 @@
+package io.memdiff.paths;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.HprofFile;
+import io.memdiff.hprof.LayoutOverrides;
+import io.memdiff.hprof.ScanOptions;
+import io.memdiff.testdata.HprofWriter;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Lengauer–Tarjan against the definition, on random heaps: v dominates u when removing v cuts u off
+ * from every root; a retained size is the object plus everything it dominates.
+ */
+class DominatorsBruteForceTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+  void retainedSizesMatchTheDefinitionOnARandomHeap(int seed) throws Exception {
+    Random random = new Random(seed);
+    int nodes = 40 + random.nextInt(40);
+    HprofWriter w = new HprofWriter(8);
+    long nodeClass = 0x100;
+    w.loadClass(1, nodeClass, 1, w.string("Node"));
+    long[] fields = {w.string("a"), w.string("b"), w.string("c")};
+    long[][] none = new long[0][];
+    HprofWriter.Bytes heap = w.body().classDump(nodeClass, 0, 0, 3 * 8,
+        none, new long[][] {{fields[0], HprofWriter.OBJECT}, {fields[1], HprofWriter.OBJECT}, {fields[2], HprofWriter.OBJECT}});
+    for (int i = 0; i < nodes; i++) {
+      HprofWriter.Bytes values = w.body();
+      for (int f = 0; f < 3; f++) {
+        values.id(random.nextInt(3) == 0 ? 0 : 0x1000 + 0x10L * random.nextInt(nodes));
+      }
+      heap.instance(0x1000 + 0x10L * i, 1, nodeClass, values);
+    }
+    for (int r = 0; r < 3; r++) {
+      heap.rootJniGlobal(0x1000 + 0x10L * random.nextInt(nodes), r + 1);
+    }
+    w.segment(heap);
+    w.heapDumpEnd();
+    Path f = w.writeTo(dir.resolve("random-" + seed + ".hprof"));
+    try (HprofFile file = HprofFile.open(f)) {
+      DumpCatalog catalog = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE);
+      HeapAnalysis a = HeapAnalysis.analyse(catalog, ScanOptions.STRICT, true, x -> {});
+      HeapIndex index = a.index();
+      int n = index.objectCount();
+      List<Integer> roots = new ArrayList<>();
+      for (int o = 0; o < n; o++) {
+        if (a.reachability().parent(o) == Reachability.ROOT) {
+          roots.add(o);
+        }
+      }
+      boolean[] reachable = reach(index, roots, -1);
+      for (int v = 0; v < n; v++) {
+        if (!reachable[v]) {
+          assertThat(a.dominators().retained(v)).isEqualTo(a.dominators().shallow(v));
+          continue;
+        }
+        boolean[] without = reach(index, roots, v);
+        long expected = a.dominators().shallow(v);
+        for (int u = 0; u < n; u++) {
+          if (u != v && reachable[u] && !without[u]) {
+            expected += a.dominators().shallow(u);
+          }
+        }
+        assertThat(a.dominators().retained(v)).as("object %d of seed %d", v, seed).isEqualTo(expected);
+      }
+    }
+  }
+
+  /** Objects reachable from the roots without passing through {@code removed}. */
+  private static boolean[] reach(HeapIndex index, List<Integer> roots, int removed) {
+    boolean[] seen = new boolean[index.objectCount()];
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    for (int r : roots) {
+      if (r != removed && !seen[r]) {
+        seen[r] = true;
+        queue.add(r);
+      }
+    }
+    while (!queue.isEmpty()) {
+      int o = queue.poll();
+      index.forEachReference(o, (label, target) -> {
+        int t = index.indexOf(target);
+        if (t >= 0 && t != removed && !seen[t]) {
+          seen[t] = true;
+          queue.add(t);
+        }
+      });
+    }
+    return seen;
+  }
+}
