@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 
 /**
  * Big-endian reads at raw addresses of mapped memory, through {@code sun.misc.Unsafe} (module
- * jdk.unsupported, no flags needed). Only {@link MappedFile} calls this, and only for positions it
+ * jdk.unsupported, no flags needed), on JDK 17 to 23. Only {@link MappedFile} calls this, and only for positions it
  * has checked lie inside a mapping: a read outside one would crash the JVM rather than throw.
  */
 final class Raw {
@@ -16,9 +16,15 @@ final class Raw {
   private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
   static {
+    // JDK 24 and later warn on stderr when Unsafe's memory access is used (JEP 498): there the buffer
+    // path is taken instead, so output stays clean.
+    boolean allowed = Runtime.version().feature() < 24 && !Boolean.getBoolean("memdiff.noUnsafe");
     sun.misc.Unsafe u = null;
     long offset = -1;
     try {
+      if (!allowed) {
+        throw new UnsupportedOperationException("Unsafe memory access not used on this JDK");
+      }
       Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
       f.setAccessible(true);
       u = (sun.misc.Unsafe) f.get(null);
@@ -28,7 +34,7 @@ final class Raw {
     }
     U = u;
     ADDRESS_OFFSET = offset;
-    AVAILABLE = u != null && !Boolean.getBoolean("memdiff.noUnsafe");
+    AVAILABLE = u != null;
   }
 
   private Raw() {}
