@@ -28,7 +28,7 @@ class HprofFuzzTest {
   void anyBytesParseOrFailWithAFormatError(byte[] data) throws IOException {
     Files.write(FILE, data);
     for (boolean lenient : new boolean[] {false, true}) {
-      try (HprofFile file = HprofFile.open(FILE, null, 64)) {
+      try (HprofFile file = HprofFile.open(FILE, null, 4096)) {
         ScanOptions options = new ScanOptions(0, lenient);
         DumpCatalog catalog = DumpCatalog.build(file, options, LayoutOverrides.NONE);
         HeapIndex index = HeapIndex.build(catalog, options);
