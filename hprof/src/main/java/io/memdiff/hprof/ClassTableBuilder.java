@@ -43,8 +43,7 @@ final class ClassTableBuilder {
         }
       }
       if (found == null) {
-        found = add(0, name, null, type);
-        indexById.remove(0);
+        found = addUnregistered(name, type);
       } else {
         ClassInfo typed = new ClassInfo(found.index(), found.classId(), found.name(), found.dump(), type);
         classes.set(found.index(), typed);
@@ -67,10 +66,7 @@ final class ClassTableBuilder {
         break;
       }
     }
-    this.javaLangClass = jlc != null ? jlc : add(0, "java.lang.Class", null, -1);
-    if (jlc == null) {
-      indexById.remove(0);
-    }
+    this.javaLangClass = jlc != null ? jlc : addUnregistered("java.lang.Class", -1);
     for (ClassInfo c : classes) {
       ClassDump d = c.dump();
       if (d != null && d.superId() != 0) {
@@ -107,6 +103,13 @@ final class ClassTableBuilder {
     }
     String internal = strings.get(nameIds.get(classId));
     return internal == null ? "<unnamed class 0x" + Long.toHexString(classId) + ">" : ClassInfo.javaName(internal);
+  }
+
+  /** A class the dump never dumped (no id): reachable by name and role, not by id. */
+  private ClassInfo addUnregistered(String name, int primitiveType) {
+    ClassInfo c = new ClassInfo(classes.size(), 0, name, null, primitiveType);
+    classes.add(c);
+    return c;
   }
 
   private ClassInfo add(long classId, String name, ClassDump dump, int primitiveType) {
