@@ -266,6 +266,56 @@ public final class HeapIndex {
     }
   }
 
+  /**
+   * The label of the first reference from {@code object} to {@code targetAddress}, or −1 when there
+   * is none. For an object array this is {@link EdgeLabel#ELEMENT} with the index only when
+   * {@code exactIndex}; without it the array is not searched. Allocates nothing: the hot path of
+   * naming every object's route.
+   */
+  public int labelOfReference(int object, long targetAddress, boolean exactIndex) {
+    long rec = recordOffsets[object];
+    long p = rec + 1;
+    final int id = idSize;
+    switch (data.u1(rec)) {
+      case Tags.INSTANCE_DUMP: {
+        ClassInfo c = classOf(object);
+        long values = p + 2L * id + 8;
+        long valuesLength = data.u4(p + 2L * id + 4);
+        int[] offsets = c.referenceFieldOffsets();
+        for (int i = 0; i < offsets.length && offsets[i] + id <= valuesLength; i++) {
+          if (data.id(values + offsets[i], id) == targetAddress) {
+            return EdgeLabel.of(EdgeLabel.FIELD, c.referenceFieldSlots()[i]);
+          }
+        }
+        return data.id(p + id + 4, id) == targetAddress ? EdgeLabel.of(EdgeLabel.CLASS_OF, 0) : -1;
+      }
+      case Tags.OBJECT_ARRAY_DUMP: {
+        if (!exactIndex) {
+          return EdgeLabel.of(EdgeLabel.ELEMENT, 0);
+        }
+        int length = data.i4(p + id + 4);
+        long elements = p + 2L * id + 8;
+        for (int i = 0; i < length; i++) {
+          if (data.id(elements + (long) i * id, id) == targetAddress) {
+            return EdgeLabel.of(EdgeLabel.ELEMENT, i);
+          }
+        }
+        return -1;
+      }
+      case Tags.CLASS_DUMP: {
+        int[] found = {-1};
+        forEachReference(object, (label, target) -> {
+          if (found[0] < 0 && target == targetAddress) {
+            found[0] = label;
+          }
+        });
+        return found[0];
+      }
+      default:
+        return -1;
+    }
+  }
+
   private static void emit(ReferenceVisitor v, int kind, long target) {
     if (target != 0) {
       v.reference(EdgeLabel.of(kind, 0), target);

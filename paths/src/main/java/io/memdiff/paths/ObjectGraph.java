@@ -15,16 +15,24 @@ public final class ObjectGraph {
   private final HeapIndex index;
   private final int[] first;
   private final int[] targets;
+  /** Per edge, how the source holds the target, as an {@link EdgeSlots} code (one byte). */
+  private final byte[] slots;
   private final int[] weakSources;
   private final int[] weakTargets;
   private final byte[] weakKinds;
+  private final byte[] weakSlots;
   private final long danglingReferences;
 
-  private ObjectGraph(HeapIndex index, int[] first, int[] targets, IntArrayList weakSources, IntArrayList weakTargets,
-      IntArrayList weakKinds, long dangling) {
+  private ObjectGraph(HeapIndex index, int[] first, int[] targets, byte[] slots, IntArrayList weakSources,
+      IntArrayList weakTargets, IntArrayList weakKinds, IntArrayList weakSlots, long dangling) {
     this.index = index;
     this.first = first;
     this.targets = targets;
+    this.slots = slots;
+    this.weakSlots = new byte[weakSlots.size()];
+    for (int i = 0; i < this.weakSlots.length; i++) {
+      this.weakSlots[i] = (byte) weakSlots.getInt(i);
+    }
     this.weakSources = weakSources.toIntArray();
     this.weakTargets = weakTargets.toIntArray();
     this.weakKinds = new byte[weakKinds.size()];
@@ -58,22 +66,27 @@ public final class ObjectGraph {
     offsets[n] = (int) total;
     int[] targets = java.util.Arrays.copyOf(first.targets, (int) total);
     System.arraycopy(last.targets, 0, targets, first.size, last.size);
+    byte[] slots = java.util.Arrays.copyOf(first.slots, (int) total);
+    System.arraycopy(last.slots, 0, slots, first.size, last.size);
     first.weakSources.addAll(last.weakSources);
     first.weakTargets.addAll(last.weakTargets);
     first.weakKinds.addAll(last.weakKinds);
-    return new ObjectGraph(index, offsets, targets, first.weakSources, first.weakTargets, first.weakKinds,
-        first.dangling + last.dangling);
+    first.weakSlots.addAll(last.weakSlots);
+    return new ObjectGraph(index, offsets, targets, slots, first.weakSources, first.weakTargets, first.weakKinds,
+        first.weakSlots, first.dangling + last.dangling);
   }
 
   /** The references of objects {@code [from, to)}. */
   private static final class Part {
     int[] first;
     int[] targets;
+    byte[] slots;
     int size;
     long dangling;
     IntArrayList weakSources = new IntArrayList();
     IntArrayList weakTargets = new IntArrayList();
     IntArrayList weakKinds = new IntArrayList();
+    IntArrayList weakSlots = new IntArrayList();
 
     static Part read(HeapIndex index, ReferenceKinds kinds, int from, int to) {
       Part p = new Part();
@@ -86,7 +99,7 @@ public final class ObjectGraph {
       if (bound > Integer.MAX_VALUE - 16) {
         throw new IllegalStateException("more than 2^31 references are not supported yet: " + bound);
       }
-      Filler filler = new Filler(index, kinds, new int[(int) bound], p.weakSources, p.weakTargets, p.weakKinds);
+      Filler filler = new Filler(index, kinds, new int[(int) bound], new byte[(int) bound], p);
       for (int o = from; o < to; o++) {
         p.first[o - from] = filler.size;
         filler.source = o;
@@ -94,6 +107,7 @@ public final class ObjectGraph {
         index.forEachReference(o, filler);
       }
       p.targets = filler.targets;
+      p.slots = filler.slots;
       p.size = filler.size;
       p.dangling = filler.dangling;
       return p;
@@ -136,6 +150,15 @@ public final class ObjectGraph {
     return targets[edge];
   }
 
+  /** The {@link EdgeSlots} code of an edge. */
+  public byte slot(int edge) {
+    return slots[edge];
+  }
+
+  public byte weakSlot(int i) {
+    return weakSlots[i];
+  }
+
   public int weakEdgeCount() {
     return weakSources.length;
   }
@@ -162,22 +185,19 @@ public final class ObjectGraph {
     final HeapIndex index;
     final ReferenceKinds kinds;
     final int[] targets;
-    final IntArrayList weakSources;
-    final IntArrayList weakTargets;
-    final IntArrayList weakKinds;
+    final byte[] slots;
+    final Part part;
     int size;
     int source;
     int sourceClass;
     long dangling;
 
-    Filler(HeapIndex index, ReferenceKinds kinds, int[] targets, IntArrayList weakSources, IntArrayList weakTargets,
-        IntArrayList weakKinds) {
+    Filler(HeapIndex index, ReferenceKinds kinds, int[] targets, byte[] slots, Part part) {
       this.index = index;
       this.kinds = kinds;
       this.targets = targets;
-      this.weakSources = weakSources;
-      this.weakTargets = weakTargets;
-      this.weakKinds = weakKinds;
+      this.slots = slots;
+      this.part = part;
     }
 
     @Override
@@ -191,13 +211,15 @@ public final class ObjectGraph {
         byte weak = kinds.weakening(sourceClass, EdgeLabel.value(label));
         if (weak != 0) {
           if (weak != Reachability.IGNORED) {
-            weakSources.add(source);
-            weakTargets.add(t);
-            weakKinds.add(weak);
+            part.weakSources.add(source);
+            part.weakTargets.add(t);
+            part.weakKinds.add(weak);
+            part.weakSlots.add(EdgeSlots.encode(label));
           }
           return;
         }
       }
+      slots[size] = EdgeSlots.encode(label);
       targets[size++] = t;
     }
   }

@@ -56,17 +56,8 @@ public final class PathDescriber {
 
   /** The label of the first reference from {@code parent} to {@code child}. */
   public int labelBetween(int parent, int child, boolean exactIndex) {
-    if (!exactIndex && index.kind(parent) == HeapIndex.KIND_OBJECT_ARRAY) {
-      return EdgeLabel.of(EdgeLabel.ELEMENT, 0);
-    }
-    long target = index.address(child);
-    int[] found = {-1};
-    index.forEachReference(parent, (label, address) -> {
-      if (found[0] < 0 && address == target) {
-        found[0] = label;
-      }
-    });
-    return found[0] < 0 ? EdgeLabel.of(EdgeLabel.FIELD, 0) : found[0];
+    int label = index.labelOfReference(parent, index.address(child), exactIndex);
+    return label < 0 ? EdgeLabel.of(EdgeLabel.FIELD, 0) : label;
   }
 
   public String describeLabel(int parent, int label, boolean withIndexes) {

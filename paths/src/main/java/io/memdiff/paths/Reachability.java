@@ -39,15 +39,17 @@ public final class Reachability {
 
   private final ObjectGraph graph;
   private final int[] parent;
+  private final byte[] parentSlot;
   private final byte[] label;
   private final int[] order;
   private final int rootCount;
   private final Int2IntOpenHashMap rootRecordOf;
 
-  private Reachability(ObjectGraph graph, int[] parent, byte[] label, int[] order, int rootCount,
+  private Reachability(ObjectGraph graph, int[] parent, byte[] parentSlot, byte[] label, int[] order, int rootCount,
       Int2IntOpenHashMap rootRecordOf) {
     this.graph = graph;
     this.parent = parent;
+    this.parentSlot = parentSlot;
     this.label = label;
     this.order = order;
     this.rootCount = rootCount;
@@ -60,6 +62,7 @@ public final class Reachability {
     int n = graph.nodeCount();
     int[] parent = new int[n];
     Arrays.fill(parent, NONE);
+    byte[] parentSlot = new byte[n];
     byte[] label = new byte[n];
     int[] queue = new int[n];
     int tail = 0;
@@ -104,7 +107,7 @@ public final class Reachability {
       }
     }
     int rootCount = tail;
-    tail = bfs(graph, parent, label, queue, 0, tail, STRONG);
+    tail = bfs(graph, parent, parentSlot, label, queue, 0, tail, STRONG);
     byte[] weakOrder = {SOFT, WEAK, FINALIZER, PHANTOM};
     for (int round = 0; round < 2; round++) {
       for (byte kind : weakOrder) {
@@ -114,14 +117,15 @@ public final class Reachability {
           int t = graph.weakTarget(i);
           if (graph.weakKind(i) == kind && label[s] != UNREACHABLE && parent[t] == NONE) {
             parent[t] = s;
+            parentSlot[t] = graph.weakSlot(i);
             label[t] = kind;
             queue[tail++] = t;
           }
         }
-        tail = bfs(graph, parent, label, queue, head, tail, kind);
+        tail = bfs(graph, parent, parentSlot, label, queue, head, tail, kind);
       }
     }
-    return new Reachability(graph, parent, label, Arrays.copyOf(queue, tail), rootCount, rootRecordOf);
+    return new Reachability(graph, parent, parentSlot, label, Arrays.copyOf(queue, tail), rootCount, rootRecordOf);
   }
 
   /** Which root record names an object that several make a root: a thread is best named as itself. */
@@ -138,13 +142,15 @@ public final class Reachability {
     };
   }
 
-  private static int bfs(ObjectGraph g, int[] parent, byte[] label, int[] queue, int head, int tail, byte kind) {
+  private static int bfs(ObjectGraph g, int[] parent, byte[] parentSlot, byte[] label, int[] queue, int head, int tail,
+      byte kind) {
     while (head < tail) {
       int o = queue[head++];
       for (int e = g.firstEdge(o), end = g.endEdge(o); e < end; e++) {
         int t = g.target(e);
         if (parent[t] == NONE) {
           parent[t] = o;
+          parentSlot[t] = g.slot(e);
           label[t] = kind;
           queue[tail++] = t;
         }
@@ -160,6 +166,11 @@ public final class Reachability {
   /** The object that first reached {@code object}, {@link #ROOT} for a root, {@link #NONE} if unreachable. */
   public int parent(int object) {
     return parent[object];
+  }
+
+  /** How the parent holds the object, an {@link EdgeSlots} code. */
+  public byte parentSlot(int object) {
+    return parentSlot[object];
   }
 
   public byte label(int object) {

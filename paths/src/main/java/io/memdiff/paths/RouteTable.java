@@ -25,6 +25,7 @@ public final class RouteTable {
   private final HeapIndex index;
   private final PathDescriber describer;
   private final int[] routeOf;
+  private final int javaLangClass;
   private final IntArrayList parent = new IntArrayList();
   private final IntArrayList edge = new IntArrayList();
   private final IntArrayList classIdx = new IntArrayList();
@@ -36,17 +37,25 @@ public final class RouteTable {
   private final Object2IntOpenHashMap<String> rootDescriptions = new Object2IntOpenHashMap<>();
   private final List<String> rootTexts = new ArrayList<>();
   private String[] edgeTexts;
+  // A direct-mapped cache of intern(): siblings reached the same way hit it instead of two hash maps.
+  private static final int CACHE = 1 << 12;
+  private final int[] cacheParent = new int[CACHE];
+  private final int[] cacheEdge = new int[CACHE];
+  private final int[] cacheClass = new int[CACHE];
+  private final int[] cacheRoute = new int[CACHE];
 
   private RouteTable(Reachability reach) {
     this.reach = reach;
     this.index = reach.graph().index();
     this.describer = new PathDescriber(reach);
     this.routeOf = new int[index.objectCount()];
+    this.javaLangClass = index.catalog().javaLangClass().index();
     Arrays.fill(routeOf, -1);
     edgeIds.defaultReturnValue(-1);
     firstLevel.defaultReturnValue(-1);
     nodes.defaultReturnValue(-1);
     rootDescriptions.defaultReturnValue(-1);
+    Arrays.fill(cacheRoute, -1);
   }
 
   public static RouteTable compute(Reachability reach) {
@@ -71,10 +80,15 @@ public final class RouteTable {
       }
       return intern(-1, edgeId(ROOT_EDGE | d), cls, o);
     }
-    int label = describer.labelBetween(p, o, false);
+    int pcls = index.classIndexOf(p);
+    boolean sourceIsClass = pcls == javaLangClass && index.kind(p) == HeapIndex.KIND_CLASS;
+    int label = EdgeSlots.decode(reach.parentSlot(o), sourceIsClass);
+    if (label < 0) {
+      label = describer.labelBetween(p, o, false);
+    }
     long key;
     switch (EdgeLabel.kind(label)) {
-      case EdgeLabel.FIELD -> key = ((long) index.classIndexOf(p) << 32) | (label & 0xFFFF_FFFFL);
+      case EdgeLabel.FIELD -> key = ((long) pcls << 32) | (label & 0xFFFF_FFFFL);
       case EdgeLabel.STATIC -> key = ((long) index.classDescribedBy(p).index() << 32) | (label & 0xFFFF_FFFFL);
       default -> key = label & 0xFFFF_FFFFL;
     }
@@ -89,17 +103,40 @@ public final class RouteTable {
     return intern(pr, e, cls, o);
   }
 
+  private final long[] edgeCacheKey = new long[CACHE];
+  private final int[] edgeCacheId = new int[CACHE];
+
   private int edgeId(long key) {
+    int h = (int) (key ^ (key >>> 29) ^ (key >>> 41)) & (CACHE - 1);
+    if (edgeCacheId[h] > 0 && edgeCacheKey[h] == key) {
+      return edgeCacheId[h] - 1;
+    }
     int id = edgeIds.get(key);
     if (id < 0) {
       id = edgeKeys.size();
       edgeKeys.add(key);
       edgeIds.put(key, id);
     }
+    edgeCacheKey[h] = key;
+    edgeCacheId[h] = id + 1;
     return id;
   }
 
   private int intern(int parentRoute, int edgeId, int cls, int object) {
+    int h = (parentRoute * 31 + edgeId) * 31 + cls;
+    h = (h ^ (h >>> 13)) & (CACHE - 1);
+    if (cacheRoute[h] >= 0 && cacheParent[h] == parentRoute && cacheEdge[h] == edgeId && cacheClass[h] == cls) {
+      return cacheRoute[h];
+    }
+    int route = internSlow(parentRoute, edgeId, cls, object);
+    cacheParent[h] = parentRoute;
+    cacheEdge[h] = edgeId;
+    cacheClass[h] = cls;
+    cacheRoute[h] = route;
+    return route;
+  }
+
+  private int internSlow(int parentRoute, int edgeId, int cls, int object) {
     long k1 = ((long) parentRoute << 32) | (edgeId & 0xFFFF_FFFFL);
     int mid = firstLevel.get(k1);
     if (mid < 0) {
