@@ -20,6 +20,9 @@ public final class ClassInfo {
   int[] referenceFieldSlots = new int[0];
   int valueBytes;
   long shallowInstanceSize;
+  /** Sizes under the two field-layout rules (see {@link ClassTableBuilder#resolveSizes}). */
+  long packedSize;
+  long blockSize;
   boolean missingSuperclass;
 
   /**

@@ -119,6 +119,51 @@ final class ClassTableBuilder {
     return c;
   }
 
+  /**
+   * The instance size under HotSpot's layout before JDK 15: each class's own fields form a block that
+   * starts at the superclass's end rounded up to the reference size, with a 4-byte hole before 8-byte
+   * fields that no 4-byte field can fill. JDK 15 and later pack fields into the holes of superclasses
+   * ({@code packedSize}); which rule a dump follows is decided from its addresses.
+   */
+  private static long blockSize(ClassInfo c, Layout layout) {
+    java.util.ArrayDeque<ClassInfo> chain = new java.util.ArrayDeque<>();
+    int depth = 0;
+    for (ClassInfo k = c; k != null && depth++ < MAX_HIERARCHY_DEPTH; k = k.superclass) {
+      chain.push(k);
+    }
+    int ref = layout.refSize();
+    long offset = layout.header();
+    boolean first = true;
+    for (ClassInfo k : chain) {
+      if (k.dump() == null || k.dump().instanceFieldTypes().length == 0) {
+        continue;
+      }
+      long start = first ? offset : (offset + ref - 1) / ref * ref;
+      first = false;
+      long bytes = 0;
+      boolean wide = false;
+      boolean four = false;
+      for (byte t : k.dump().instanceFieldTypes()) {
+        int size = t == BasicType.OBJECT ? ref : BasicType.size(t, 0);
+        bytes += size;
+        wide |= size == 8 && t != BasicType.OBJECT;
+        four |= size == 4;
+      }
+      if (wide && start % 8 != 0 && !four) {
+        start += 4;
+      }
+      offset = start + bytes;
+    }
+    return layout.alignUp(offset);
+  }
+
+  /** Chooses per-class field blocks (old HotSpot) over packed fields for every class. */
+  void useFieldBlocks() {
+    for (ClassInfo c : classes) {
+      c.shallowInstanceSize = c.blockSize;
+    }
+  }
+
   /** Lays out every class's instance fields (own first, then each superclass's) and sizes it. */
   void resolveSizes(Layout layout, int idSize) {
     for (ClassInfo c : classes) {
@@ -155,7 +200,9 @@ final class ClassTableBuilder {
       c.referenceFieldOffsets = refOffsets.toIntArray();
       c.referenceFieldSlots = refSlots.toIntArray();
       c.valueBytes = offset;
-      c.shallowInstanceSize = layout.instanceSize(primitive, refOffsets.size());
+      c.packedSize = layout.instanceSize(primitive, refOffsets.size());
+      c.blockSize = blockSize(c, layout);
+      c.shallowInstanceSize = c.packedSize;
     }
   }
 

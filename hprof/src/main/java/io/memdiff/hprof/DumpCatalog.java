@@ -48,8 +48,13 @@ public final class DumpCatalog {
     this.missingSuperclasses = table.missingSuperclasses();
 
     Layout inferred = p.layoutSamples.infer(file.idSize());
-    this.layout = layoutOverride == null ? inferred : layoutOverride;
-    table.resolveSizes(layout, file.idSize());
+    Layout chosen = layoutOverride == null ? inferred : layoutOverride;
+    table.resolveSizes(chosen, file.idSize());
+    if (p.tally.gapsFavourFieldBlocks(this)) {
+      table.useFieldBlocks();
+      chosen = chosen.withDescription(chosen.description() + "; fields in per-class blocks (HotSpot before JDK 15)");
+    }
+    this.layout = chosen;
 
     this.countByClass = new long[classes.length];
     this.shallowByClass = new long[classes.length];
@@ -269,8 +274,7 @@ public final class DumpCatalog {
     @Override
     public void instance(long recordOffset, long objectId, int traceSerial, long classId, long valuesOffset, int valuesLength) {
       instances++;
-      tally.instance(classId, valuesLength);
-      layoutSamples.object(objectId, -1);
+      layoutSamples.instance(objectId, tally, tally.instance(classId, valuesLength));
     }
 
     @Override

@@ -48,6 +48,10 @@ public record Layout(int header, int refSize, int align, int arrayGranularity, S
         description + ", overridden on the command line");
   }
 
+  public Layout withDescription(String text) {
+    return new Layout(header, refSize, align, arrayGranularity, text);
+  }
+
   public long alignUp(long size) {
     return (size + align - 1) / align * align;
   }

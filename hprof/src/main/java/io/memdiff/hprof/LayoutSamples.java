@@ -13,14 +13,29 @@ final class LayoutSamples {
   private long addressBits;
   private long previousAddress = -1;
   private int previousLength = -1;
+  private int previousInstanceSlot = -1;
+  private ShallowTally tally;
 
   LayoutSamples() {
     java.util.Arrays.fill(minGap, Long.MAX_VALUE);
   }
 
+  /** An instance of the class in tally slot {@code slot}. */
+  void instance(long address, ShallowTally tally, int slot) {
+    object(address, -1);
+    this.tally = tally;
+    previousInstanceSlot = slot;
+  }
+
   /** @param objectArrayLength the length when the object is an {@code Object[]}, else −1 */
   void object(long address, int objectArrayLength) {
     addressBits |= address;
+    if (previousInstanceSlot >= 0) {
+      if (address > previousAddress) {
+        tally.gapAfterInstance(previousInstanceSlot, address - previousAddress);
+      }
+      previousInstanceSlot = -1;
+    }
     if (previousLength >= 0 && address > previousAddress) {
       long gap = address - previousAddress;
       if (gap < minGap[previousLength]) {

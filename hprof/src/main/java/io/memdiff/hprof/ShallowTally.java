@@ -20,6 +20,8 @@ final class ShallowTally {
   private final List<long[]> buckets = new ArrayList<>();
   private final LongArrayList firstValueLength = new LongArrayList();
   private final LongArrayList otherValueLengths = new LongArrayList();
+  /** Per instance class: the smallest address gap to an ascending next object, an upper bound of its size. */
+  private final LongArrayList minGaps = new LongArrayList();
   private final long[] primitiveCounts = new long[12];
   private final long[] primitiveBytes = new long[12];
   private final long[][] primitiveBuckets = new long[12][];
@@ -41,11 +43,13 @@ final class ShallowTally {
       buckets.add(null);
       firstValueLength.add(-1);
       otherValueLengths.add(0);
+      minGaps.add(Long.MAX_VALUE);
     }
     return s;
   }
 
-  void instance(long classId, int valuesLength) {
+  /** @return the class's slot, for {@link #gapAfterInstance} */
+  int instance(long classId, int valuesLength) {
     int s = slot(classId);
     counts.set(s, counts.getLong(s) + 1);
     long first = firstValueLength.getLong(s);
@@ -54,6 +58,33 @@ final class ShallowTally {
     } else if (first != valuesLength) {
       otherValueLengths.set(s, otherValueLengths.getLong(s) + 1);
     }
+    return s;
+  }
+
+  void gapAfterInstance(int slot, long gap) {
+    if (gap < minGaps.getLong(slot)) {
+      minGaps.set(slot, gap);
+    }
+  }
+
+  /**
+   * Whether the instance sizes the address gaps allow fit per-class field blocks (HotSpot before
+   * JDK 15) better than packed fields: each rule scores the classes it predicts exactly and loses
+   * heavily for a class it predicts larger than a gap, which no real object can be.
+   */
+  boolean gapsFavourFieldBlocks(DumpCatalog catalog) {
+    long packed = 0;
+    long blocks = 0;
+    for (int s = 0; s < classIds.size(); s++) {
+      long gap = minGaps.getLong(s);
+      ClassInfo c = catalog.classById(classIds.getLong(s));
+      if (gap == Long.MAX_VALUE || c == null || c.isSynthetic() || buckets.get(s) != null || c.packedSize == c.blockSize) {
+        continue;
+      }
+      packed += c.packedSize == gap ? 1 : c.packedSize > gap ? -10 : 0;
+      blocks += c.blockSize == gap ? 1 : c.blockSize > gap ? -10 : 0;
+    }
+    return blocks > packed;
   }
 
   void objectArray(long arrayClassId, int length) {
