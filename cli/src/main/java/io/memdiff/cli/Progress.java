@@ -18,7 +18,7 @@ final class Progress implements AutoCloseable {
   }
 
   /** Shows {@code what} once more than a second has passed since this progress began. */
-  void step(String what) {
+  synchronized void step(String what) {
     if (enabled && System.nanoTime() - start > 1_000_000_000L) {
       err.print("\r\033[K" + what);
       err.flush();
@@ -27,7 +27,7 @@ final class Progress implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (shown) {
       err.print("\r\033[K");
       err.flush();
