@@ -120,8 +120,10 @@ class DiffCommandTest {
   }
 
   @Test
-  void theOutputIsDeterministic() {
-    assertThat(Cli.run(args()).out()).isEqualTo(Cli.run(args()).out());
+  void theOutputIsDeterministicAndTheSameWhenDumpsAreAnalysedInParallel() {
+    String once = Cli.run(args()).out();
+    assertThat(Cli.run(args()).out()).isEqualTo(once);
+    assertThat(Cli.run(args("--parallel", "2")).out()).isEqualTo(once);
   }
 
   @Test
