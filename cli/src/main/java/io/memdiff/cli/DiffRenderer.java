@@ -1,5 +1,6 @@
 package io.memdiff.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.memdiff.diff.Cluster;
 import io.memdiff.diff.DiffReport;
 import io.memdiff.diff.DumpMeta;
@@ -60,9 +61,9 @@ final class DiffRenderer {
 
   record DumpOut(String path, String timestamp, int idSize, long objects, long bytes, boolean truncated, String siteKind) {}
 
-  record StepOut(String edge, String className) {}
+  record StepOut(String edge, @JsonProperty("class") String className) {}
 
-  record SiteOut(String className, String site, String key, long[] counts, long[] shallowBytes, long[] retainedBytes,
+  record SiteOut(@JsonProperty("class") String className, String site, String key, long[] counts, long[] shallowBytes, long[] retainedBytes,
       long growthObjects, long growthBytes, String shape, double slopePerMinute, String reachability,
       List<StepOut> path, String cluster, List<String> examples) {}
 

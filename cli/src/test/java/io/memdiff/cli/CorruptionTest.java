@@ -116,11 +116,58 @@ class CorruptionTest {
   }
 
   @Test
+  void lyingLengthsDoNotExhaustASmallHeap() throws Exception {
+    // A child JVM with -Xmx256m, as a user's might be: lengths that lie must not be believed.
+    int pos = 31;
+    int checked = 0;
+    while (pos + 9 <= bytes.length && checked < 6) {
+      long length = ((bytes[pos + 5] & 0xFFL) << 24) | ((bytes[pos + 6] & 0xFF) << 16) | ((bytes[pos + 7] & 0xFF) << 8)
+          | (bytes[pos + 8] & 0xFF);
+      if (bytes[pos] == 0x1C) {
+        byte[] broken = bytes.clone();
+        Arrays.fill(broken, pos + 5, pos + 9, (byte) 0xFF);
+        int at = pos + 9 + 1 + 8 + 4; // first sub-record's length or count field
+        if (at + 4 < broken.length) {
+          Arrays.fill(broken, at, at + 4, (byte) 0x7F);
+        }
+        Path f = Files.write(dir.resolve("lying-" + checked + ".hprof"), broken);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+            "-cp", System.getProperty("java.class.path"), Main.class.getName(), "summary", f.toString())
+            .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isIn(0, 3);
+        assertThat(output).doesNotContain("OutOfMemoryError").doesNotContain("Exception");
+        checked++;
+      }
+      pos += 9 + (int) length;
+    }
+    assertThat(checked).isPositive();
+  }
+
+  @Test
   void aDumpOfAnotherFormatIsRefused() throws IOException {
     Path phd = Files.write(dir.resolve("ibm.phd"), "portable heap dump\0\0\0\6".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     Cli r = Cli.run("summary", phd.toString());
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.err()).contains("not an HPROF heap dump");
+  }
+
+  @Test
+  void aGzipOfSeveralMembersLikeJcmdWritesIsRead() throws IOException {
+    Path gz = dir.resolve("members.hprof.gz");
+    try (OutputStream out = Files.newOutputStream(gz)) {
+      for (int from = 0; from < bytes.length; from += 1 << 20) {
+        // independent members of at most 1 MiB, as jcmd GC.heap_dump -gz writes
+        java.io.ByteArrayOutputStream member = new java.io.ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(member)) {
+          z.write(bytes, from, Math.min(1 << 20, bytes.length - from));
+        }
+        out.write(member.toByteArray());
+      }
+    }
+    Cli zipped = Cli.run("histo", gz.toString());
+    assertThat(zipped.exitCode()).isZero();
+    assertThat(zipped.out()).isEqualTo(Cli.run("histo", dump.toString()).out().replace(dump.toString(), gz.toString()));
   }
 
   @Test

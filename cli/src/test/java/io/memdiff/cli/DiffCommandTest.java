@@ -61,7 +61,7 @@ class DiffCommandTest {
     assertThat(doc.get("dumps").get(0).get("id_size").asInt()).isEqualTo(8);
     JsonNode site = null;
     for (JsonNode s : doc.get("sites")) {
-      if (s.get("class_name").asText().equals(S + "$Listener")) {
+      if (s.get("class").asText().equals(S + "$Listener")) {
         site = s;
       }
     }
@@ -73,6 +73,9 @@ class DiffCommandTest {
     assertThat(site.get("path").get(0).get("edge").asText()).isEqualTo("static " + S + ".LISTENERS");
     assertThat(site.get("examples")).hasSize(2);
     assertThat(doc.get("clusters")).isNotEmpty();
+    assertThat(site.fieldNames()).toIterable().contains("class", "site", "counts", "shallow_bytes", "retained_bytes",
+        "growth_objects", "growth_bytes", "shape", "reachability", "path", "cluster", "examples");
+    assertThat(doc.get("dumps").get(0).fieldNames()).toIterable().contains("path", "timestamp", "id_size", "objects", "bytes");
   }
 
   @Test

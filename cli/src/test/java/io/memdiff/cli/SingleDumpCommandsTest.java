@@ -48,6 +48,13 @@ class SingleDumpCommandsTest {
   }
 
   @Test
+  void layoutOverridesChangeShallowSizes() {
+    Cli r = Cli.run("histo", dump.toString(), "--include", K + "$Widget", "--object-header", "16", "--align", "16");
+    assertThat(r.out()).contains(K + "$Widget\t" + KnownCounts.WIDGETS + "\t" + 32L * KnownCounts.WIDGETS);
+    assertThat(Cli.run("histo", dump.toString(), "--ref-size", "5").exitCode()).isEqualTo(2);
+  }
+
+  @Test
   void histoJsonHasTheDocumentedFields() throws IOException {
     JsonNode doc = Json.MAPPER.readTree(Cli.run("histo", dump.toString(), "--format", "json", "--top", "5").out());
     assertThat(doc.get("schema_version").asInt()).isEqualTo(1);
