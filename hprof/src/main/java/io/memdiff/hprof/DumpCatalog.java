@@ -12,6 +12,8 @@ import java.util.List;
  * need nothing more.
  */
 public final class DumpCatalog {
+  /** Dumps at least this big have their heap records parsed on two threads. */
+  static final long SPLIT_THRESHOLD = Long.getLong("memdiff.splitThreshold", 64L << 20);
   private final HprofFile file;
   private final ScanResult scan;
   private final Strings strings;
@@ -35,22 +37,22 @@ public final class DumpCatalog {
     this.scan = p.scan;
     this.strings = p.strings;
     this.stacks = p.stacks;
-    this.roots = p.roots.freeze();
-    this.instances = p.instances;
-    this.objectArrays = p.objectArrays;
-    this.primitiveArrays = p.primitiveArrays;
+    this.roots = p.heap.roots.freeze();
+    this.instances = p.heap.instances;
+    this.objectArrays = p.heap.objectArrays;
+    this.primitiveArrays = p.heap.primitiveArrays;
 
-    ClassTableBuilder table = new ClassTableBuilder(p.classDumps, p.classNameIds, strings, p.tally.classIds());
+    ClassTableBuilder table = new ClassTableBuilder(p.heap.classDumps, p.classNameIds, strings, p.heap.tally.classIds());
     this.classes = table.classes();
     this.classIndexById = table.indexById();
     this.javaLangClass = table.javaLangClass();
     this.primitiveArrayClasses = table.primitiveArrayClasses();
     this.missingSuperclasses = table.missingSuperclasses();
 
-    Layout inferred = p.layoutSamples.infer(file.idSize());
+    Layout inferred = p.heap.layoutSamples.infer(file.idSize());
     Layout chosen = layoutOverride == null ? inferred : layoutOverride;
     table.resolveSizes(chosen, file.idSize());
-    if (p.tally.gapsFavourFieldBlocks(this)) {
+    if (p.heap.tally.gapsFavourFieldBlocks(this)) {
       table.useFieldBlocks();
       chosen = chosen.withDescription(chosen.description() + "; fields in per-class blocks (HotSpot before JDK 15)");
     }
@@ -58,7 +60,7 @@ public final class DumpCatalog {
 
     this.countByClass = new long[classes.length];
     this.shallowByClass = new long[classes.length];
-    this.instanceSizeMismatches = p.tally.totals(this, countByClass, shallowByClass);
+    this.instanceSizeMismatches = p.heap.tally.totals(this, countByClass, shallowByClass);
     for (ClassInfo c : classes) {
       if (!c.isSynthetic()) {
         countByClass[javaLangClass.index()]++;
@@ -74,8 +76,28 @@ public final class DumpCatalog {
    */
   public static DumpCatalog build(HprofFile file, ScanOptions options, LayoutOverrides layoutOverrides)
       throws HprofFormatException {
+    return build(file, options, layoutOverrides, SPLIT_THRESHOLD);
+  }
+
+  /** @param splitThreshold parse heap records on two threads from this file size on (tests lower it) */
+  static DumpCatalog build(HprofFile file, ScanOptions options, LayoutOverrides layoutOverrides, long splitThreshold)
+      throws HprofFormatException {
     Pass1 pass = new Pass1(file);
-    pass.scan = RecordScanner.scan(file, pass, options);
+    int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
+    if (!options.lenient() && threads > 1 && file.length() >= splitThreshold) {
+      List<HeapPart> parts = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        parts.add(new HeapPart());
+      }
+      pass.scan = RecordScanner.scanInParts(file, pass, parts, options);
+      pass.heap = parts.get(0);
+      for (int i = 1; i < parts.size(); i++) {
+        pass.heap.append(parts.get(i));
+      }
+    } else {
+      pass.scan = RecordScanner.scan(file, pass, options);
+    }
+    pass.applyThreads();
     DumpCatalog catalog = new DumpCatalog(pass, null);
     if (layoutOverrides == null || layoutOverrides.isEmpty()) {
       return catalog;
@@ -204,26 +226,19 @@ public final class DumpCatalog {
     return layout.alignUp(base + primitive + (long) refs * layout.refSize());
   }
 
-  /** The first pass: a visitor that keeps only per-class and per-root state. */
+  /** The first pass over top-level records: names, classes' names, frames, traces, threads. */
   private static final class Pass1 implements HprofVisitor {
     final HprofFile file;
     final Strings strings;
     final StackTraces stacks = new StackTraces();
-    final List<ClassDump> classDumps = new ArrayList<>();
     final Long2LongOpenHashMap classNameIds = new Long2LongOpenHashMap();
-    final Roots.Builder roots = new Roots.Builder();
-    final LayoutSamples layoutSamples = new LayoutSamples();
-    final ShallowTally tally = new ShallowTally();
+    /** Heap sub-records go here in a sequential scan; a split scan merges its parts into it. */
+    HeapPart heap = new HeapPart();
     ScanResult scan;
-    long instances;
-    long objectArrays;
-    long primitiveArrays;
-    final int idSize;
 
     Pass1(HprofFile file) {
       this.file = file;
       this.strings = new Strings(file.data());
-      this.idSize = file.idSize();
     }
 
     @Override
@@ -255,6 +270,55 @@ public final class DumpCatalog {
 
     @Override
     public void root(RootKind kind, long objectId, int threadSerial, int frameIndex) {
+      heap.root(kind, objectId, threadSerial, frameIndex);
+    }
+
+    @Override
+    public void threadObjectRoot(long threadObjectId, int threadSerial, int traceSerial) {
+      heap.threadObjectRoot(threadObjectId, threadSerial, traceSerial);
+    }
+
+    @Override
+    public void classDump(ClassDump classDump) {
+      heap.classDump(classDump);
+    }
+
+    @Override
+    public void instance(long recordOffset, long objectId, int traceSerial, long classId, long valuesOffset, int valuesLength) {
+      heap.instance(recordOffset, objectId, traceSerial, classId, valuesOffset, valuesLength);
+    }
+
+    @Override
+    public void objectArray(long recordOffset, long objectId, int traceSerial, long arrayClassId, long elementsOffset, int length) {
+      heap.objectArray(recordOffset, objectId, traceSerial, arrayClassId, elementsOffset, length);
+    }
+
+    @Override
+    public void primitiveArray(long recordOffset, long objectId, int traceSerial, int type, long elementsOffset, int length) {
+      heap.primitiveArray(recordOffset, objectId, traceSerial, type, elementsOffset, length);
+    }
+
+    /** Thread roots name threads' stacks; applied once every part is in, in file order. */
+    void applyThreads() {
+      for (long[] t : heap.threads) {
+        stacks.addThread((int) t[0], t[1], (int) t[2]);
+      }
+    }
+  }
+
+  /** What the heap sub-records of one run of the file hold: per class and per root, never per object. */
+  private static final class HeapPart implements HprofVisitor {
+    final List<ClassDump> classDumps = new ArrayList<>();
+    final Roots.Builder roots = new Roots.Builder();
+    final List<long[]> threads = new ArrayList<>();
+    final LayoutSamples layoutSamples = new LayoutSamples();
+    final ShallowTally tally = new ShallowTally();
+    long instances;
+    long objectArrays;
+    long primitiveArrays;
+
+    @Override
+    public void root(RootKind kind, long objectId, int threadSerial, int frameIndex) {
       roots.add(kind, objectId, threadSerial, frameIndex);
     }
 
@@ -262,7 +326,7 @@ public final class DumpCatalog {
     public void threadObjectRoot(long threadObjectId, int threadSerial, int traceSerial) {
       // HotSpot writes no START THREAD: this root is where a thread's stack trace is named.
       roots.add(RootKind.THREAD_OBJECT, threadObjectId, threadSerial, -1);
-      stacks.addThread(threadSerial, threadObjectId, traceSerial);
+      threads.add(new long[] {threadSerial, threadObjectId, traceSerial});
     }
 
     @Override
@@ -289,6 +353,18 @@ public final class DumpCatalog {
       primitiveArrays++;
       tally.primitiveArray(type, length);
       layoutSamples.object(objectId, -1);
+    }
+
+    /** Appends a later part of the file. */
+    void append(HeapPart later) {
+      classDumps.addAll(later.classDumps);
+      roots.addAll(later.roots);
+      threads.addAll(later.threads);
+      layoutSamples.merge(later.layoutSamples);
+      tally.merge(later.tally);
+      instances += later.instances;
+      objectArrays += later.objectArrays;
+      primitiveArrays += later.primitiveArrays;
     }
   }
 }

@@ -46,6 +46,14 @@ final class LayoutSamples {
     previousLength = objectArrayLength >= 0 && objectArrayLength < MAX_LENGTH ? objectArrayLength : -1;
   }
 
+  /** Takes in the samples of another run of the file (the gap across the boundary is not sampled). */
+  void merge(LayoutSamples later) {
+    addressBits |= later.addressBits;
+    for (int n = 0; n < MAX_LENGTH; n++) {
+      minGap[n] = Math.min(minGap[n], later.minGap[n]);
+    }
+  }
+
   Layout infer(int idSize) {
     int align = 8;
     if (addressBits != 0) {

@@ -23,6 +23,8 @@ public final class RecordScanner {
   private long unknownRecords;
   private long unknownSubRecords;
   private long truncatedAt = -1;
+  /** When not null, the selected dump's heap records are listed here (body start, end) instead of parsed. */
+  private it.unimi.dsi.fastutil.longs.LongArrayList deferred;
   private long lostBytes;
   private String truncationReason;
 
@@ -38,6 +40,75 @@ public final class RecordScanner {
   public static ScanResult scan(HprofFile file, HprofVisitor visitor, ScanOptions options)
       throws HprofFormatException {
     return new RecordScanner(file, visitor, options).run();
+  }
+
+  /**
+   * Scans with the heap dump's sub-records split over threads: top-level records go to {@code main} in
+   * order; the heap records of the selected dump are cut into {@code parts.size()} runs of about equal
+   * bytes, each parsed by its own visitor on its own thread. Visitors see their part in file order, and
+   * parts follow one another in file order. Strict mode only: a lenient scan stays sequential.
+   */
+  public static ScanResult scanInParts(HprofFile file, HprofVisitor main, java.util.List<? extends HprofVisitor> parts,
+      ScanOptions options) throws HprofFormatException {
+    if (options.lenient() || parts.size() < 2) {
+      throw new IllegalArgumentException("parts need a strict scan and at least two visitors");
+    }
+    RecordScanner top = new RecordScanner(file, main, options);
+    top.deferred = new it.unimi.dsi.fastutil.longs.LongArrayList();
+    ScanResult result = top.run();
+    long[] ranges = top.deferred.toLongArray();
+    long total = 0;
+    for (int i = 0; i < ranges.length; i += 2) {
+      total += ranges[i + 1] - ranges[i];
+    }
+    int n = parts.size();
+    int[] startRange = new int[n + 1];
+    long acc = 0;
+    int part = 1;
+    for (int i = 0; i < ranges.length && part < n; i += 2) {
+      acc += ranges[i + 1] - ranges[i];
+      while (part < n && acc >= total * part / n) {
+        startRange[part++] = i + 2;
+      }
+    }
+    while (part <= n) {
+      startRange[part++] = ranges.length;
+    }
+    RecordScanner[] scanners = new RecordScanner[n];
+    java.util.List<java.util.concurrent.CompletableFuture<Void>> running = new java.util.ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      RecordScanner s = new RecordScanner(file, parts.get(k), options);
+      scanners[k] = s;
+      int from = startRange[k];
+      int to = startRange[k + 1];
+      Runnable work = () -> {
+        for (int i = from; i < to; i += 2) {
+          try {
+            s.subRecords(ranges[i], ranges[i + 1], false);
+          } catch (HprofFormatException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        }
+      };
+      // The last part runs on this thread, the others on the common pool.
+      running.add(k < n - 1 ? java.util.concurrent.CompletableFuture.runAsync(work)
+          : java.util.concurrent.CompletableFuture.runAsync(work, Runnable::run));
+    }
+    long[] subCounts = result.subRecordCounts();
+    for (int k = 0; k < n; k++) {
+      try {
+        running.get(k).join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof HprofFormatException f) {
+          throw f;
+        }
+        throw e;
+      }
+      for (int t = 0; t < 256; t++) {
+        subCounts[t] += scanners[k].subRecordCounts[t];
+      }
+    }
+    return result;
   }
 
   private ScanResult run() throws HprofFormatException {
@@ -174,7 +245,12 @@ public final class RecordScanner {
               visitor.heapDumpStart(pos);
               selectedStarted = true;
             }
-            subRecords(body, recordEnd, false);
+            if (deferred != null) {
+              deferred.add(body);
+              deferred.add(recordEnd);
+            } else {
+              subRecords(body, recordEnd, false);
+            }
           }
         }
         case HEAP_DUMP_END -> inSegments = false;

@@ -63,6 +63,13 @@ public final class Roots {
       frameIndexes.add(frameIndex);
     }
 
+    void addAll(Builder later) {
+      objectIds.addAll(later.objectIds);
+      kinds.addAll(later.kinds);
+      threadSerials.addAll(later.threadSerials);
+      frameIndexes.addAll(later.frameIndexes);
+    }
+
     Roots freeze() {
       byte[] kindBytes = new byte[kinds.size()];
       for (int i = 0; i < kindBytes.length; i++) {

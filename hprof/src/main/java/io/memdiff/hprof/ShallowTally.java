@@ -111,6 +111,52 @@ final class ShallowTally {
     b[(int) (bytes & (BUCKETS - 1))]++;
   }
 
+  /** Adds another run of the file's tallies to this one. */
+  void merge(ShallowTally later) {
+    for (int ls = 0; ls < later.classIds.size(); ls++) {
+      int s = slot(later.classIds.getLong(ls));
+      long n = later.counts.getLong(ls);
+      counts.set(s, counts.getLong(s) + n);
+      elementSums.set(s, elementSums.getLong(s) + later.elementSums.getLong(ls));
+      long[] lb = later.buckets.get(ls);
+      if (lb != null) {
+        long[] b = buckets.get(s);
+        if (b == null) {
+          buckets.set(s, lb.clone());
+        } else {
+          for (int r = 0; r < BUCKETS; r++) {
+            b[r] += lb[r];
+          }
+        }
+      }
+      long first = firstValueLength.getLong(s);
+      long laterFirst = later.firstValueLength.getLong(ls);
+      long laterOthers = later.otherValueLengths.getLong(ls);
+      if (first < 0) {
+        firstValueLength.set(s, laterFirst);
+        otherValueLengths.set(s, otherValueLengths.getLong(s) + laterOthers);
+      } else if (laterFirst >= 0) {
+        long differing = laterFirst == first ? laterOthers : n - laterOthers;
+        otherValueLengths.set(s, otherValueLengths.getLong(s) + differing);
+      }
+      minGaps.set(s, Math.min(minGaps.getLong(s), later.minGaps.getLong(ls)));
+    }
+    for (int type = 0; type < primitiveCounts.length; type++) {
+      primitiveCounts[type] += later.primitiveCounts[type];
+      primitiveBytes[type] += later.primitiveBytes[type];
+      long[] lb = later.primitiveBuckets[type];
+      if (lb != null) {
+        if (primitiveBuckets[type] == null) {
+          primitiveBuckets[type] = lb.clone();
+        } else {
+          for (int r = 0; r < BUCKETS; r++) {
+            primitiveBuckets[type][r] += lb[r];
+          }
+        }
+      }
+    }
+  }
+
   /** Class ids objects referred to, so classes without a CLASS DUMP still get a row. */
   long[] classIds() {
     return classIds.toLongArray();
