@@ -39,7 +39,7 @@ final class DiffRenderer {
           .append("  ").append(signedBytes(d.growthBytes())).append(" bytes")
           .append("  counts ").append(join(d.counts()))
           .append("  ").append(d.site());
-      if (!d.reachability().equals("strong") && !d.site().equals(d.reachability())) {
+      if (!d.reachability().equals("strong") && !d.reachability().equals("mixed") && !d.site().equals(d.reachability())) {
         line.append("  (").append(d.reachability()).append(")");
       }
       if (examples > 0 && !d.examples().isEmpty()) {

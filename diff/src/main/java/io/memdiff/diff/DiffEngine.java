@@ -45,8 +45,11 @@ public final class DiffEngine {
         }
       }
       SiteStats latest = e.getValue();
-      // A site whose count holds can still grow in bytes (a buffer that keeps growing): shape it by its bytes.
-      Shape shape = Shape.of(counts) == Shape.STABLE ? Shape.of(shallow) : Shape.of(counts);
+      // A site whose count holds (or falls) can still grow in bytes (a buffer that keeps growing, fewer
+      // but bigger arrays): shape it by its bytes then.
+      long objectGrowth = growth(counts);
+      boolean bytesTell = Shape.of(counts) == Shape.STABLE || (objectGrowth <= 0 && growth(shallow) > 0);
+      Shape shape = bytesTell ? Shape.of(shallow) : Shape.of(counts);
       all.put(e.getKey(), new SiteDiff(e.getKey(), latest.className(), latest.site(), latest.path(), counts, shallow,
           retained, growth(counts), growth(retained), shape, slope(minutes, counts),
           latest.reachability(), null, latest.examples()));
@@ -56,7 +59,7 @@ public final class DiffEngine {
       // Growth in count or in the site's own bytes; a container whose only growth is what it retains is
       // reported as the owner of a cluster, not as a site of its own.
       boolean grows = d.growthObjects() > 0 || growth(d.shallowBytes()) > 0;
-      if (grows && d.growthBytes() >= options.minBytes()
+      if (grows && (options.minBytes() <= 0 || d.growthBytes() >= options.minBytes())
           && !options.ignoredKeys().contains(d.key()) && !options.ignoredKeys().contains(d.className())
           && (options.selected().test(d.className()) || options.selected().test(d.site()))) {
         growing.add(d);
@@ -108,6 +111,9 @@ public final class DiffEngine {
       if (prev == null) {
         out.put(key, new SiteStats(key, key, by.equals("class") ? "all sites" : "all classes", List.of(), s.count(),
             s.shallowBytes(), s.retainedBytes(), s.reachability(), s.examples()));
+      } else if (!prev.reachability().equals(s.reachability())) {
+        out.put(key, new SiteStats(key, key, prev.site(), List.of(), prev.count() + s.count(),
+            prev.shallowBytes() + s.shallowBytes(), prev.retainedBytes() + s.retainedBytes(), "mixed", prev.examples()));
       } else {
         out.put(key, new SiteStats(key, key, prev.site(), List.of(), prev.count() + s.count(),
             prev.shallowBytes() + s.shallowBytes(), prev.retainedBytes() + s.retainedBytes(), prev.reachability(),

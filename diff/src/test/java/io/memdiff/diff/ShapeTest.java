@@ -43,6 +43,22 @@ class ShapeTest {
   }
 
   @Test
+  void fewerButBiggerObjectsAreShapedByTheirBytes() {
+    SiteStats a = new SiteStats("k", "byte[]", "at x", java.util.List.of(), 2508, 1000, 1000, "strong", java.util.List.of());
+    SiteStats b = new SiteStats("k", "byte[]", "at x", java.util.List.of(), 36, 500_000_000, 500_000_000, "strong", java.util.List.of());
+    DiffReport r = DiffEngine.diff(java.util.List.of(summary(a, 0), summary(b, 60_000)), DiffOptions.DEFAULTS);
+    assertThat(r.sites()).singleElement().satisfies(d -> {
+      assertThat(d.shape()).isEqualTo(Shape.GREW);
+      assertThat(d.growthObjects()).isEqualTo(-2472);
+      assertThat(d.growthBytes()).isEqualTo(500_000_000 - 1000);
+    });
+  }
+
+  private static SiteSummary summary(SiteStats s, long time) {
+    return new SiteSummary(1, new DumpMeta("d", time, 8, 1, 1, false, "retention"), java.util.List.of(s));
+  }
+
+  @Test
   void lambdaAndHiddenClassAddressesAreNormalised() {
     assertThat(SiteKeys.normalize("Foo$$Lambda$17+0x0000000801234")).isEqualTo("Foo$$Lambda+*");
     assertThat(SiteKeys.normalize("Foo$$Lambda+0x0000000080040640")).isEqualTo("Foo$$Lambda+*");
