@@ -354,10 +354,8 @@ public final class RecordScanner {
           if (p + need <= end) {
             long n = d.u4(p + id + 4);
             int type = d.u1(p + id + 8);
-            if (!BasicType.isPrimitive(type)) {
-              if (lenientSkip(pos, end, cutByEof, describeSubRecord(tag) + " has invalid element type " + type)) {
-                return end;
-              }
+            if (!BasicType.isPrimitive(type) && invalidElementType(pos, end, cutByEof, tag, type)) {
+              return end;
             }
             long elements = p + need;
             long bytes = n * BasicType.size(type, id);
@@ -426,10 +424,8 @@ public final class RecordScanner {
           if (p + need <= end) {
             long n = d.u4(p + id + 4);
             int type = d.u1(p + id + 8);
-            if (!BasicType.isPrimitive(type)) {
-              if (lenientSkip(pos, end, cutByEof, describeSubRecord(tag) + " has invalid element type " + type)) {
-                return end;
-              }
+            if (!BasicType.isPrimitive(type) && invalidElementType(pos, end, cutByEof, tag, type)) {
+              return end;
             }
             v.primitiveArray(pos, d.id(p, id), d.i4(p + id), type, -1, checkLength(pos, tag, n));
           }
@@ -459,6 +455,11 @@ public final class RecordScanner {
       pos = p + need;
     }
     return pos;
+  }
+
+  /** A primitive array whose element type is no primitive type: strict throws, lenient abandons the segment. */
+  private boolean invalidElementType(long pos, long end, boolean cutByEof, int tag, int type) throws HprofFormatException {
+    return lenientSkip(pos, end, cutByEof, describeSubRecord(tag) + " has invalid element type " + type);
   }
 
   /** Strict: throws. Lenient: returns true so the caller abandons the rest of the segment. */

@@ -1,6 +1,5 @@
 package io.memdiff.paths;
 
-import io.memdiff.hprof.HeapIndex;
 import java.util.Arrays;
 
 /**
@@ -28,7 +27,6 @@ public final class Dominators {
 
   public static Dominators compute(Reachability reach) {
     ObjectGraph g = reach.graph();
-    HeapIndex index = g.index();
     int n = g.nodeCount();
     int[] extraFirst = null;
     int[] extraTargets = null;
@@ -225,10 +223,7 @@ public final class Dominators {
     lt = bucketHead = bucketNext = stack = preds = predFirst = null;
 
     // 4. Retained sizes: a dominator precedes its nodes in depth-first order.
-    long[] shallow = new long[n];
-    for (int o = 0; o < n; o++) {
-      shallow[o] = index.shallowSize(o);
-    }
+    long[] shallow = g.shallowSizes();
     int[] idom = new int[n];
     Arrays.fill(idom, Reachability.NONE);
     for (int w = 1; w <= count; w++) {

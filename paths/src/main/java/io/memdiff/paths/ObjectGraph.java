@@ -22,6 +22,7 @@ public final class ObjectGraph {
   private final byte[] weakKinds;
   private final byte[] weakSlots;
   private final long danglingReferences;
+  private long[] shallow;
 
   private ObjectGraph(HeapIndex index, int[] first, int[] targets, byte[] slots, IntArrayList weakSources,
       IntArrayList weakTargets, IntArrayList weakKinds, IntArrayList weakSlots, long dangling) {
@@ -50,9 +51,10 @@ public final class ObjectGraph {
     int n = index.objectCount();
     ReferenceKinds kinds = new ReferenceKinds(index.catalog());
     int mid = n / 2;
+    long[] shallow = new long[n]; // filled while each record is at hand; the halves write disjoint ranges
     java.util.concurrent.CompletableFuture<Part> second =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> Part.read(index, kinds, mid, n));
-    Part first = Part.read(index, kinds, 0, mid);
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> Part.read(index, kinds, mid, n, shallow));
+    Part first = Part.read(index, kinds, 0, mid, shallow);
     Part last = second.join();
     long total = (long) first.size + last.size;
     if (total > Integer.MAX_VALUE - 16) {
@@ -72,8 +74,10 @@ public final class ObjectGraph {
     first.weakTargets.addAll(last.weakTargets);
     first.weakKinds.addAll(last.weakKinds);
     first.weakSlots.addAll(last.weakSlots);
-    return new ObjectGraph(index, offsets, targets, slots, first.weakSources, first.weakTargets, first.weakKinds,
-        first.weakSlots, first.dangling + last.dangling);
+    ObjectGraph g = new ObjectGraph(index, offsets, targets, slots, first.weakSources, first.weakTargets,
+        first.weakKinds, first.weakSlots, first.dangling + last.dangling);
+    g.shallow = shallow;
+    return g;
   }
 
   /** The references of objects {@code [from, to)}. */
@@ -88,7 +92,7 @@ public final class ObjectGraph {
     IntArrayList weakKinds = new IntArrayList();
     IntArrayList weakSlots = new IntArrayList();
 
-    static Part read(HeapIndex index, ReferenceKinds kinds, int from, int to) {
+    static Part read(HeapIndex index, ReferenceKinds kinds, int from, int to, long[] shallow) {
       Part p = new Part();
       p.first = new int[to - from];
       // Upper bound per object from headers alone, so targets[] is allocated once.
@@ -105,6 +109,7 @@ public final class ObjectGraph {
         filler.source = o;
         filler.sourceClass = index.classIndexOf(o);
         index.forEachReference(o, filler);
+        shallow[o] = index.shallowSize(o);
       }
       p.targets = filler.targets;
       p.slots = filler.slots;
@@ -174,6 +179,16 @@ public final class ObjectGraph {
   /** A {@link Reachability} kind: soft, weak, phantom or finalizer. */
   public byte weakKind(int i) {
     return weakKinds[i];
+  }
+
+  /** Estimated shallow size of each object (see {@link HeapIndex#shallowSize}). */
+  public long shallowSize(int object) {
+    return shallow[object];
+  }
+
+  /** The shallow sizes array itself, for the dominator pass to start its retained sizes from. */
+  long[] shallowSizes() {
+    return shallow;
   }
 
   /** References to ids with no object in the dump (HotSpot with CDS writes hundreds). */
