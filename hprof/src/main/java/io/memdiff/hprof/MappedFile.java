@@ -118,6 +118,10 @@ public final class MappedFile {
       MappedByteBuffer w = windows[(int) (pos >>> shift)];
       int inWindow = (int) (pos & mask);
       int n = Math.min(len, (int) Math.min(mask + 1 - inWindow, w.limit() - inWindow));
+      if (n <= 0) {
+        // Only the last window ends before the next edge: the copy runs past the end of the file.
+        throw new IndexOutOfBoundsException("read of " + len + " bytes at " + pos + " past the end (" + length + ")");
+      }
       w.get(inWindow, dst, off, n);
       pos += n;
       off += n;
