@@ -53,8 +53,8 @@ public final class Fixtures {
     long threadName = w.string("main");
     w.startThread(1, FIRST_FOO, 2, threadName, w.string("group"), w.string("parent"));
     w.heapSummary(100, 10, 1000, 100);
-    w.allocSites(2);
-    w.cpuSamples(2, 2);
+    w.allocSites(0, 0.5f, 100, 10, 200, 20);
+    w.cpuSamples(2, new HprofWriter.CpuSample(2, 2));
     Bytes heap = commonHeap(w, n, FOOS).bytes(roots(w));
     heap.root(0xFF, FIRST_FOO).rootFrame(0x02, FIRST_FOO, 1, 0).rootThread(0x04, FIRST_FOO, 1)
         .rootThread(0x06, FIRST_FOO, 1).root(0x07, A_STRING).rootThreadObject(FIRST_FOO, 1, 2);
