@@ -1,8 +1,11 @@
 package io.memdiff.testdata;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An independent reading of the format notes, for checking what the fixtures claim: walks top-level
@@ -26,8 +29,14 @@ final class RecordWalker {
   final int[] recordCounts = new int[256];
   final int[] subRecordCounts = new int[256];
   final List<Dump> dumps = new ArrayList<>();
+  final String version;
+  final int idSize;
+  private final Map<Long, String> strings = new HashMap<>();
+  private final Map<Long, Long> classNameIds = new HashMap<>();
+  /** Instances and object arrays per class id; primitive arrays per "type:length". */
+  private final Map<Long, Integer> objectsByClass = new HashMap<>();
+  private final Map<String, Integer> primitiveArrays = new HashMap<>();
   private final ByteBuffer b;
-  private final int idSize;
 
   RecordWalker(byte[] hprof) {
     b = ByteBuffer.wrap(hprof);
@@ -35,6 +44,7 @@ final class RecordWalker {
     while (hprof[nul] != 0) {
       nul++;
     }
+    version = new String(hprof, 0, nul, StandardCharsets.US_ASCII);
     idSize = b.getInt(nul + 1);
     int pos = nul + 1 + 4 + 8;
     boolean inSegments = false;
@@ -43,6 +53,11 @@ final class RecordWalker {
       int length = b.getInt(pos + 5);
       int body = pos + 9;
       recordCounts[tag]++;
+      if (tag == Hprof.UTF8) {
+        strings.put(id(body), new String(hprof, body + idSize, length - idSize, StandardCharsets.UTF_8));
+      } else if (tag == Hprof.LOAD_CLASS) {
+        classNameIds.put(id(body + 4), id(body + 8 + idSize));
+      }
       if (tag == Hprof.HEAP_DUMP || (tag == Hprof.HEAP_DUMP_SEGMENT && !inSegments)) {
         dumps.add(new Dump());
         inSegments = tag == Hprof.HEAP_DUMP_SEGMENT;
@@ -94,17 +109,20 @@ final class RecordWalker {
         }
         case Hprof.INSTANCE_DUMP -> {
           d.instances++;
+          objectsByClass.merge(id(pos + idSize + 4), 1, Integer::sum);
           pos += 2 * idSize + 4;
           pos += 4 + b.getInt(pos);
         }
         case Hprof.OBJECT_ARRAY_DUMP -> {
           d.objectArrays++;
+          objectsByClass.merge(id(pos + idSize + 8), 1, Integer::sum);
           pos += idSize + 4;
           pos += 4 + idSize + b.getInt(pos) * idSize;
         }
         case Hprof.PRIMITIVE_ARRAY_DUMP -> {
           d.primitiveArrays++;
           pos += idSize + 4;
+          primitiveArrays.merge(b.get(pos + 4) + ":" + b.getInt(pos), 1, Integer::sum);
           pos += 5 + b.getInt(pos) * Hprof.sizeOf(b.get(pos + 4), idSize);
         }
         case Hprof.PRIMITIVE_ARRAY_NODATA -> {
@@ -115,6 +133,26 @@ final class RecordWalker {
       }
     }
     return pos;
+  }
+
+  private long id(int pos) {
+    return idSize == 8 ? b.getLong(pos) : b.getInt(pos) & 0xFFFF_FFFFL;
+  }
+
+  /** Instances (or object arrays) of the class named {@code name} in internal form, all dumps together. */
+  int count(String name) {
+    int n = 0;
+    for (Map.Entry<Long, Long> c : classNameIds.entrySet()) {
+      if (name.equals(strings.get(c.getValue()))) {
+        n += objectsByClass.getOrDefault(c.getKey(), 0);
+      }
+    }
+    return n;
+  }
+
+  /** Primitive arrays of a basic type and length, all dumps together. */
+  int primitiveArrays(int type, int length) {
+    return primitiveArrays.getOrDefault(type + ":" + length, 0);
   }
 
   private int classDump(int pos) {
