@@ -1,6 +1,5 @@
 package io.memdiff.testdata;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,56 +11,88 @@ import java.util.List;
  * Writes HPROF files byte by byte, for fixtures no JVM would write: every record type, 4- and 8-byte
  * ids, Android records, several heap dumps in one file, and broken files (lying lengths, unknown tags,
  * truncation anywhere). Records the offset of every top-level record so tests can cut at each.
+ *
+ * <p>Heap dumps are written either from a finished body ({@link #segment(Bytes)}) or by opening a
+ * record ({@link #beginSegment()}, {@link #beginHeapDump()}), adding sub-records to the {@link Bytes}
+ * it returns, and closing it ({@link #endSegment()}, {@link #endDump()}, {@link Bytes#end()}), which
+ * writes the record with the length of what was added.
  */
 public final class HprofWriter {
-  public static final int UTF8 = 0x01;
-  public static final int LOAD_CLASS = 0x02;
-  public static final int UNLOAD_CLASS = 0x03;
-  public static final int FRAME = 0x04;
-  public static final int TRACE = 0x05;
-  public static final int ALLOC_SITES = 0x06;
-  public static final int HEAP_SUMMARY = 0x07;
-  public static final int START_THREAD = 0x0A;
-  public static final int END_THREAD = 0x0B;
-  public static final int HEAP_DUMP = 0x0C;
-  public static final int CPU_SAMPLES = 0x0D;
-  public static final int CONTROL_SETTINGS = 0x0E;
-  public static final int HEAP_DUMP_SEGMENT = 0x1C;
-  public static final int HEAP_DUMP_END = 0x2C;
+  public static final int UTF8 = Hprof.UTF8;
+  public static final int LOAD_CLASS = Hprof.LOAD_CLASS;
+  public static final int UNLOAD_CLASS = Hprof.UNLOAD_CLASS;
+  public static final int FRAME = Hprof.FRAME;
+  public static final int TRACE = Hprof.TRACE;
+  public static final int ALLOC_SITES = Hprof.ALLOC_SITES;
+  public static final int HEAP_SUMMARY = Hprof.HEAP_SUMMARY;
+  public static final int START_THREAD = Hprof.START_THREAD;
+  public static final int END_THREAD = Hprof.END_THREAD;
+  public static final int HEAP_DUMP = Hprof.HEAP_DUMP;
+  public static final int CPU_SAMPLES = Hprof.CPU_SAMPLES;
+  public static final int CONTROL_SETTINGS = Hprof.CONTROL_SETTINGS;
+  public static final int HEAP_DUMP_SEGMENT = Hprof.HEAP_DUMP_SEGMENT;
+  public static final int HEAP_DUMP_END = Hprof.HEAP_DUMP_END;
 
-  public static final int OBJECT = 2;
-  public static final int BOOLEAN = 4;
-  public static final int CHAR = 5;
-  public static final int FLOAT = 6;
-  public static final int DOUBLE = 7;
-  public static final int BYTE = 8;
-  public static final int SHORT = 9;
-  public static final int INT = 10;
-  public static final int LONG = 11;
+  public static final int OBJECT = Hprof.OBJECT;
+  public static final int BOOLEAN = Hprof.BOOLEAN;
+  public static final int CHAR = Hprof.CHAR;
+  public static final int FLOAT = Hprof.FLOAT;
+  public static final int DOUBLE = Hprof.DOUBLE;
+  public static final int BYTE = Hprof.BYTE;
+  public static final int SHORT = Hprof.SHORT;
+  public static final int INT = Hprof.INT;
+  public static final int LONG = Hprof.LONG;
 
+  /** The header time of the default constructor: 2023-11-14T22:13:20Z. */
+  public static final long DEFAULT_TIMESTAMP = 1_700_000_000_000L;
+  /** The first id {@link #string(String)} hands out; keep hand-chosen ids below it. */
+  public static final long FIRST_STRING_ID = 0x10000;
+
+  private final String version;
   private final int idSize;
   private final Bytes out;
   private final List<Long> recordOffsets = new ArrayList<>();
-  private long nextStringId = 0x10000;
+  private long nextStringId = FIRST_STRING_ID;
+  private Bytes open;
+  private int openTag;
 
+  /** A header: the NUL-terminated version, u4 idSize, u8 timestamp in epoch milliseconds. */
   public HprofWriter(String version, int idSize, long timestampMillis) {
+    if (idSize != 4 && idSize != 8) {
+      throw new IllegalArgumentException("idSize must be 4 or 8, not " + idSize);
+    }
+    this.version = version;
     this.idSize = idSize;
-    this.out = new Bytes(idSize);
+    this.out = new Bytes(idSize, null);
     out.bytes(version.getBytes(StandardCharsets.ISO_8859_1)).u1(0).u4(idSize).u8(timestampMillis);
   }
 
-  /** {@code JAVA PROFILE 1.0.2} with the given id size. */
+  /** {@code JAVA PROFILE 1.0.2} with the given id size, as HotSpot writes. */
   public HprofWriter(int idSize) {
-    this("JAVA PROFILE 1.0.2", idSize, 1_700_000_000_000L);
+    this(Hprof.VERSION_1_0_2, idSize, DEFAULT_TIMESTAMP);
   }
 
   public int idSize() {
     return idSize;
   }
 
+  public String version() {
+    return version;
+  }
+
+  /** Where the first record starts: the header's length. */
+  public int headerSize() {
+    return version.length() + 1 + 4 + 8;
+  }
+
   /** A body builder with this file's id size, for records and sub-records. */
   public Bytes body() {
-    return new Bytes(idSize);
+    return new Bytes(idSize, null);
+  }
+
+  /** A builder for an INSTANCE DUMP's field values: own class's fields first, then the superclass's. */
+  public Bytes values() {
+    return body();
   }
 
   /** A top-level record with its true length. */
@@ -69,24 +100,38 @@ public final class HprofWriter {
     return record(tag, body.size(), body);
   }
 
-  /** A top-level record declaring {@code length}, which may lie. */
+  /** A top-level record declaring {@code length} (a u4, so up to 2^32 − 1), which may lie. */
   public HprofWriter record(int tag, long length, Bytes body) {
+    return rawRecord(tag, (int) length, body.toByteArray());
+  }
+
+  /** A top-level record of any tag, known or not, with its true length. */
+  public HprofWriter rawRecord(int tag, byte[] body) {
+    return rawRecord(tag, body.length, body);
+  }
+
+  /** A top-level record declaring {@code declaredLength} (read as unsigned u4), which may lie. */
+  public HprofWriter rawRecord(int tag, int declaredLength, byte[] body) {
+    if (open != null) {
+      throw new IllegalStateException("a heap dump record is open; end it first");
+    }
     recordOffsets.add((long) out.size());
-    out.u1(tag).u4(0).u4(length).bytes(body.toByteArray());
+    out.u1(tag).u4(0).u4(declaredLength & 0xFFFF_FFFFL).bytes(body);
     return this;
   }
 
-  /** Bytes appended as they are. */
+  /** Bytes appended as they are, outside any record. */
   public HprofWriter raw(byte[] bytes) {
     out.bytes(bytes);
     return this;
   }
 
+  /** UTF8: the id, then the text without a terminator (ASCII is the same in modified UTF-8). */
   public HprofWriter utf8(long id, String text) {
     return record(UTF8, body().id(id).bytes(text.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Writes a UTF8 record with a fresh id and returns the id. */
+  /** Writes a UTF8 record with the next free id and returns the id. */
   public long string(String text) {
     long id = nextStringId++;
     utf8(id, text);
@@ -101,10 +146,13 @@ public final class HprofWriter {
     return record(UNLOAD_CLASS, body().u4(classSerial));
   }
 
-  public HprofWriter frame(long frameId, long methodNameId, long signatureId, long sourceFileId, int classSerial, int line) {
+  /** FRAME; {@code line} is the source line, or −1 unknown, −2 compiled, −3 native. */
+  public HprofWriter frame(long frameId, long methodNameId, long signatureId, long sourceFileId, int classSerial,
+      int line) {
     return record(FRAME, body().id(frameId).id(methodNameId).id(signatureId).id(sourceFileId).u4(classSerial).u4(line));
   }
 
+  /** TRACE; frame 0 is the innermost. */
   public HprofWriter trace(int traceSerial, int threadSerial, long... frameIds) {
     Bytes b = body().u4(traceSerial).u4(threadSerial).u4(frameIds.length);
     for (long f : frameIds) {
@@ -127,23 +175,34 @@ public final class HprofWriter {
     return record(HEAP_SUMMARY, body().u4(liveBytes).u4(liveInstances).u8(allocatedBytes).u8(allocatedInstances));
   }
 
-  /** ALLOC SITES with {@code sites} entries of (arrayType, classSerial, traceSerial, counts…). */
-  public HprofWriter allocSites(int sites) {
-    Bytes b = body().u2(0).u4(Float.floatToIntBits(0.5f)).u4(100).u4(10).u8(200).u8(20).u4(sites);
-    for (int i = 0; i < sites; i++) {
-      b.u1(0).u4(i + 1).u4(1).u4(10).u4(1).u4(20).u4(2);
+  /** One ALLOC SITES entry; {@code arrayType} is 0 for an instance, else a basic type. */
+  public record AllocSite(int arrayType, int classSerial, int traceSerial, int bytesAlive, int instancesAlive,
+      int bytesAllocated, int instancesAllocated) {}
+
+  /** ALLOC SITES: u2 flags, the cutoff ratio as a u4 float, totals, then the entries. */
+  public HprofWriter allocSites(int flags, float cutoffRatio, int liveBytes, int liveInstances, long allocatedBytes,
+      long allocatedInstances, AllocSite... sites) {
+    Bytes b = body().u2(flags).u4(Float.floatToIntBits(cutoffRatio) & 0xFFFF_FFFFL).u4(liveBytes).u4(liveInstances)
+        .u8(allocatedBytes).u8(allocatedInstances).u4(sites.length);
+    for (AllocSite s : sites) {
+      b.u1(s.arrayType()).u4(s.classSerial()).u4(s.traceSerial()).u4(s.bytesAlive()).u4(s.instancesAlive())
+          .u4(s.bytesAllocated()).u4(s.instancesAllocated());
     }
     return record(ALLOC_SITES, b);
   }
 
-  public HprofWriter cpuSamples(int... traceSerials) {
-    Bytes b = body().u4(traceSerials.length).u4(traceSerials.length);
-    for (int t : traceSerials) {
-      b.u4(1).u4(t);
+  /** One CPU SAMPLES entry: how many samples hit the trace. */
+  public record CpuSample(int count, int traceSerial) {}
+
+  public HprofWriter cpuSamples(int totalSamples, CpuSample... samples) {
+    Bytes b = body().u4(totalSamples).u4(samples.length);
+    for (CpuSample s : samples) {
+      b.u4(s.count()).u4(s.traceSerial());
     }
     return record(CPU_SAMPLES, b);
   }
 
+  /** CONTROL SETTINGS: flags 1 = allocation traces on, 2 = CPU sampling on; u2 stack depth. */
   public HprofWriter controlSettings(int flags, int depth) {
     return record(CONTROL_SETTINGS, body().u4(flags).u2(depth));
   }
@@ -153,16 +212,58 @@ public final class HprofWriter {
     return record(HEAP_DUMP_SEGMENT, subRecords);
   }
 
-  /** A pre-1.0.2 style HEAP DUMP (0x0C) record. */
+  /** A whole HEAP DUMP (0x0C) record, as before segments existed, holding the given sub-records. */
   public HprofWriter heapDump(Bytes subRecords) {
     return record(HEAP_DUMP, subRecords);
   }
 
+  /** Opens a HEAP DUMP (0x0C) record; add sub-records to the result, then {@link #endDump()}. */
+  public Bytes beginHeapDump() {
+    return begin(HEAP_DUMP);
+  }
+
+  /** Opens a HEAP DUMP SEGMENT (0x1C) record; add sub-records to the result, then {@link #endSegment()}. */
+  public Bytes beginSegment() {
+    return begin(HEAP_DUMP_SEGMENT);
+  }
+
+  private Bytes begin(int tag) {
+    if (open != null) {
+      throw new IllegalStateException("a heap dump record is already open");
+    }
+    open = new Bytes(idSize, this);
+    openTag = tag;
+    return open;
+  }
+
+  /** Writes the open HEAP DUMP (0x0C) record with the length of its sub-records. */
+  public HprofWriter endDump() {
+    return end(HEAP_DUMP);
+  }
+
+  /** Writes the open HEAP DUMP SEGMENT (0x1C) record with the length of its sub-records. */
+  public HprofWriter endSegment() {
+    return end(HEAP_DUMP_SEGMENT);
+  }
+
+  HprofWriter end(int tag) {
+    if (open == null || openTag != tag) {
+      throw new IllegalStateException("no open record of tag 0x" + Integer.toHexString(tag));
+    }
+    Bytes body = open;
+    open = null;
+    return record(tag, body);
+  }
+
+  /** HEAP DUMP END (0x2C): empty, closes a run of segments. */
   public HprofWriter heapDumpEnd() {
     return record(HEAP_DUMP_END, body());
   }
 
   public byte[] toByteArray() {
+    if (open != null) {
+      throw new IllegalStateException("a heap dump record is open; end it first");
+    }
     return out.toByteArray();
   }
 
@@ -170,142 +271,44 @@ public final class HprofWriter {
     return Files.write(file, toByteArray());
   }
 
-  /** Where each top-level record starts. */
+  /** Where each top-level record starts, in file order. */
   public List<Long> recordOffsets() {
     return List.copyOf(recordOffsets);
   }
 
-  /** A big-endian byte builder whose ids are {@code idSize} wide, with the heap-dump sub-records. */
-  public static final class Bytes {
-    private final int idSize;
-    private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+  /** The file as one plain gzip member. */
+  public static byte[] gzip(byte[] hprof) {
+    return Gzip.plain(hprof);
+  }
 
-    Bytes(int idSize) {
-      this.idSize = idSize;
+  /**
+   * The file as independent gzip members of at most {@code chunkSize} uncompressed bytes each, the first
+   * with the FCOMMENT {@code HPROF BLOCKSIZE=<chunkSize>}, as {@code jcmd GC.heap_dump -gz} writes.
+   */
+  public static byte[] gzipChunked(byte[] hprof, int chunkSize) {
+    return Gzip.chunked(hprof, chunkSize);
+  }
+
+  /** The builder of record bodies and heap-dump sub-records; see {@link RecordBytes}. */
+  public static final class Bytes extends RecordBytes<Bytes> {
+    private final HprofWriter owner;
+
+    Bytes(int idSize, HprofWriter owner) {
+      super(idSize);
+      this.owner = owner;
     }
 
-    public Bytes u1(int v) {
-      buf.write(v);
+    @Override
+    Bytes self() {
       return this;
     }
 
-    public Bytes u2(int v) {
-      return u1(v >>> 8).u1(v);
-    }
-
-    public Bytes u4(long v) {
-      return u2((int) (v >>> 16) & 0xFFFF).u2((int) v & 0xFFFF);
-    }
-
-    public Bytes u8(long v) {
-      return u4(v >>> 32).u4(v & 0xFFFF_FFFFL);
-    }
-
-    public Bytes id(long v) {
-      return idSize == 8 ? u8(v) : u4(v);
-    }
-
-    public Bytes bytes(byte[] b) {
-      buf.writeBytes(b);
-      return this;
-    }
-
-    public Bytes bytes(Bytes b) {
-      return bytes(b.toByteArray());
-    }
-
-    public int size() {
-      return buf.size();
-    }
-
-    public byte[] toByteArray() {
-      return buf.toByteArray();
-    }
-
-    /** A root sub-record with only an id: UNKNOWN (0xFF), STICKY CLASS (05), MONITOR USED (07), Android 0x89–0x8D, 0x90. */
-    public Bytes root(int tag, long objectId) {
-      return u1(tag).id(objectId);
-    }
-
-    public Bytes rootJniGlobal(long objectId, long globalRefId) {
-      return u1(0x01).id(objectId).id(globalRefId);
-    }
-
-    /** JNI LOCAL (02) or JAVA FRAME (03). */
-    public Bytes rootFrame(int tag, long objectId, int threadSerial, int frameIndex) {
-      return u1(tag).id(objectId).u4(threadSerial).u4(frameIndex);
-    }
-
-    /** NATIVE STACK (04) or THREAD BLOCK (06). */
-    public Bytes rootThread(int tag, long objectId, int threadSerial) {
-      return u1(tag).id(objectId).u4(threadSerial);
-    }
-
-    public Bytes rootThreadObject(long threadObjectId, int threadSerial, int traceSerial) {
-      return u1(0x08).id(threadObjectId).u4(threadSerial).u4(traceSerial);
-    }
-
-    /** Android JNI MONITOR (0x8E). */
-    public Bytes rootJniMonitor(long objectId, int threadSerial, int depth) {
-      return u1(0x8E).id(objectId).u4(threadSerial).u4(depth);
-    }
-
-    /** Android HEAP DUMP INFO (0xFE). */
-    public Bytes heapDumpInfo(int heapId, long nameId) {
-      return u1(0xFE).u4(heapId).id(nameId);
-    }
-
-    /**
-     * CLASS DUMP with no constant pool.
-     *
-     * @param statics (nameId, type, value) triples; value is an id for OBJECT
-     * @param fields (nameId, type) pairs, in the order the instance values are written
-     */
-    public Bytes classDump(long classId, long superId, long loaderId, int instanceSize, long[][] statics, long[][] fields) {
-      u1(0x20).id(classId).u4(1).id(superId).id(loaderId).id(0).id(0).id(0).id(0).u4(instanceSize).u2(0);
-      u2(statics.length);
-      for (long[] s : statics) {
-        id(s[0]).u1((int) s[1]);
-        value((int) s[1], s[2]);
+    /** Closes the heap-dump record this builder was opened for and returns its writer. */
+    public HprofWriter end() {
+      if (owner == null) {
+        throw new IllegalStateException("not opened by beginSegment() or beginHeapDump()");
       }
-      u2(fields.length);
-      for (long[] f : fields) {
-        id(f[0]).u1((int) f[1]);
-      }
-      return this;
-    }
-
-    /** A value of a basic type, as statics and instance fields hold it. */
-    public Bytes value(int type, long v) {
-      return switch (type) {
-        case OBJECT -> id(v);
-        case BOOLEAN, BYTE -> u1((int) v);
-        case CHAR, SHORT -> u2((int) v);
-        case FLOAT, INT -> u4(v);
-        default -> u8(v);
-      };
-    }
-
-    public Bytes instance(long objectId, int traceSerial, long classId, Bytes values) {
-      return u1(0x21).id(objectId).u4(traceSerial).id(classId).u4(values.size()).bytes(values);
-    }
-
-    public Bytes objectArray(long objectId, int traceSerial, long arrayClassId, long... elements) {
-      u1(0x22).id(objectId).u4(traceSerial).u4(elements.length).id(arrayClassId);
-      for (long e : elements) {
-        id(e);
-      }
-      return this;
-    }
-
-    /** PRIMITIVE ARRAY DUMP declaring {@code length} elements, followed by {@code data} as given. */
-    public Bytes primitiveArray(long objectId, int traceSerial, int type, long length, byte[] data) {
-      return u1(0x23).id(objectId).u4(traceSerial).u4(length).u1(type).bytes(data);
-    }
-
-    /** Android PRIMITIVE ARRAY NODATA (0xC3): a length and a type, no elements. */
-    public Bytes primitiveArrayNoData(long objectId, int traceSerial, long length, int type) {
-      return u1(0xC3).id(objectId).u4(traceSerial).u4(length).u1(type);
+      return owner.end(owner.openTag);
     }
   }
 }

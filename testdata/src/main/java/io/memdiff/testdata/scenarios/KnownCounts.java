@@ -2,8 +2,15 @@ package io.memdiff.testdata.scenarios;
 
 import java.nio.file.Path;
 
-/** One dump ({@code known-counts.hprof}) holding exact numbers of instances of its own classes. */
+/**
+ * One live dump ({@link #DUMP_FILE}) holding exact numbers of instances of its own classes, all from
+ * static fields: {@link #WIDGETS} {@code $Widget} in one {@code Widget[WIDGETS]}, {@link #GADGETS}
+ * {@code $Gadget} (each with its own {@code int[GADGET_INTS]}) in one {@code Gadget[GADGETS]}, and a
+ * chain of {@link #NODES} {@code $Node} linked by {@code next} from {@code KnownCounts.nodes}.
+ * Argument: output directory.
+ */
 public final class KnownCounts {
+  public static final String DUMP_FILE = "known-counts.hprof";
   public static final int WIDGETS = 1234;
   public static final int GADGETS = 567;
   public static final int GADGET_INTS = 16;
@@ -43,6 +50,6 @@ public final class KnownCounts {
       n.next = nodes;
       nodes = n;
     }
-    Dumps.dump(Path.of(args[0]), "known-counts.hprof");
+    Dumps.dump(Path.of(args[0]), DUMP_FILE);
   }
 }
