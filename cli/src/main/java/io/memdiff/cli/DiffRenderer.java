@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /** Renders a {@link DiffReport}: one greppable line per site, or the JSON document. */
@@ -120,12 +119,4 @@ final class DiffRenderer {
     return output.human ? (v >= 0 ? "+" : "") + Sizes.human(v) : signed(v);
   }
 
-  static String describeDumps(DiffReport report) {
-    StringBuilder s = new StringBuilder();
-    for (DumpMeta m : report.dumps()) {
-      s.append(String.format(Locale.ROOT, "# %s  %s  %d objects%n", m.path(),
-          Instant.ofEpochMilli(m.timestampMillis()), m.objects()));
-    }
-    return s.toString();
-  }
 }

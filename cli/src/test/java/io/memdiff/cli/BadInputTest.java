@@ -62,6 +62,29 @@ class BadInputTest {
   }
 
   @Test
+  void aJsonFileThatIsNoSiteSummaryIsRefusedLikeABrokenDump() throws IOException {
+    Path json = Files.writeString(dir.resolve("other.json"), "{\"schema_version\": 7, \"dump\": null}");
+    Path bad = Files.writeString(dir.resolve("bad.json"), "{ not json");
+    Cli wrongSchema = Cli.run(json.toString(), bad.toString());
+    assertThat(wrongSchema.exitCode()).isEqualTo(3);
+    assertThat(wrongSchema.errLines()).hasSize(1);
+    assertThat(wrongSchema.err()).startsWith("memdiff: " + json + ": ").contains("schema version 7");
+    Cli notJson = Cli.run(bad.toString(), json.toString());
+    assertThat(notJson.exitCode()).isEqualTo(3);
+    assertThat(notJson.err()).startsWith("memdiff: " + bad + ": not a memdiff site summary");
+  }
+
+  @Test
+  void optionValuesThatMakeNoSenseAreUsageErrors() throws IOException {
+    Path empty = Files.createFile(dir.resolve("e.hprof"));
+    assertThat(Cli.run(empty.toString(), empty.toString(), "--by", "thread").exitCode()).isEqualTo(2);
+    assertThat(Cli.run(empty.toString(), empty.toString(), "--parallel", "0").exitCode()).isEqualTo(2);
+    Cli tmp = Cli.run("histo", empty.toString(), "--tmp-dir", empty.toString());
+    assertThat(tmp.exitCode()).isEqualTo(2);
+    assertThat(tmp.err()).contains("is not a directory");
+  }
+
+  @Test
   void aStackTraceIsPrintedOnlyWithDebug() throws IOException {
     Path empty = Files.createFile(dir.resolve("empty.hprof"));
     assertThat(Cli.run("histo", empty.toString()).err()).doesNotContain("\tat ");

@@ -68,10 +68,6 @@ public final class ClassInfo {
     return name.endsWith("[]");
   }
 
-  public boolean isPrimitiveArray() {
-    return primitiveArrayType >= 0;
-  }
-
   public int primitiveArrayType() {
     return primitiveArrayType;
   }

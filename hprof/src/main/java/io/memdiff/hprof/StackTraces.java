@@ -55,12 +55,6 @@ public final class StackTraces {
     return threadObjects.get(threadSerial);
   }
 
-  /** Frames of a thread's stack, innermost first; empty when unknown. */
-  public int frameCount(int threadSerial) {
-    long[] t = traces.get(threadTraces.get(threadSerial));
-    return t == null ? 0 : t.length;
-  }
-
   /** Frames of a trace serial (allocation trace), innermost first. */
   public int traceLength(int traceSerial) {
     long[] t = traces.get(traceSerial);

@@ -2,6 +2,7 @@ package io.memdiff.hprof;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.memdiff.testdata.Hprof;
 import io.memdiff.testdata.HprofWriter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -36,7 +37,7 @@ class BigFileTest {
         raf.writeLong(0x1000 + segment * 0x10L);
         raf.writeInt(1);
         raf.writeInt((int) elements);
-        raf.write(HprofWriter.LONG);
+        raf.write(Hprof.LONG);
         pos += 9 + arrayRecord; // the elements stay a hole
       }
       raf.seek(pos);

@@ -180,20 +180,26 @@ class CorpusTest {
     return ids.size();
   }
 
+  /** Name → count rows of one of hprof-slurp's golden files, read with a line pattern. */
+  static Map<String, Long> slurpGolden(String file, String pattern, int nameGroup, int countGroup) throws IOException {
+    Map<String, Long> golden = new TreeMap<>();
+    Pattern row = Pattern.compile(pattern);
+    for (String line : Files.readAllLines(SLURP.resolve("expected").resolve(file))) {
+      Matcher m = row.matcher(line.strip());
+      if (m.matches()) {
+        golden.put(m.group(nameGroup), Long.parseLong(m.group(countGroup)));
+      }
+    }
+    return golden;
+  }
+
   /** hprof-slurp's golden record and root counts for its two dumps. */
   @ParameterizedTest
   @CsvSource({"hprof-32.bin, hprof-32-result.txt", "hprof-64.bin, hprof-64-result.txt"})
   void recordAndRootCountsMatchHprofSlurp(String dumpName, String expected) throws IOException {
     Path dump = SLURP.resolve(dumpName);
     assumeTrue(Files.isRegularFile(dump), "corpus not present");
-    Map<String, Long> golden = new TreeMap<>();
-    Pattern p = Pattern.compile("^(?:\\.\\.)?([A-Za-z][A-Za-z0-9 -]+): (\\d+)$");
-    for (String line : Files.readAllLines(SLURP.resolve("expected").resolve(expected))) {
-      Matcher m = p.matcher(line.strip());
-      if (m.matches()) {
-        golden.put(m.group(1), Long.parseLong(m.group(2)));
-      }
-    }
+    Map<String, Long> golden = slurpGolden(expected, "^(?:\\.\\.)?([A-Za-z][A-Za-z0-9 -]+): (\\d+)$", 1, 2);
     DumpCatalog c = catalog(dump, 0);
     long[] r = c.scan().recordCounts();
     long[] s = c.scan().subRecordCounts();
@@ -343,14 +349,7 @@ class CorpusTest {
       throws IOException {
     Path dump = SLURP.resolve(dumpName);
     assumeTrue(Files.isRegularFile(dump), "corpus not present");
-    Map<String, Long> golden = new TreeMap<>();
-    Pattern row = Pattern.compile("^\\|[^|]+\\|\\s*(\\d+)\\s*\\|[^|]+\\|\\s*(\\S+)\\s*\\|$");
-    for (String line : Files.readAllLines(SLURP.resolve("expected").resolve(expected))) {
-      Matcher m = row.matcher(line.strip());
-      if (m.matches()) {
-        golden.put(m.group(2), Long.parseLong(m.group(1)));
-      }
-    }
+    Map<String, Long> golden = slurpGolden(expected, "^\\|[^|]+\\|\\s*(\\d+)\\s*\\|[^|]+\\|\\s*(\\S+)\\s*\\|$", 2, 1);
     assertThat(golden).as("rows parsed from " + expected).hasSizeGreaterThan(20);
     assertThat(slurpNamedCounts(dump, javaFormArrayNames)).containsAllEntriesOf(golden);
   }

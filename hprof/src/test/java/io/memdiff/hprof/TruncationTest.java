@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.memdiff.testdata.Fixtures;
+import io.memdiff.testdata.Hprof;
 import io.memdiff.testdata.HprofWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ class TruncationTest {
         long cut = r + k;
         boolean afterEnd = false;
         for (long e : records) {
-          afterEnd |= full[(int) e] == HprofWriter.HEAP_DUMP_END && e + 9 == cut;
+          afterEnd |= full[(int) e] == Hprof.HEAP_DUMP_END && e + 9 == cut;
         }
         if (!afterEnd && r + k < length && !cuts.contains((int) r + k)) {
           cuts.add((int) r + k);
@@ -111,7 +112,7 @@ class TruncationTest {
   @Test
   void anArrayWhoseLengthLiesIsRefusedBeforeAnythingIsAllocated() throws IOException {
     HprofWriter w = new HprofWriter(8);
-    w.segment(w.body().primitiveArray(0x10, 1, HprofWriter.LONG, 0x7FFF_FFF0L, new byte[16]));
+    w.segment(w.body().primitiveArray(0x10, 1, Hprof.LONG, 0x7FFF_FFF0L, new byte[16]));
     w.heapDumpEnd();
     Path f = write(w.toByteArray());
     try (HprofFile file = HprofFile.open(f)) {
@@ -125,7 +126,7 @@ class TruncationTest {
   @Test
   void aRecordLongerThanTheFileIsReportedWithBothLengths() throws IOException {
     HprofWriter w = new HprofWriter(8);
-    w.record(HprofWriter.HEAP_DUMP_SEGMENT, 0xFFFF_FFF0L, w.body().u4(0));
+    w.record(Hprof.HEAP_DUMP_SEGMENT, 0xFFFF_FFF0L, w.body().u4(0));
     Path f = write(w.toByteArray());
     try (HprofFile file = HprofFile.open(f)) {
       assertThatThrownBy(() -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE))

@@ -161,17 +161,9 @@ public final class RouteTable {
     return routeOf[object];
   }
 
-  public int routeCount() {
-    return parent.size();
-  }
-
   /** The first object found on this route. */
   public int representative(int route) {
     return representative.getInt(route);
-  }
-
-  public int parentRoute(int route) {
-    return parent.getInt(route);
   }
 
   /** The steps of a route, root first, unfolded but for starred repeats; objects are representatives. */

@@ -7,6 +7,7 @@ import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.LayoutOverrides;
 import io.memdiff.hprof.ScanOptions;
+import io.memdiff.testdata.Hprof;
 import io.memdiff.testdata.HprofWriter;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -35,7 +36,7 @@ class DominatorsBruteForceTest {
     long[] fields = {w.string("a"), w.string("b"), w.string("c")};
     long[][] none = new long[0][];
     HprofWriter.Bytes heap = w.body().classDump(nodeClass, 0, 0, 3 * 8,
-        none, new long[][] {{fields[0], HprofWriter.OBJECT}, {fields[1], HprofWriter.OBJECT}, {fields[2], HprofWriter.OBJECT}});
+        none, new long[][] {{fields[0], Hprof.OBJECT}, {fields[1], Hprof.OBJECT}, {fields[2], Hprof.OBJECT}});
     for (int i = 0; i < nodes; i++) {
       HprofWriter.Bytes values = w.body();
       for (int f = 0; f < 3; f++) {

@@ -18,31 +18,6 @@ import java.util.List;
  * writes the record with the length of what was added.
  */
 public final class HprofWriter {
-  public static final int UTF8 = Hprof.UTF8;
-  public static final int LOAD_CLASS = Hprof.LOAD_CLASS;
-  public static final int UNLOAD_CLASS = Hprof.UNLOAD_CLASS;
-  public static final int FRAME = Hprof.FRAME;
-  public static final int TRACE = Hprof.TRACE;
-  public static final int ALLOC_SITES = Hprof.ALLOC_SITES;
-  public static final int HEAP_SUMMARY = Hprof.HEAP_SUMMARY;
-  public static final int START_THREAD = Hprof.START_THREAD;
-  public static final int END_THREAD = Hprof.END_THREAD;
-  public static final int HEAP_DUMP = Hprof.HEAP_DUMP;
-  public static final int CPU_SAMPLES = Hprof.CPU_SAMPLES;
-  public static final int CONTROL_SETTINGS = Hprof.CONTROL_SETTINGS;
-  public static final int HEAP_DUMP_SEGMENT = Hprof.HEAP_DUMP_SEGMENT;
-  public static final int HEAP_DUMP_END = Hprof.HEAP_DUMP_END;
-
-  public static final int OBJECT = Hprof.OBJECT;
-  public static final int BOOLEAN = Hprof.BOOLEAN;
-  public static final int CHAR = Hprof.CHAR;
-  public static final int FLOAT = Hprof.FLOAT;
-  public static final int DOUBLE = Hprof.DOUBLE;
-  public static final int BYTE = Hprof.BYTE;
-  public static final int SHORT = Hprof.SHORT;
-  public static final int INT = Hprof.INT;
-  public static final int LONG = Hprof.LONG;
-
   /** The header time of the default constructor: 2023-11-14T22:13:20Z. */
   public static final long DEFAULT_TIMESTAMP = 1_700_000_000_000L;
   /** The first id {@link #string(String)} hands out; keep hand-chosen ids below it. */
@@ -128,7 +103,7 @@ public final class HprofWriter {
 
   /** UTF8: the id, then the text without a terminator (ASCII is the same in modified UTF-8). */
   public HprofWriter utf8(long id, String text) {
-    return record(UTF8, body().id(id).bytes(text.getBytes(StandardCharsets.UTF_8)));
+    return record(Hprof.UTF8, body().id(id).bytes(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Writes a UTF8 record with the next free id and returns the id. */
@@ -139,17 +114,17 @@ public final class HprofWriter {
   }
 
   public HprofWriter loadClass(int classSerial, long classId, int traceSerial, long nameId) {
-    return record(LOAD_CLASS, body().u4(classSerial).id(classId).u4(traceSerial).id(nameId));
+    return record(Hprof.LOAD_CLASS, body().u4(classSerial).id(classId).u4(traceSerial).id(nameId));
   }
 
   public HprofWriter unloadClass(int classSerial) {
-    return record(UNLOAD_CLASS, body().u4(classSerial));
+    return record(Hprof.UNLOAD_CLASS, body().u4(classSerial));
   }
 
   /** FRAME; {@code line} is the source line, or −1 unknown, −2 compiled, −3 native. */
   public HprofWriter frame(long frameId, long methodNameId, long signatureId, long sourceFileId, int classSerial,
       int line) {
-    return record(FRAME, body().id(frameId).id(methodNameId).id(signatureId).id(sourceFileId).u4(classSerial).u4(line));
+    return record(Hprof.FRAME, body().id(frameId).id(methodNameId).id(signatureId).id(sourceFileId).u4(classSerial).u4(line));
   }
 
   /** TRACE; frame 0 is the innermost. */
@@ -158,21 +133,21 @@ public final class HprofWriter {
     for (long f : frameIds) {
       b.id(f);
     }
-    return record(TRACE, b);
+    return record(Hprof.TRACE, b);
   }
 
   public HprofWriter startThread(int threadSerial, long threadObjectId, int traceSerial, long nameId, long groupNameId,
       long parentGroupNameId) {
-    return record(START_THREAD,
+    return record(Hprof.START_THREAD,
         body().u4(threadSerial).id(threadObjectId).u4(traceSerial).id(nameId).id(groupNameId).id(parentGroupNameId));
   }
 
   public HprofWriter endThread(int threadSerial) {
-    return record(END_THREAD, body().u4(threadSerial));
+    return record(Hprof.END_THREAD, body().u4(threadSerial));
   }
 
   public HprofWriter heapSummary(int liveBytes, int liveInstances, long allocatedBytes, long allocatedInstances) {
-    return record(HEAP_SUMMARY, body().u4(liveBytes).u4(liveInstances).u8(allocatedBytes).u8(allocatedInstances));
+    return record(Hprof.HEAP_SUMMARY, body().u4(liveBytes).u4(liveInstances).u8(allocatedBytes).u8(allocatedInstances));
   }
 
   /** One ALLOC SITES entry; {@code arrayType} is 0 for an instance, else a basic type. */
@@ -188,7 +163,7 @@ public final class HprofWriter {
       b.u1(s.arrayType()).u4(s.classSerial()).u4(s.traceSerial()).u4(s.bytesAlive()).u4(s.instancesAlive())
           .u4(s.bytesAllocated()).u4(s.instancesAllocated());
     }
-    return record(ALLOC_SITES, b);
+    return record(Hprof.ALLOC_SITES, b);
   }
 
   /** One CPU SAMPLES entry: how many samples hit the trace. */
@@ -199,32 +174,32 @@ public final class HprofWriter {
     for (CpuSample s : samples) {
       b.u4(s.count()).u4(s.traceSerial());
     }
-    return record(CPU_SAMPLES, b);
+    return record(Hprof.CPU_SAMPLES, b);
   }
 
   /** CONTROL SETTINGS: flags 1 = allocation traces on, 2 = CPU sampling on; u2 stack depth. */
   public HprofWriter controlSettings(int flags, int depth) {
-    return record(CONTROL_SETTINGS, body().u4(flags).u2(depth));
+    return record(Hprof.CONTROL_SETTINGS, body().u4(flags).u2(depth));
   }
 
   /** A HEAP DUMP SEGMENT (0x1C) holding the given sub-records. */
   public HprofWriter segment(Bytes subRecords) {
-    return record(HEAP_DUMP_SEGMENT, subRecords);
+    return record(Hprof.HEAP_DUMP_SEGMENT, subRecords);
   }
 
   /** A whole HEAP DUMP (0x0C) record, as before segments existed, holding the given sub-records. */
   public HprofWriter heapDump(Bytes subRecords) {
-    return record(HEAP_DUMP, subRecords);
+    return record(Hprof.HEAP_DUMP, subRecords);
   }
 
   /** Opens a HEAP DUMP (0x0C) record; add sub-records to the result, then {@link #endDump()}. */
   public Bytes beginHeapDump() {
-    return begin(HEAP_DUMP);
+    return begin(Hprof.HEAP_DUMP);
   }
 
   /** Opens a HEAP DUMP SEGMENT (0x1C) record; add sub-records to the result, then {@link #endSegment()}. */
   public Bytes beginSegment() {
-    return begin(HEAP_DUMP_SEGMENT);
+    return begin(Hprof.HEAP_DUMP_SEGMENT);
   }
 
   private Bytes begin(int tag) {
@@ -238,12 +213,12 @@ public final class HprofWriter {
 
   /** Writes the open HEAP DUMP (0x0C) record with the length of its sub-records. */
   public HprofWriter endDump() {
-    return end(HEAP_DUMP);
+    return end(Hprof.HEAP_DUMP);
   }
 
   /** Writes the open HEAP DUMP SEGMENT (0x1C) record with the length of its sub-records. */
   public HprofWriter endSegment() {
-    return end(HEAP_DUMP_SEGMENT);
+    return end(Hprof.HEAP_DUMP_SEGMENT);
   }
 
   HprofWriter end(int tag) {
@@ -257,7 +232,7 @@ public final class HprofWriter {
 
   /** HEAP DUMP END (0x2C): empty, closes a run of segments. */
   public HprofWriter heapDumpEnd() {
-    return record(HEAP_DUMP_END, body());
+    return record(Hprof.HEAP_DUMP_END, body());
   }
 
   public byte[] toByteArray() {

@@ -258,34 +258,10 @@ public abstract class RecordBytes<B extends RecordBytes<B>> {
     return u1(Hprof.PRIMITIVE_ARRAY_NODATA).id(objectId).u4(traceSerial).u4(length).u1(type);
   }
 
-  // Typed primitive arrays, with trace serial 1: the empty trace HotSpot gives every object.
-
-  public B booleanArray(long objectId, boolean... values) {
-    Scratch d = new Scratch(idSize);
-    for (boolean v : values) {
-      d.bool(v);
-    }
-    return primitiveArray(objectId, 1, Hprof.BOOLEAN, values.length, d.toByteArray());
-  }
-
-  public B charArray(long objectId, char... values) {
-    Scratch d = new Scratch(idSize);
-    for (char v : values) {
-      d.ch(v);
-    }
-    return primitiveArray(objectId, 1, Hprof.CHAR, values.length, d.toByteArray());
-  }
+  // Typed primitive arrays the fixtures use, with trace serial 1: the empty trace HotSpot gives every object.
 
   public B byteArray(long objectId, byte... values) {
     return primitiveArray(objectId, 1, Hprof.BYTE, values.length, values.clone());
-  }
-
-  public B shortArray(long objectId, short... values) {
-    Scratch d = new Scratch(idSize);
-    for (short v : values) {
-      d.i2(v);
-    }
-    return primitiveArray(objectId, 1, Hprof.SHORT, values.length, d.toByteArray());
   }
 
   public B intArray(long objectId, int... values) {
@@ -294,30 +270,6 @@ public abstract class RecordBytes<B extends RecordBytes<B>> {
       d.i4(v);
     }
     return primitiveArray(objectId, 1, Hprof.INT, values.length, d.toByteArray());
-  }
-
-  public B longArray(long objectId, long... values) {
-    Scratch d = new Scratch(idSize);
-    for (long v : values) {
-      d.i8(v);
-    }
-    return primitiveArray(objectId, 1, Hprof.LONG, values.length, d.toByteArray());
-  }
-
-  public B floatArray(long objectId, float... values) {
-    Scratch d = new Scratch(idSize);
-    for (float v : values) {
-      d.f4(v);
-    }
-    return primitiveArray(objectId, 1, Hprof.FLOAT, values.length, d.toByteArray());
-  }
-
-  public B doubleArray(long objectId, double... values) {
-    Scratch d = new Scratch(idSize);
-    for (double v : values) {
-      d.f8(v);
-    }
-    return primitiveArray(objectId, 1, Hprof.DOUBLE, values.length, d.toByteArray());
   }
 
   /** Element bytes for the typed arrays. */

@@ -119,9 +119,9 @@ class HprofWriterTest {
   @Test
   void typedArraysWriteLengthTypeAndBigEndianElements() {
     HprofWriter w = new HprofWriter(4);
-    assertThat(w.body().charArray(0x10, 'a', 'b').toByteArray()).isEqualTo(hex("23 00000010 00000001 00000002 05 0061 0062"));
-    assertThat(w.body().doubleArray(0x10, 1.0).toByteArray())
-        .isEqualTo(hex("23 00000010 00000001 00000001 07 3FF0000000000000"));
+    assertThat(w.body().byteArray(0x10, (byte) 'a', (byte) 'b').toByteArray()).isEqualTo(hex("23 00000010 00000001 00000002 08 61 62"));
+    assertThat(w.body().intArray(0x10, 1, -2).toByteArray())
+        .isEqualTo(hex("23 00000010 00000001 00000002 0A 00000001 FFFFFFFE"));
     assertThat(w.body().primitiveArrayNoData(0x10, 1, 1000, Hprof.LONG).toByteArray())
         .isEqualTo(hex("C3 00000010 00000001 000003E8 0B"));
   }
