@@ -82,6 +82,7 @@ final class PathCommand implements Callable<Integer> {
       Warnings.print(err, catalog);
       HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true,
           phase -> progress.step("memdiff: " + phase));
+      progress.step("memdiff: grouping paths");
       List<Integer> objects = targets(a, catalog);
       PathDescriber describer = new PathDescriber(a.reachability());
       Folding folding = fold ? new Folding(catalog, a.index()) : null;

@@ -1,16 +1,27 @@
 package io.memdiff.cli;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Locale;
 
 /**
  * One progress line on stderr for work that takes more than a second, rewritten in place; silent
  * unless memdiff runs in a terminal, so pipes and CI logs stay clean.
+ *
+ * <p>With {@code -Dmemdiff.timings=true} (for example in {@code MEMDIFF_JAVA_OPTS}) every phase's
+ * wall time and the peak Java heap so far are written to stderr instead, one line per phase: the
+ * instrument the benchmark uses to say where the time goes.
  */
 final class Progress implements AutoCloseable {
   private final PrintWriter err;
   private final boolean enabled;
+  private final boolean timings = Boolean.getBoolean("memdiff.timings");
   private final long start = System.nanoTime();
   private boolean shown;
+  private String phase;
+  private long phaseStart;
 
   Progress(PrintWriter err) {
     this.err = err;
@@ -19,6 +30,12 @@ final class Progress implements AutoCloseable {
 
   /** Shows {@code what} once more than a second has passed since this progress began. */
   synchronized void step(String what) {
+    if (timings) {
+      endPhase();
+      phase = what;
+      phaseStart = System.nanoTime();
+      return;
+    }
     if (enabled && System.nanoTime() - start > 1_000_000_000L) {
       err.print("\r\033[K" + what);
       err.flush();
@@ -26,8 +43,33 @@ final class Progress implements AutoCloseable {
     }
   }
 
+  private void endPhase() {
+    if (phase == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    err.println(String.format(Locale.ROOT, "%-60s %7.2f s  (total %7.2f s, peak heap %,d MB)", phase,
+        (now - phaseStart) / 1e9, (now - start) / 1e9, peakHeap() >> 20));
+    err.flush();
+  }
+
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
   @Override
   public synchronized void close() {
+    if (timings) {
+      endPhase();
+      phase = null;
+      return;
+    }
     if (shown) {
       err.print("\r\033[K");
       err.flush();

@@ -26,7 +26,7 @@ class DominatorsBruteForceTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
   void retainedSizesMatchTheDefinitionOnARandomHeap(int seed) throws Exception {
     Random random = new Random(seed);
     int nodes = 40 + random.nextInt(40);
