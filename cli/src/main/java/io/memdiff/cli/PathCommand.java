@@ -86,9 +86,9 @@ final class PathCommand implements Callable<Integer> {
       List<Integer> objects = targets(a, catalog);
       PathDescriber describer = new PathDescriber(a.reachability());
       Folding folding = fold ? new Folding(catalog, a.index()) : null;
-      Dominators dom = a.dominators();
       RouteTable table = target.id != null ? null : RouteTable.compute(a.reachability());
-      Map<String, Route> routes = new LinkedHashMap<>();
+      Map<String, List<Step>> routes = new LinkedHashMap<>();
+      Map<String, Byte> labelOfKey = new HashMap<>();
       Map<String, long[]> tallies = new LinkedHashMap<>();
       Map<Integer, String> keyOfRoute = new HashMap<>();
       Map<String, Integer> groupOfKey = new HashMap<>();
@@ -115,26 +115,27 @@ final class PathCommand implements Callable<Integer> {
           if (table != null) {
             keyOfRoute.put(table.routeOf(o), k);
           }
-          if (!routes.containsKey(k)) {
-            List<StepOut> out = new ArrayList<>();
-            for (Step s : steps) {
-              out.add(new StepOut(s.edge(), s.className(), Json.hex(a.index().address(s.object())),
-                  dom.shallow(s.object()), dom.retained(s.object())));
-            }
-            routes.put(k, new Route(0, 0, Reachability.labelName(label), out));
-          }
+          routes.putIfAbsent(k, steps);
+          labelOfKey.putIfAbsent(k, label);
         }
         long[] tally = tallies.computeIfAbsent(k, x -> new long[2]);
         tally[0]++;
         groupOf[o] = groupOfKey.computeIfAbsent(k, x -> groupOfKey.size());
       }
-      // A route's retained bytes count each object once, even when members dominate each other.
+      // The dominator tree has been computed on another thread meanwhile. A route's retained bytes
+      // count each object once, even when members dominate each other.
+      Dominators dom = a.dominators();
       long[] retainedByGroup = dom.retainedByGroup(groupOf, groupOfKey.size());
       List<Route> result = new ArrayList<>();
-      for (Map.Entry<String, Route> e : routes.entrySet()) {
+      for (Map.Entry<String, List<Step>> e : routes.entrySet()) {
         long[] t = tallies.get(e.getKey());
         t[1] = retainedByGroup[groupOfKey.get(e.getKey())];
-        result.add(new Route(t[0], t[1], e.getValue().reachability(), e.getValue().steps()));
+        List<StepOut> out = new ArrayList<>();
+        for (Step s : e.getValue()) {
+          out.add(new StepOut(s.edge(), s.className(), Json.hex(a.index().address(s.object())),
+              dom.shallow(s.object()), dom.retained(s.object())));
+        }
+        result.add(new Route(t[0], t[1], Reachability.labelName(labelOfKey.get(e.getKey())), out));
       }
       result.sort(Comparator.comparingLong(Route::instances).reversed()
           .thenComparing(Comparator.comparingLong(Route::retainedBytes).reversed())

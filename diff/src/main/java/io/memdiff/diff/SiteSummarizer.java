@@ -2,7 +2,6 @@ package io.memdiff.diff;
 
 import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HeapIndex;
-import io.memdiff.paths.Dominators;
 import io.memdiff.paths.Folding;
 import io.memdiff.paths.HeapAnalysis;
 import io.memdiff.paths.PathDescriber;
@@ -46,7 +45,6 @@ public final class SiteSummarizer {
   private SiteSummary run(String displayPath) {
     int n = index.objectCount();
     Reachability reach = analysis.reachability();
-    Dominators dom = analysis.dominators();
     PathDescriber describer = new PathDescriber(reach);
     Folding folding = new Folding(catalog, index);
     int[] siteOf = new int[n];
@@ -97,13 +95,14 @@ public final class SiteSummarizer {
     for (int o = 0; o < n; o++) {
       int s = siteOf[o];
       counts[s]++;
-      shallow[s] += dom.shallow(o);
+      shallow[s] += analysis.graph().shallowSize(o);
       List<String> ex = examples.get(s);
       if (ex.size() < MAX_EXAMPLES) {
         ex.add("0x" + Long.toHexString(index.address(o)));
       }
     }
-    long[] retained = dom.retainedByGroup(siteOf, sites);
+    // The dominator tree has been computed on another thread while the sites were being found.
+    long[] retained = analysis.dominators().retainedByGroup(siteOf, sites);
     List<SiteStats> stats = new ArrayList<>(sites);
     for (int s = 0; s < sites; s++) {
       stats.add(new SiteStats(keys.get(s), classNames.get(s), descriptions.get(s), paths.get(s), counts[s], shallow[s],

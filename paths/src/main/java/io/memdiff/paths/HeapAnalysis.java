@@ -4,19 +4,24 @@ import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.HprofFormatException;
 import io.memdiff.hprof.ScanOptions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
  * One dump, analysed: index, strong reference graph, shortest paths from the roots, dominator tree.
- * Phases run in order and report their names, so a caller can show progress.
+ * Phases run in order and report their names, so a caller can show progress. The dominator tree is
+ * computed on a second thread once the shortest paths are known, so a caller that groups objects by
+ * path meanwhile uses both cores; {@link #dominators()} waits for it.
  */
 public final class HeapAnalysis {
   private final HeapIndex index;
   private final ObjectGraph graph;
   private final Reachability reachability;
-  private final Dominators dominators;
+  private final CompletableFuture<Dominators> dominators;
 
-  private HeapAnalysis(HeapIndex index, ObjectGraph graph, Reachability reachability, Dominators dominators) {
+  private HeapAnalysis(HeapIndex index, ObjectGraph graph, Reachability reachability,
+      CompletableFuture<Dominators> dominators) {
     this.index = index;
     this.graph = graph;
     this.reachability = reachability;
@@ -36,10 +41,10 @@ public final class HeapAnalysis {
     ObjectGraph graph = ObjectGraph.build(index);
     phase.accept("finding shortest paths");
     Reachability reach = Reachability.compute(graph);
-    Dominators dom = null;
+    CompletableFuture<Dominators> dom = null;
     if (withDominators) {
       phase.accept("computing dominators");
-      dom = Dominators.compute(reach);
+      dom = CompletableFuture.supplyAsync(() -> Dominators.compute(reach), HeapAnalysis::startDaemon);
     }
     return new HeapAnalysis(index, graph, reach, dom);
   }
@@ -60,8 +65,27 @@ public final class HeapAnalysis {
     return reachability;
   }
 
-  /** Null when analysed without dominators. */
+  private static void startDaemon(Runnable task) {
+    Thread t = new Thread(task, "memdiff-dominators");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Null when analysed without dominators; waits for them while they are being computed. */
   public Dominators dominators() {
-    return dominators;
+    if (dominators == null) {
+      return null;
+    }
+    try {
+      return dominators.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 }
