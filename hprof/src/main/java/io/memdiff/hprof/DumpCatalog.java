@@ -31,6 +31,7 @@ public final class DumpCatalog {
   private final long primitiveArrays;
   private final long missingSuperclasses;
   private final long instanceSizeMismatches;
+  private final long[] objectsPerPart;
 
   private DumpCatalog(Pass1 p, Layout layoutOverride) {
     this.file = p.file;
@@ -41,6 +42,7 @@ public final class DumpCatalog {
     this.instances = p.heap.instances;
     this.objectArrays = p.heap.objectArrays;
     this.primitiveArrays = p.heap.primitiveArrays;
+    this.objectsPerPart = p.objectsPerPart;
 
     ClassTableBuilder table = new ClassTableBuilder(p.heap.classDumps, p.classNameIds, strings, p.heap.tally.classIds());
     this.classes = table.classes();
@@ -90,6 +92,11 @@ public final class DumpCatalog {
         parts.add(new HeapPart());
       }
       pass.scan = RecordScanner.scanInParts(file, pass, parts, options);
+      pass.objectsPerPart = new long[parts.size()];
+      for (int i = 0; i < parts.size(); i++) {
+        HeapPart h = parts.get(i);
+        pass.objectsPerPart[i] = h.instances + h.objectArrays + h.primitiveArrays;
+      }
       pass.heap = parts.get(0);
       for (int i = 1; i < parts.size(); i++) {
         pass.heap.append(parts.get(i));
@@ -177,6 +184,14 @@ public final class DumpCatalog {
     return primitiveArrays;
   }
 
+  /**
+   * Objects other than class mirrors in each part of the first pass when it was split over threads
+   * (a later pass split the same way finds the same parts), or null when it ran on one thread.
+   */
+  long[] objectsPerPart() {
+    return objectsPerPart;
+  }
+
   /** Objects of every kind, class mirrors included. */
   public long objects() {
     return instances + objectArrays + primitiveArrays + classDumps();
@@ -235,6 +250,8 @@ public final class DumpCatalog {
     /** Heap sub-records go here in a sequential scan; a split scan merges its parts into it. */
     HeapPart heap = new HeapPart();
     ScanResult scan;
+    /** Objects other than class mirrors in each part of a split scan; null after a sequential one. */
+    long[] objectsPerPart;
 
     Pass1(HprofFile file) {
       this.file = file;

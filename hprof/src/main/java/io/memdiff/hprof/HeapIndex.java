@@ -1,6 +1,8 @@
 package io.memdiff.hprof;
 
 import it.unimi.dsi.fastutil.longs.LongArrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Every object of a dump as a dense {@code int} object index over ascending addresses, with its class
@@ -70,11 +72,29 @@ public final class HeapIndex {
       throw new HprofFormatException(catalog.file().path(), 0,
           "has " + total + " objects; memdiff indexes at most " + (Integer.MAX_VALUE - 16));
     }
-    Collector c = new Collector(catalog, (int) total);
-    RecordScanner.scan(catalog.file(), c, options);
-    long[] addresses = c.addresses;
-    long[] offsets = c.offsets;
-    int[] classes = c.classes;
+    long[] addresses = new long[(int) total];
+    long[] offsets = new long[(int) total];
+    int[] classes = new int[(int) total];
+    long[] perPart = catalog.objectsPerPart();
+    Collector c;
+    if (perPart != null && !options.lenient()) {
+      // The first pass was split over threads: split this one the same way. Each part writes its own
+      // stretch of the arrays, starting where the objects of the parts before it end.
+      List<Collector> parts = new ArrayList<>();
+      long start = 0;
+      for (long objects : perPart) {
+        parts.add(new Collector(catalog, addresses, offsets, classes, (int) start, (int) (start + objects)));
+        start += objects;
+      }
+      RecordScanner.scanInParts(catalog.file(), new HprofVisitor() {}, parts, options);
+      c = parts.get(0);
+      for (int k = 1; k < parts.size(); k++) {
+        c.append(parts.get(k));
+      }
+    } else {
+      c = new Collector(catalog, addresses, offsets, classes, 0, (int) total);
+      RecordScanner.scan(catalog.file(), c, options);
+    }
     if (c.ascending) {
       // HotSpot's serial dumper writes class mirrors first, then objects in address order: merge the
       // few mirrors in instead of sorting everything.
@@ -332,22 +352,29 @@ public final class HeapIndex {
     final int[] classes;
     final int javaLangClass;
     final int[] primitiveClasses = new int[12];
+    /** This part's stretch of the arrays: objects go to {@code [start, limit)}; count is the next slot. */
+    final int start;
+    int limit;
     int count;
     boolean ascending = true;
+    long first = Long.MIN_VALUE;
     long last = Long.MIN_VALUE;
     final it.unimi.dsi.fastutil.longs.LongArrayList mirrorAddresses = new it.unimi.dsi.fastutil.longs.LongArrayList();
     final it.unimi.dsi.fastutil.longs.LongArrayList mirrorOffsets = new it.unimi.dsi.fastutil.longs.LongArrayList();
 
     final IdCache classes2;
 
-    Collector(DumpCatalog catalog, int capacity) {
+    Collector(DumpCatalog catalog, long[] addresses, long[] offsets, int[] classes, int start, int limit) {
       this.catalog = catalog;
       this.classes2 = new IdCache(catalog.classIndexById());
       this.data = catalog.file().data();
       this.idSize = catalog.file().idSize();
-      this.addresses = new long[capacity];
-      this.offsets = new long[capacity];
-      this.classes = new int[capacity];
+      this.addresses = addresses;
+      this.offsets = offsets;
+      this.classes = classes;
+      this.start = start;
+      this.limit = limit;
+      this.count = start;
       this.javaLangClass = catalog.javaLangClass().index();
       for (int t = BasicType.BOOLEAN; t <= BasicType.LONG; t++) {
         primitiveClasses[t] = catalog.primitiveArrayClass(t).index();
@@ -355,11 +382,14 @@ public final class HeapIndex {
     }
 
     private void add(long address, long offset, int classIndex) {
-      if (count + mirrorAddresses.size() >= addresses.length) {
+      if (count >= limit) {
         throw new IllegalStateException("second pass found more objects than the first");
       }
       if (address <= last) {
         ascending = false;
+      }
+      if (count == start) {
+        first = address;
       }
       last = address;
       addresses[count] = address;
@@ -378,6 +408,24 @@ public final class HeapIndex {
       };
     }
 
+    /** Takes in the part that follows this one in the file, which filled the stretch after this one's. */
+    void append(Collector later) {
+      if (count != later.start || later.count != later.limit) {
+        throw new IllegalStateException("second pass found other objects than the first");
+      }
+      if (later.count > later.start) {
+        ascending &= later.ascending && (count == start || later.first > last);
+        if (count == start) {
+          first = later.first;
+        }
+        last = later.last;
+      }
+      count = later.count;
+      limit = later.limit;
+      mirrorAddresses.addAll(later.mirrorAddresses);
+      mirrorOffsets.addAll(later.mirrorOffsets);
+    }
+
     @Override
     public void classDump(ClassDump d) {
       if (count + mirrorAddresses.size() >= addresses.length) {
@@ -389,6 +437,9 @@ public final class HeapIndex {
 
     /** Objects were ascending: merge the sorted mirrors into them, back to front, in place. */
     void mergeClassMirrors() {
+      if (count + mirrorAddresses.size() > addresses.length) {
+        throw new IllegalStateException("second pass found more objects than the first");
+      }
       long[] ma = mirrorAddresses.toLongArray();
       long[] mo = mirrorOffsets.toLongArray();
       LongArrays.quickSort(ma, mo);
@@ -413,6 +464,9 @@ public final class HeapIndex {
     }
 
     void appendClassMirrors() {
+      if (count + mirrorAddresses.size() > addresses.length) {
+        throw new IllegalStateException("second pass found more objects than the first");
+      }
       for (int j = 0; j < mirrorAddresses.size(); j++) {
         addresses[count] = mirrorAddresses.getLong(j);
         offsets[count] = mirrorOffsets.getLong(j);

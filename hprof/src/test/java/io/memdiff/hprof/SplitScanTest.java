@@ -38,6 +38,59 @@ class SplitScanTest {
     }
   }
 
+  private static void assertSameIndex(HeapIndex split, HeapIndex sequential) {
+    assertThat(split.objectCount()).isEqualTo(sequential.objectCount());
+    assertThat(split.recordsWereInAddressOrder()).isEqualTo(sequential.recordsWereInAddressOrder());
+    for (int o = 0; o < split.objectCount(); o++) {
+      assertThat(split.address(o)).isEqualTo(sequential.address(o));
+      assertThat(split.recordOffset(o)).isEqualTo(sequential.recordOffset(o));
+      assertThat(split.classIndexOf(o)).isEqualTo(sequential.classIndexOf(o));
+    }
+  }
+
+  @Test
+  void aRealDumpIndexedInTwoPartsGivesTheSameIndex() throws IOException {
+    Path dump = ScenarioRunner.run(LeakyService.class, dir, "1", "2").get(1);
+    try (HprofFile f = HprofFile.open(dump)) {
+      DumpCatalog split = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE, 0);
+      assertThat(split.objectsPerPart()).hasSize(2);
+      assertThat(split.objectsPerPart()[0]).isPositive();
+      assertThat(split.objectsPerPart()[1]).isPositive();
+      HeapIndex index = HeapIndex.build(split, ScanOptions.STRICT);
+      assertThat(index.recordsWereInAddressOrder()).isTrue();
+      assertSameIndex(index,
+          HeapIndex.build(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE, Long.MAX_VALUE), ScanOptions.STRICT));
+    }
+  }
+
+  @Test
+  void partsOutOfAddressOrderAreDetectedAndSorted() throws IOException {
+    // Like JDK 21's parallel dumper: each segment ascends, but the second holds the lower addresses.
+    io.memdiff.testdata.HprofWriter w = new io.memdiff.testdata.HprofWriter(8);
+    long cls = 0x100;
+    w.loadClass(1, cls, 1, w.string("Node"));
+    w.segment(w.body().classDump(cls, 0, 0, 0, new long[0][], new long[0][])
+        .instance(0x5000, 1, cls, w.body()).instance(0x5010, 1, cls, w.body()));
+    w.segment(w.body().instance(0x1000, 1, cls, w.body()).instance(0x1010, 1, cls, w.body())
+        .instance(0x1020, 1, cls, w.body()));
+    w.heapDumpEnd();
+    Path f = w.writeTo(dir.resolve("parts.hprof"));
+    try (HprofFile file = HprofFile.open(f)) {
+      DumpCatalog split = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, 0);
+      assertThat(split.objectsPerPart()).containsExactly(2, 3);
+      HeapIndex index = HeapIndex.build(split, ScanOptions.STRICT);
+      assertThat(index.recordsWereInAddressOrder()).isFalse();
+      assertThat(index.objectCount()).isEqualTo(6);
+      long[] expected = {0x100, 0x1000, 0x1010, 0x1020, 0x5000, 0x5010};
+      for (int o = 0; o < expected.length; o++) {
+        assertThat(index.address(o)).isEqualTo(expected[o]);
+        assertThat(index.indexOf(expected[o])).isEqualTo(o);
+      }
+      assertSameIndex(index, HeapIndex.build(
+          DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, Long.MAX_VALUE), ScanOptions.STRICT));
+    }
+  }
+
   @Test
   void theSecondOfTwoHeapDumpsSplitsToo() throws IOException {
     Path f2 = Fixtures.twoHeapDumps(8).writeTo(dir.resolve("two.hprof"));
