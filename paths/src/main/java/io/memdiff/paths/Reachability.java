@@ -42,16 +42,22 @@ public final class Reachability {
   private final byte[] parentSlot;
   private final byte[] label;
   private final int[] order;
+  /** Per position in {@link #order}: the position of the object's parent, or {@link #ROOT}/{@link #NONE}. */
+  private final int[] parentPosition;
+  /** Per position in {@link #order}: {@link #parentSlot} of the object there. */
+  private final byte[] slotAtPosition;
   private final int rootCount;
   private final Int2IntOpenHashMap rootRecordOf;
 
-  private Reachability(ObjectGraph graph, int[] parent, byte[] parentSlot, byte[] label, int[] order, int rootCount,
-      Int2IntOpenHashMap rootRecordOf) {
+  private Reachability(ObjectGraph graph, int[] parent, byte[] parentSlot, byte[] label, int[] order,
+      int[] parentPosition, byte[] slotAtPosition, int rootCount, Int2IntOpenHashMap rootRecordOf) {
     this.graph = graph;
     this.parent = parent;
     this.parentSlot = parentSlot;
     this.label = label;
     this.order = order;
+    this.parentPosition = parentPosition;
+    this.slotAtPosition = slotAtPosition;
     this.rootCount = rootCount;
     this.rootRecordOf = rootRecordOf;
   }
@@ -65,6 +71,10 @@ public final class Reachability {
     byte[] parentSlot = new byte[n];
     byte[] label = new byte[n];
     int[] queue = new int[n];
+    // Filled in queue order, so sequentially: what the route table reads per position instead of
+    // jumping from each object to its parent.
+    int[] parentPosition = new int[n];
+    byte[] slotAtPosition = new byte[n];
     int tail = 0;
     Int2IntOpenHashMap rootRecordOf = new Int2IntOpenHashMap();
 
@@ -85,6 +95,7 @@ public final class Reachability {
         parent[o] = ROOT;
         label[o] = STRONG;
         rootRecordOf.put(o, CLASS_ROOT);
+        parentPosition[tail] = ROOT;
         queue[tail++] = o;
       }
     }
@@ -103,11 +114,12 @@ public final class Reachability {
         parent[o] = ROOT;
         label[o] = STRONG;
         rootRecordOf.put(o, r.intValue());
+        parentPosition[tail] = ROOT;
         queue[tail++] = o;
       }
     }
     int rootCount = tail;
-    tail = bfs(graph, parent, parentSlot, label, queue, 0, tail, STRONG);
+    tail = bfs(graph, parent, parentSlot, label, queue, parentPosition, slotAtPosition, 0, tail, STRONG);
     byte[] weakOrder = {SOFT, WEAK, FINALIZER, PHANTOM};
     for (int round = 0; round < 2; round++) {
       for (byte kind : weakOrder) {
@@ -119,13 +131,16 @@ public final class Reachability {
             parent[t] = s;
             parentSlot[t] = graph.weakSlot(i);
             label[t] = kind;
+            parentPosition[tail] = NONE; // the referent's holder is somewhere earlier: look it up
+            slotAtPosition[tail] = parentSlot[t];
             queue[tail++] = t;
           }
         }
-        tail = bfs(graph, parent, parentSlot, label, queue, head, tail, kind);
+        tail = bfs(graph, parent, parentSlot, label, queue, parentPosition, slotAtPosition, head, tail, kind);
       }
     }
-    return new Reachability(graph, parent, parentSlot, label, Arrays.copyOf(queue, tail), rootCount, rootRecordOf);
+    return new Reachability(graph, parent, parentSlot, label, Arrays.copyOf(queue, tail),
+        Arrays.copyOf(parentPosition, tail), Arrays.copyOf(slotAtPosition, tail), rootCount, rootRecordOf);
   }
 
   /** Which root record names an object that several make a root: a thread is best named as itself. */
@@ -142,16 +157,20 @@ public final class Reachability {
     };
   }
 
-  private static int bfs(ObjectGraph g, int[] parent, byte[] parentSlot, byte[] label, int[] queue, int head, int tail,
-      byte kind) {
+  private static int bfs(ObjectGraph g, int[] parent, byte[] parentSlot, byte[] label, int[] queue,
+      int[] parentPosition, byte[] slotAtPosition, int head, int tail, byte kind) {
     while (head < tail) {
+      int position = head;
       int o = queue[head++];
       for (int e = g.firstEdge(o), end = g.endEdge(o); e < end; e++) {
         int t = g.target(e);
         if (parent[t] == NONE) {
+          byte slot = g.slot(e);
           parent[t] = o;
-          parentSlot[t] = g.slot(e);
+          parentSlot[t] = slot;
           label[t] = kind;
+          parentPosition[tail] = position;
+          slotAtPosition[tail] = slot;
           queue[tail++] = t;
         }
       }
@@ -188,6 +207,20 @@ public final class Reachability {
 
   public int reachedAt(int position) {
     return order[position];
+  }
+
+  /**
+   * The position in breadth-first order of the parent of the object at {@code position}: {@link #ROOT}
+   * for a root, {@link #NONE} when not recorded (a soft/weak/finalizer/phantom referent; ask
+   * {@link #parent}). A parent precedes its children.
+   */
+  public int parentPosition(int position) {
+    return parentPosition[position];
+  }
+
+  /** {@link #parentSlot} of the object at a position in breadth-first order. */
+  public byte slotAtPosition(int position) {
+    return slotAtPosition[position];
   }
 
   public int rootCount() {

@@ -60,29 +60,46 @@ public final class RouteTable {
 
   public static RouteTable compute(Reachability reach) {
     RouteTable t = new RouteTable(reach);
-    for (int i = 0; i < reach.reachedCount(); i++) {
+    // Walk breadth-first positions: an object's parent, its parent's route and class are read at the
+    // parent's position, which trails this one, instead of at random object indexes.
+    int reached = reach.reachedCount();
+    int[] routeAt = new int[reached];
+    int[] classAt = new int[reached];
+    for (int i = 0; i < reached; i++) {
       int o = reach.reachedAt(i);
-      t.routeOf[o] = t.routeFor(o);
+      int cls = t.index.classIndexOf(o);
+      int pp = reach.parentPosition(i);
+      int route;
+      if (pp == Reachability.ROOT) {
+        route = t.rootRoute(o, cls);
+      } else if (pp >= 0) {
+        route = t.routeFor(o, cls, reach.reachedAt(pp), classAt[pp], routeAt[pp], reach.slotAtPosition(i));
+      } else {
+        int p = reach.parent(o);
+        route = t.routeFor(o, cls, p, t.index.classIndexOf(p), t.routeOf[p], reach.slotAtPosition(i));
+      }
+      routeAt[i] = route;
+      classAt[i] = cls;
+      t.routeOf[o] = route;
     }
     return t;
   }
 
-  private int routeFor(int o) {
-    int p = reach.parent(o);
-    int cls = index.classIndexOf(o);
-    if (p == Reachability.ROOT) {
-      String text = describer.describeRoot(o);
-      int d = rootDescriptions.getInt(text);
-      if (d < 0) {
-        d = rootTexts.size();
-        rootTexts.add(text);
-        rootDescriptions.put(text, d);
-      }
-      return intern(-1, edgeId(ROOT_EDGE | d), cls, o);
+  private int rootRoute(int o, int cls) {
+    String text = describer.describeRoot(o);
+    int d = rootDescriptions.getInt(text);
+    if (d < 0) {
+      d = rootTexts.size();
+      rootTexts.add(text);
+      rootDescriptions.put(text, d);
     }
-    int pcls = index.classIndexOf(p);
+    return intern(-1, edgeId(ROOT_EDGE | d), cls, o);
+  }
+
+  /** The route of object {@code o} of class {@code cls}, reached from {@code p} (class {@code pcls}, route {@code pr}). */
+  private int routeFor(int o, int cls, int p, int pcls, int pr, byte slot) {
     boolean sourceIsClass = pcls == javaLangClass && index.kind(p) == HeapIndex.KIND_CLASS;
-    int label = EdgeSlots.decode(reach.parentSlot(o), sourceIsClass);
+    int label = EdgeSlots.decode(slot, sourceIsClass);
     if (label < 0) {
       label = describer.labelBetween(p, o, false);
     }
@@ -93,7 +110,6 @@ public final class RouteTable {
       default -> key = label & 0xFFFF_FFFFL;
     }
     int e = edgeId(key);
-    int pr = routeOf[p];
     if (pr >= 0 && (edge.getInt(pr) & ~STAR) == e && classIdx.getInt(pr) == cls && parent.getInt(pr) >= 0) {
       if ((edge.getInt(pr) & STAR) != 0) {
         return pr;
