@@ -8,7 +8,6 @@ import io.memdiff.paths.PathDescriber;
 import io.memdiff.paths.Reachability;
 import io.memdiff.paths.RouteTable;
 import io.memdiff.paths.Step;
-import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,15 +70,26 @@ public final class SiteSummarizer {
       }
     } else {
       RouteTable routes = RouteTable.compute(reach);
-      Int2IntOpenHashMap siteOfRoute = new Int2IntOpenHashMap();
-      siteOfRoute.defaultReturnValue(-1);
+      // Objects on one route share a site, and so do unreachable objects of one class: name each once.
+      int[] siteOfRoute = new int[routes.routeCount()];
+      Arrays.fill(siteOfRoute, -1);
+      int[] unreachableSiteOfClass = new int[catalog.classCount()];
+      Arrays.fill(unreachableSiteOfClass, -1);
       for (int o = 0; o < n; o++) {
         int r = routes.routeOf(o);
-        int s = r < 0 ? -1 : siteOfRoute.get(r);
-        if (s < 0) {
-          s = retentionSite(o, reach, describer, folding, routes, r);
-          if (r >= 0) {
-            siteOfRoute.put(r, s);
+        int s;
+        if (r >= 0) {
+          s = siteOfRoute[r];
+          if (s < 0) {
+            s = retentionSite(o, reach, describer, folding, routes, r);
+            siteOfRoute[r] = s;
+          }
+        } else {
+          int c = index.classIndexOf(o);
+          s = unreachableSiteOfClass[c];
+          if (s < 0) {
+            s = retentionSite(o, reach, describer, folding, routes, r);
+            unreachableSiteOfClass[c] = s;
           }
         }
         siteOf[o] = s;

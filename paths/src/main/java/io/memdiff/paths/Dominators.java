@@ -16,38 +16,42 @@ public final class Dominators {
   private final int[] idom;
   private final long[] retained;
   private final long[] shallow;
-  private final int[] preorder;
+  /** Reached objects in depth-first preorder at {@code [1, count]}: every dominator precedes what it dominates. */
+  private final int[] vertex;
+  private final int count;
 
-  private Dominators(int[] idom, long[] retained, long[] shallow, int[] preorder) {
+  private Dominators(int[] idom, long[] retained, long[] shallow, int[] vertex, int count) {
     this.idom = idom;
     this.retained = retained;
     this.shallow = shallow;
-    this.preorder = preorder;
+    this.vertex = vertex;
+    this.count = count;
   }
 
   public static Dominators compute(Reachability reach) {
     ObjectGraph g = reach.graph();
     int n = g.nodeCount();
-    int[] extraFirst = null;
-    int[] extraTargets = null;
+    // Soft/weak/finalizer/phantom referents into objects only such references reach: few, so they
+    // are kept sorted by source, with a bit per object saying whether it has any.
+    int[] extraSources = new int[0];
+    int[] extraTargets = new int[0];
+    long[] hasExtra = null;
     if (g.weakEdgeCount() > 0) {
-      extraFirst = new int[n + 1];
+      long[] sorted = new long[g.weakEdgeCount()];
       int m = 0;
       for (int i = 0; i < g.weakEdgeCount(); i++) {
         if (weakEdgeCounts(reach, g, i)) {
-          extraFirst[g.weakSource(i) + 1]++;
-          m++;
+          sorted[m++] = (long) g.weakSource(i) << 32 | i;
         }
       }
-      for (int o = 0; o < n; o++) {
-        extraFirst[o + 1] += extraFirst[o];
-      }
+      Arrays.sort(sorted, 0, m);
+      extraSources = new int[m];
       extraTargets = new int[m];
-      int[] fill = Arrays.copyOf(extraFirst, n);
-      for (int i = 0; i < g.weakEdgeCount(); i++) {
-        if (weakEdgeCounts(reach, g, i)) {
-          extraTargets[fill[g.weakSource(i)]++] = g.weakTarget(i);
-        }
+      hasExtra = new long[(n + 63) >>> 6];
+      for (int k = 0; k < m; k++) {
+        extraSources[k] = (int) (sorted[k] >>> 32);
+        extraTargets[k] = g.weakTarget((int) sorted[k]);
+        hasExtra[extraSources[k] >>> 6] |= 1L << extraSources[k];
       }
     }
 
@@ -58,15 +62,12 @@ public final class Dominators {
     // graph (13.3 M pairs for 27.6 M references), and no further pass over the graph builds it.
     // dfnum: 0 = not yet visited, −1 = unreachable (never visited), else the depth-first number.
     int[] dfnum = new int[n];
-    long examined = reach.rootCount();
+    long examined = reach.rootCount() + extraSources.length;
     for (int o = 0; o < n; o++) {
       if (reach.label(o) == Reachability.UNREACHABLE) {
         dfnum[o] = -1;
       } else {
         examined += g.endEdge(o) - g.firstEdge(o);
-        if (extraFirst != null) {
-          examined += extraFirst[o + 1] - extraFirst[o];
-        }
       }
     }
     int reached = reach.reachedCount();
@@ -84,7 +85,10 @@ public final class Dominators {
       // object's references in a row, with the visited check of each independent of the others,
       // lets the processor overlap those cache misses instead of waiting on them one by one.
       int roots = reach.rootCount();
-      long[] todo = new long[Math.max(16, reached + roots)];
+      long[] todo = new long[Math.max(16, Math.min(reached + roots, 1 << 16))];
+      while (todo.length < roots) {
+        todo = grow(todo);
+      }
       int top = 0;
       for (int r = roots - 1; r >= 0; r--) {
         todo[top++] = (long) reach.reachedAt(r) << 32;
@@ -109,8 +113,15 @@ public final class Dominators {
         parent[num] = (int) entry;
         int firstEdge = g.firstEdge(next);
         int endEdge = g.endEdge(next);
-        int extraFrom = extraFirst == null ? 0 : extraFirst[next];
-        int extraTo = extraFirst == null ? 0 : extraFirst[next + 1];
+        int extraFrom = 0;
+        int extraTo = 0;
+        if (hasExtra != null && (hasExtra[next >>> 6] & 1L << next) != 0) {
+          extraFrom = firstIndexOf(extraSources, next);
+          extraTo = extraFrom;
+          while (extraTo < extraSources.length && extraSources[extraTo] == next) {
+            extraTo++;
+          }
+        }
         if (top + (endEdge - firstEdge) + (extraTo - extraFrom) > todo.length) {
           todo = Arrays.copyOf(todo, (int) Math.min(Integer.MAX_VALUE - 16,
               Math.max(2L * todo.length, (long) top + (endEdge - firstEdge) + (extraTo - extraFrom))));
@@ -134,8 +145,9 @@ public final class Dominators {
       }
     }
     dfnum = null;
-    extraFirst = null;
+    extraSources = null;
     extraTargets = null;
+    hasExtra = null;
 
     // 2. The non-tree predecessors as compressed rows in depth-first numbers.
     for (int w = 0; w <= count; w++) {
@@ -163,7 +175,7 @@ public final class Dominators {
       lt[4 * w + PARENT] = parent[w];
     }
     parent = null;
-    int[] stack = new int[count + 1];
+    Compression compression = new Compression(lt);
     for (int w = count; w >= 1; w--) {
       // The tree edge: the parent precedes w and is not linked yet, so it is its own candidate.
       int semiW = lt[4 * w + PARENT];
@@ -175,7 +187,7 @@ public final class Dominators {
             semiW = v;
           }
         } else {
-          int semiU = lt[4 * eval(v, lt, stack) + SEMI];
+          int semiU = lt[4 * compression.eval(v) + SEMI];
           if (semiU < semiW) {
             semiW = semiU;
           }
@@ -186,17 +198,16 @@ public final class Dominators {
     }
     preds = null;
     predFirst = null;
-    stack = null;
-    int[] dom = new int[count + 1];
+    compression = null;
+    // Labels are done with: the immediate dominator of w goes in its label slot (0 stays 0).
     for (int w = 1; w <= count; w++) {
       int semiW = lt[4 * w + SEMI];
       int d = lt[4 * w + PARENT];
       while (d > semiW) {
-        d = dom[d];
+        d = lt[4 * d + DOM];
       }
-      dom[w] = d;
+      lt[4 * w + DOM] = d;
     }
-    lt = null;
 
     // 4. Retained sizes, summed up the dominator tree in depth-first numbers (a dominator precedes
     // its nodes), then placed at the objects.
@@ -206,17 +217,18 @@ public final class Dominators {
       retainedDf[w] = shallow[vertex[w]];
     }
     for (int w = count; w >= 1; w--) {
-      retainedDf[dom[w]] += retainedDf[w];
+      retainedDf[lt[4 * w + DOM]] += retainedDf[w];
     }
     int[] idom = new int[n];
     Arrays.fill(idom, Reachability.NONE);
     long[] retained = shallow.clone();
     for (int w = 1; w <= count; w++) {
       int o = vertex[w];
-      idom[o] = dom[w] == 0 ? VIRTUAL_ROOT : vertex[dom[w]];
+      int d = lt[4 * w + DOM];
+      idom[o] = d == 0 ? VIRTUAL_ROOT : vertex[d];
       retained[o] = retainedDf[w];
     }
-    return new Dominators(idom, retained, shallow, Arrays.copyOfRange(vertex, 1, count + 1));
+    return new Dominators(idom, retained, shallow, vertex, count);
   }
 
   private static long[] grow(long[] a) {
@@ -232,28 +244,58 @@ public final class Dominators {
   private static final int LABEL = 1;
   private static final int ANCESTOR = 2;
   private static final int PARENT = 3;
+  /** After the semidominators, the label slot holds the immediate dominator. */
+  private static final int DOM = LABEL;
 
-  private static int eval(int v, int[] lt, int[] stack) {
-    if (lt[4 * v + ANCESTOR] == -1) {
-      return v;
+  /** Lengauer–Tarjan's eval with iterative path compression, over the interleaved {@code lt} array. */
+  private static final class Compression {
+    private final int[] lt;
+    private int[] stack = new int[1 << 10];
+
+    Compression(int[] lt) {
+      this.lt = lt;
     }
-    // Path compression, iteratively: collect the path, then fold labels from the top down.
-    int top = 0;
-    int x = v;
-    while (lt[4 * lt[4 * x + ANCESTOR] + ANCESTOR] != -1) {
-      stack[top++] = x;
-      x = lt[4 * x + ANCESTOR];
-    }
-    while (top > 0) {
-      x = stack[--top];
-      int a = lt[4 * x + ANCESTOR];
-      int labelA = lt[4 * a + LABEL];
-      if (lt[4 * labelA + SEMI] < lt[4 * lt[4 * x + LABEL] + SEMI]) {
-        lt[4 * x + LABEL] = labelA;
+
+    int eval(int v) {
+      if (lt[4 * v + ANCESTOR] == -1) {
+        return v;
       }
-      lt[4 * x + ANCESTOR] = lt[4 * a + ANCESTOR];
+      // Collect the path, then fold labels from the top down.
+      int top = 0;
+      int x = v;
+      while (lt[4 * lt[4 * x + ANCESTOR] + ANCESTOR] != -1) {
+        if (top == stack.length) {
+          stack = Arrays.copyOf(stack, 2 * stack.length);
+        }
+        stack[top++] = x;
+        x = lt[4 * x + ANCESTOR];
+      }
+      while (top > 0) {
+        x = stack[--top];
+        int a = lt[4 * x + ANCESTOR];
+        int labelA = lt[4 * a + LABEL];
+        if (lt[4 * labelA + SEMI] < lt[4 * lt[4 * x + LABEL] + SEMI]) {
+          lt[4 * x + LABEL] = labelA;
+        }
+        lt[4 * x + ANCESTOR] = lt[4 * a + ANCESTOR];
+      }
+      return lt[4 * v + LABEL];
     }
-    return lt[4 * v + LABEL];
+  }
+
+  /** The first index of {@code value} in a sorted array that holds it. */
+  private static int firstIndexOf(int[] sorted, int value) {
+    int lo = 0;
+    int hi = sorted.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] < value) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** Immediate dominator: an object index, {@link #VIRTUAL_ROOT}, or −1 when unreachable. */
@@ -269,11 +311,6 @@ public final class Dominators {
     return shallow[object];
   }
 
-  /** Reached objects in depth-first preorder: every dominator precedes what it dominates. */
-  public int[] preorder() {
-    return preorder;
-  }
-
   /**
    * Retained bytes of groups of objects (classes, sites): the sum over a group's members that no other
    * member of the same group dominates, so nothing is counted twice.
@@ -285,8 +322,8 @@ public final class Dominators {
     // Walk the dominator tree depth-first with a count of open members per group.
     int[] childFirst = new int[n + 2];
     int rootsCount = 0;
-    for (int o : preorder) {
-      int d = idom[o];
+    for (int w = 1; w <= count; w++) {
+      int d = idom[vertex[w]];
       if (d >= 0) {
         childFirst[d + 1]++;
       } else {
@@ -300,7 +337,8 @@ public final class Dominators {
     int[] fill = Arrays.copyOf(childFirst, n + 1);
     int[] treeRoots = new int[rootsCount];
     int r = 0;
-    for (int o : preorder) {
+    for (int w = 1; w <= count; w++) {
+      int o = vertex[w];
       int d = idom[o];
       if (d >= 0) {
         children[fill[d]++] = o;

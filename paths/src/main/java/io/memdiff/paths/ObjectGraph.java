@@ -3,6 +3,7 @@ package io.memdiff.paths;
 import io.memdiff.hprof.EdgeLabel;
 import io.memdiff.hprof.HeapIndex;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The strong references of a dump as compressed sparse rows over object indexes: the targets of
@@ -44,32 +45,39 @@ public final class ObjectGraph {
   }
 
   /**
-   * Reads every object's references once, in index order, and resolves each target by address. The
-   * object range is split in two halves read on two threads; the halves are then joined.
+   * Reads every object's references in index order and resolves each target by address. The object
+   * range is split in two halves read on two threads. A first, cheaper pass counts the non-null
+   * references of each half, so the rows are allocated once, at their final size, and each half fills
+   * its own stretch; the few references dropped on the way (absent targets, weakening fields) leave a
+   * gap that is closed by moving the second half down.
    */
   public static ObjectGraph build(HeapIndex index) {
     int n = index.objectCount();
     ReferenceKinds kinds = new ReferenceKinds(index.catalog());
     int mid = n / 2;
-    long[] shallow = new long[n]; // filled while each record is at hand; the halves write disjoint ranges
-    java.util.concurrent.CompletableFuture<Part> second =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> Part.read(index, kinds, mid, n, shallow));
-    Part first = Part.read(index, kinds, 0, mid, shallow);
-    Part last = second.join();
-    long total = (long) first.size + last.size;
-    if (total > Integer.MAX_VALUE - 16) {
-      throw new IllegalStateException("more than 2^31 references are not supported yet: " + total);
+    CompletableFuture<Long> secondCount = CompletableFuture.supplyAsync(() -> countReferences(index, mid, n));
+    long firstCount = countReferences(index, 0, mid);
+    long bound = firstCount + secondCount.join();
+    if (bound > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException("more than 2^31 references are not supported yet: " + bound);
     }
     int[] offsets = new int[n + 1];
-    System.arraycopy(first.first, 0, offsets, 0, mid);
-    for (int o = mid; o < n; o++) {
-      offsets[o] = last.first[o - mid] + first.size;
+    int[] targets = new int[(int) bound];
+    byte[] slots = new byte[(int) bound];
+    long[] shallow = new long[n]; // filled while each record is at hand; the halves write disjoint ranges
+    CompletableFuture<Part> second = CompletableFuture.supplyAsync(
+        () -> Part.read(index, kinds, mid, n, (int) firstCount, offsets, targets, slots, shallow));
+    Part first = Part.read(index, kinds, 0, mid, 0, offsets, targets, slots, shallow);
+    Part last = second.join();
+    int gap = (int) firstCount - first.end;
+    if (gap > 0) {
+      System.arraycopy(targets, (int) firstCount, targets, first.end, last.end - (int) firstCount);
+      System.arraycopy(slots, (int) firstCount, slots, first.end, last.end - (int) firstCount);
+      for (int o = mid; o < n; o++) {
+        offsets[o] -= gap;
+      }
     }
-    offsets[n] = (int) total;
-    int[] targets = java.util.Arrays.copyOf(first.targets, (int) total);
-    System.arraycopy(last.targets, 0, targets, first.size, last.size);
-    byte[] slots = java.util.Arrays.copyOf(first.slots, (int) total);
-    System.arraycopy(last.slots, 0, slots, first.size, last.size);
+    offsets[n] = last.end - gap;
     first.weakSources.addAll(last.weakSources);
     first.weakTargets.addAll(last.weakTargets);
     first.weakKinds.addAll(last.weakKinds);
@@ -80,55 +88,48 @@ public final class ObjectGraph {
     return g;
   }
 
-  /** The references of objects {@code [from, to)}. */
+  private static long countReferences(HeapIndex index, int from, int to) {
+    Counter counter = new Counter();
+    for (int o = from; o < to; o++) {
+      index.forEachReference(o, counter);
+    }
+    return counter.count;
+  }
+
+  private static final class Counter implements io.memdiff.hprof.ReferenceVisitor {
+    long count;
+
+    @Override
+    public void reference(int label, long targetAddress) {
+      count++;
+    }
+  }
+
+  /** The references of objects {@code [from, to)}, written from {@code start} on. */
   private static final class Part {
-    int[] first;
-    int[] targets;
-    byte[] slots;
-    int size;
+    int end;
     long dangling;
     IntArrayList weakSources = new IntArrayList();
     IntArrayList weakTargets = new IntArrayList();
     IntArrayList weakKinds = new IntArrayList();
     IntArrayList weakSlots = new IntArrayList();
 
-    static Part read(HeapIndex index, ReferenceKinds kinds, int from, int to, long[] shallow) {
+    static Part read(HeapIndex index, ReferenceKinds kinds, int from, int to, int start, int[] offsets, int[] targets,
+        byte[] slots, long[] shallow) {
       Part p = new Part();
-      p.first = new int[to - from];
-      // Upper bound per object from headers alone, so targets[] is allocated once.
-      long bound = 0;
+      Filler filler = new Filler(index, kinds, targets, slots, p);
+      filler.size = start;
       for (int o = from; o < to; o++) {
-        bound += upperBound(index, o);
-      }
-      if (bound > Integer.MAX_VALUE - 16) {
-        throw new IllegalStateException("more than 2^31 references are not supported yet: " + bound);
-      }
-      Filler filler = new Filler(index, kinds, new int[(int) bound], new byte[(int) bound], p);
-      for (int o = from; o < to; o++) {
-        p.first[o - from] = filler.size;
+        offsets[o] = filler.size;
         filler.source = o;
         filler.sourceClass = index.classIndexOf(o);
         index.forEachReference(o, filler);
         shallow[o] = index.shallowSize(o);
       }
-      p.targets = filler.targets;
-      p.slots = filler.slots;
-      p.size = filler.size;
+      p.end = filler.size;
       p.dangling = filler.dangling;
       return p;
     }
-  }
-
-  private static long upperBound(HeapIndex index, int o) {
-    return switch (index.kind(o)) {
-      case HeapIndex.KIND_INSTANCE -> index.classOf(o).referenceFieldOffsets().length + 1L;
-      case HeapIndex.KIND_OBJECT_ARRAY -> index.arrayLength(o);
-      case HeapIndex.KIND_CLASS -> {
-        var c = index.classDescribedBy(o);
-        yield c == null || c.dump() == null ? 0 : c.dump().staticTypes().length + 4L;
-      }
-      default -> 0;
-    };
   }
 
   public HeapIndex index() {
@@ -140,7 +141,7 @@ public final class ObjectGraph {
   }
 
   public int edgeCount() {
-    return targets.length;
+    return first[first.length - 1];
   }
 
   public int firstEdge(int node) {

@@ -41,7 +41,9 @@ public final class Reachability {
   private final int[] parent;
   private final byte[] parentSlot;
   private final byte[] label;
+  /** Objects in breadth-first order, in {@code [0, reached)}; sized for every object, never trimmed (no copy). */
   private final int[] order;
+  private final int reached;
   /** Per position in {@link #order}: the position of the object's parent, or {@link #ROOT}/{@link #NONE}. */
   private final int[] parentPosition;
   /** Per position in {@link #order}: {@link #parentSlot} of the object there. */
@@ -49,13 +51,14 @@ public final class Reachability {
   private final int rootCount;
   private final Int2IntOpenHashMap rootRecordOf;
 
-  private Reachability(ObjectGraph graph, int[] parent, byte[] parentSlot, byte[] label, int[] order,
+  private Reachability(ObjectGraph graph, int[] parent, byte[] parentSlot, byte[] label, int[] order, int reached,
       int[] parentPosition, byte[] slotAtPosition, int rootCount, Int2IntOpenHashMap rootRecordOf) {
     this.graph = graph;
     this.parent = parent;
     this.parentSlot = parentSlot;
     this.label = label;
     this.order = order;
+    this.reached = reached;
     this.parentPosition = parentPosition;
     this.slotAtPosition = slotAtPosition;
     this.rootCount = rootCount;
@@ -139,8 +142,8 @@ public final class Reachability {
         tail = bfs(graph, parent, parentSlot, label, queue, parentPosition, slotAtPosition, head, tail, kind);
       }
     }
-    return new Reachability(graph, parent, parentSlot, label, Arrays.copyOf(queue, tail),
-        Arrays.copyOf(parentPosition, tail), Arrays.copyOf(slotAtPosition, tail), rootCount, rootRecordOf);
+    return new Reachability(graph, parent, parentSlot, label, queue, tail, parentPosition, slotAtPosition, rootCount,
+        rootRecordOf);
   }
 
   /** Which root record names an object that several make a root: a thread is best named as itself. */
@@ -202,7 +205,7 @@ public final class Reachability {
 
   /** Reached objects in breadth-first order: every parent precedes its children. */
   public int reachedCount() {
-    return order.length;
+    return reached;
   }
 
   public int reachedAt(int position) {

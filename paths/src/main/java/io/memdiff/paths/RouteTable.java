@@ -177,6 +177,11 @@ public final class RouteTable {
     return routeOf[object];
   }
 
+  /** Routes are numbered from 0 to this count. */
+  public int routeCount() {
+    return parent.size();
+  }
+
   /** The first object found on this route. */
   public int representative(int route) {
     return representative.getInt(route);

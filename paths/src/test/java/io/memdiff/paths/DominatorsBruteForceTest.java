@@ -79,6 +79,112 @@ class DominatorsBruteForceTest {
     }
   }
 
+  /**
+   * With weak references: a referent only weak references reach is part of the dominator graph
+   * through them (so a weak reference can retain it), a strongly reachable one is not.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+  void retainedSizesMatchTheDefinitionWithWeakReferences(int seed) throws Exception {
+    Random random = new Random(seed);
+    int nodes = 40 + random.nextInt(40);
+    HprofWriter w = new HprofWriter(8);
+    long reference = 0x100;
+    long weakReference = 0x110;
+    long nodeClass = 0x120;
+    w.loadClass(1, reference, 1, w.string("java.lang.ref.Reference"));
+    w.loadClass(2, weakReference, 1, w.string("java.lang.ref.WeakReference"));
+    w.loadClass(3, nodeClass, 1, w.string("Node"));
+    long[][] none = new long[0][];
+    HprofWriter.Bytes heap = w.body()
+        .classDump(reference, 0, 0, 8, none, new long[][] {{w.string("referent"), Hprof.OBJECT}})
+        .classDump(weakReference, reference, 0, 8, none, none)
+        .classDump(nodeClass, 0, 0, 2 * 8, none, new long[][] {{w.string("a"), Hprof.OBJECT}, {w.string("b"), Hprof.OBJECT}});
+    boolean[] isWeak = new boolean[nodes];
+    for (int i = 0; i < nodes; i++) {
+      isWeak[i] = random.nextInt(4) == 0;
+      HprofWriter.Bytes values = w.body();
+      for (int f = 0; f < (isWeak[i] ? 1 : 2); f++) {
+        values.id(random.nextInt(4) == 0 ? 0 : 0x1000 + 0x10L * random.nextInt(nodes));
+      }
+      heap.instance(0x1000 + 0x10L * i, 1, isWeak[i] ? weakReference : nodeClass, values);
+    }
+    for (int r = 0; r < 3; r++) {
+      heap.rootJniGlobal(0x1000 + 0x10L * random.nextInt(nodes), r + 1);
+    }
+    w.segment(heap);
+    w.heapDumpEnd();
+    Path f = w.writeTo(dir.resolve("weak-" + seed + ".hprof"));
+    try (HprofFile file = HprofFile.open(f)) {
+      DumpCatalog catalog = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE);
+      HeapAnalysis a = HeapAnalysis.analyse(catalog, ScanOptions.STRICT, true, x -> {});
+      HeapIndex index = a.index();
+      Reachability reach = a.reachability();
+      int n = index.objectCount();
+      // The dominator graph by definition: every strong reference, and a referent edge when its
+      // target is reached but not strongly.
+      List<List<Integer>> edges = new ArrayList<>();
+      for (int o = 0; o < n; o++) {
+        List<Integer> out = new ArrayList<>();
+        boolean weakSource = index.address(o) >= 0x1000 && isWeak[(int) ((index.address(o) - 0x1000) / 0x10)];
+        index.forEachReference(o, (label, target) -> {
+          int t = index.indexOf(target);
+          if (t < 0) {
+            return;
+          }
+          boolean referent = weakSource && io.memdiff.hprof.EdgeLabel.kind(label) == io.memdiff.hprof.EdgeLabel.FIELD;
+          if (!referent || (reach.label(t) != Reachability.STRONG && reach.label(t) != Reachability.UNREACHABLE)) {
+            out.add(t);
+          }
+        });
+        edges.add(out);
+      }
+      List<Integer> roots = new ArrayList<>();
+      for (int o = 0; o < n; o++) {
+        if (reach.parent(o) == Reachability.ROOT) {
+          roots.add(o);
+        }
+      }
+      boolean[] reachable = reach(edges, roots, -1);
+      for (int v = 0; v < n; v++) {
+        assertThat(reachable[v]).as("object %d of seed %d reached", v, seed)
+            .isEqualTo(reach.label(v) != Reachability.UNREACHABLE);
+        if (!reachable[v]) {
+          assertThat(a.dominators().retained(v)).isEqualTo(a.dominators().shallow(v));
+          continue;
+        }
+        boolean[] without = reach(edges, roots, v);
+        long expected = a.dominators().shallow(v);
+        for (int u = 0; u < n; u++) {
+          if (u != v && reachable[u] && !without[u]) {
+            expected += a.dominators().shallow(u);
+          }
+        }
+        assertThat(a.dominators().retained(v)).as("object %d of seed %d", v, seed).isEqualTo(expected);
+      }
+    }
+  }
+
+  private static boolean[] reach(List<List<Integer>> edges, List<Integer> roots, int removed) {
+    boolean[] seen = new boolean[edges.size()];
+    ArrayDeque<Integer> queue = new ArrayDeque<>();
+    for (int r : roots) {
+      if (r != removed && !seen[r]) {
+        seen[r] = true;
+        queue.add(r);
+      }
+    }
+    while (!queue.isEmpty()) {
+      for (int t : edges.get(queue.poll())) {
+        if (t != removed && !seen[t]) {
+          seen[t] = true;
+          queue.add(t);
+        }
+      }
+    }
+    return seen;
+  }
+
   /** Objects reachable from the roots without passing through {@code removed}. */
   private static boolean[] reach(HeapIndex index, List<Integer> roots, int removed) {
     boolean[] seen = new boolean[index.objectCount()];
