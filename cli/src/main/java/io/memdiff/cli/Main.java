@@ -24,10 +24,21 @@ public final class Main {
     CommandLine cl = commandLine(out, err);
     try {
       return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli passes only Exceptions to the handler. The analysis's arrays are unreachable once the
+      // error has unwound, so there is room to say what to do.
+      err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
+      return ExitCodes.INTERNAL;
     } finally {
       out.flush();
       err.flush();
     }
+  }
+
+  static String outOfMemory(long maxHeapBytes) {
+    return "memdiff: out of memory: the Java heap (" + (maxHeapBytes >> 20) + " MB) is too small for this dump;"
+        + " the analysis needs about 120 bytes per object of the largest dump."
+        + " Give it more, e.g. MEMDIFF_EXTRA_JAVA_OPTS=-Xmx" + Math.max(2, 2 * (maxHeapBytes >> 30)) + "g";
   }
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
@@ -49,8 +60,16 @@ public final class Main {
     PrintWriter err = cl.getErr();
     boolean debug = GlobalOptions.debugRequested(parsed);
     Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+    // Work on other threads fails wrapped: report what failed there.
+    while ((t instanceof java.util.concurrent.CompletionException
+        || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
     int code;
-    if (t instanceof NoSuchDumpException e) {
+    if (t instanceof OutOfMemoryError) {
+      err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
+      code = ExitCodes.INTERNAL;
+    } else if (t instanceof NoSuchDumpException e) {
       err.println("memdiff: " + e.file() + ": " + e.problem());
       code = ExitCodes.USAGE;
     } else if (t instanceof HprofFormatException e) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,6 +143,20 @@ class CorruptionTest {
       pos += 9 + (int) length;
     }
     assertThat(checked).isPositive();
+  }
+
+  @Test
+  void aHeapTooSmallForTheAnalysisGivesOneLineSayingWhatToDo() throws Exception {
+    // 360 k sessions' worth of objects in the last dump, analysed in a 48 MB heap.
+    List<Path> dumps = ScenarioRunner.run(io.memdiff.testdata.scenarios.ServiceHeap.class, dir.resolve("service"), "40000");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "path", dumps.get(2).toString(),
+        "--class", "io.memdiff.testdata.scenarios.ServiceHeap$Session")
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(output).isEqualTo(4);
+    assertThat(output.lines()).as(output).hasSize(1);
+    assertThat(output).startsWith("memdiff: out of memory: the Java heap (").contains("MEMDIFF_EXTRA_JAVA_OPTS=-Xmx");
   }
 
   @Test
