@@ -15,15 +15,15 @@ public final class Dominators {
 
   private final int[] idom;
   private final long[] retained;
-  private final long[] shallow;
+  private final ObjectGraph graph;
   /** Reached objects in depth-first preorder at {@code [1, count]}: every dominator precedes what it dominates. */
   private final int[] vertex;
   private final int count;
 
-  private Dominators(int[] idom, long[] retained, long[] shallow, int[] vertex, int count) {
+  private Dominators(int[] idom, long[] retained, ObjectGraph graph, int[] vertex, int count) {
     this.idom = idom;
     this.retained = retained;
-    this.shallow = shallow;
+    this.graph = graph;
     this.vertex = vertex;
     this.count = count;
   }
@@ -211,24 +211,38 @@ public final class Dominators {
 
     // 4. Retained sizes, summed up the dominator tree in depth-first numbers (a dominator precedes
     // its nodes), then placed at the objects.
-    long[] shallow = g.shallowSizes();
-    long[] retainedDf = new long[count + 1];
+    // The semi and ancestor slots are spent: they hold each vertex's retained bytes, a long in two ints.
     for (int w = 1; w <= count; w++) {
-      retainedDf[w] = shallow[vertex[w]];
+      putLong(lt, w, g.shallowSize(vertex[w]));
     }
     for (int w = count; w >= 1; w--) {
-      retainedDf[lt[4 * w + DOM]] += retainedDf[w];
+      int d = lt[4 * w + DOM];
+      if (d != 0) {
+        putLong(lt, d, getLong(lt, d) + getLong(lt, w));
+      }
     }
     int[] idom = new int[n];
     Arrays.fill(idom, Reachability.NONE);
-    long[] retained = shallow.clone();
+    long[] retained = new long[n];
+    for (int o = 0; o < n; o++) {
+      retained[o] = g.shallowSize(o); // what an unreachable object retains
+    }
     for (int w = 1; w <= count; w++) {
       int o = vertex[w];
       int d = lt[4 * w + DOM];
       idom[o] = d == 0 ? VIRTUAL_ROOT : vertex[d];
-      retained[o] = retainedDf[w];
+      retained[o] = getLong(lt, w);
     }
-    return new Dominators(idom, retained, shallow, vertex, count);
+    return new Dominators(idom, retained, g, vertex, count);
+  }
+
+  private static void putLong(int[] lt, int w, long value) {
+    lt[4 * w + SEMI] = (int) value;
+    lt[4 * w + ANCESTOR] = (int) (value >>> 32);
+  }
+
+  private static long getLong(int[] lt, int w) {
+    return (lt[4 * w + SEMI] & 0xFFFF_FFFFL) | ((long) lt[4 * w + ANCESTOR] << 32);
   }
 
   private static long[] grow(long[] a) {
@@ -308,7 +322,7 @@ public final class Dominators {
   }
 
   public long shallow(int object) {
-    return shallow[object];
+    return graph.shallowSize(object);
   }
 
   /**
@@ -377,7 +391,7 @@ public final class Dominators {
     // Unreachable members retain only themselves.
     for (int o = 0; o < n; o++) {
       if (idom[o] == Reachability.NONE && groupOf[o] >= 0) {
-        totals[groupOf[o]] += shallow[o];
+        totals[groupOf[o]] += graph.shallowSize(o);
       }
     }
     return totals;

@@ -44,7 +44,11 @@ public final class HeapAnalysis {
     CompletableFuture<Dominators> dom = null;
     if (withDominators) {
       phase.accept("computing dominators");
-      dom = CompletableFuture.supplyAsync(() -> Dominators.compute(reach), HeapAnalysis::startDaemon);
+      if (roomForBoth(graph)) {
+        dom = CompletableFuture.supplyAsync(() -> Dominators.compute(reach), HeapAnalysis::startDaemon);
+      } else {
+        dom = CompletableFuture.completedFuture(Dominators.compute(reach));
+      }
     }
     return new HeapAnalysis(index, graph, reach, dom);
   }
@@ -63,6 +67,19 @@ public final class HeapAnalysis {
 
   public Reachability reachability() {
     return reachability;
+  }
+
+  /**
+   * Whether the heap has room for the dominator pass's arrays and a caller's route table at once:
+   * about 36 bytes per object and 8 per reference for the first, 16 per object for the second, with
+   * a margin (the heap in use is counted garbage and all, so this errs towards one at a time). A big
+   * dump in a tight heap then takes longer instead of running out of memory.
+   */
+  private static boolean roomForBoth(ObjectGraph graph) {
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    long need = 52L * graph.nodeCount() + 8L * graph.edgeCount();
+    return free > need + need / 2;
   }
 
   private static void startDaemon(Runnable task) {

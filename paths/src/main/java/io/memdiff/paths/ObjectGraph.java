@@ -23,7 +23,9 @@ public final class ObjectGraph {
   private final byte[] weakKinds;
   private final byte[] weakSlots;
   private final long danglingReferences;
-  private long[] shallow;
+  /** Shallow sizes; one of 2 GiB or more (a huge array) is −1 here and kept in {@link #hugeShallow}. */
+  private int[] shallow;
+  private it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap hugeShallow;
 
   private ObjectGraph(HeapIndex index, int[] first, int[] targets, byte[] slots, IntArrayList weakSources,
       IntArrayList weakTargets, IntArrayList weakKinds, IntArrayList weakSlots, long dangling) {
@@ -64,7 +66,7 @@ public final class ObjectGraph {
     int[] offsets = new int[n + 1];
     int[] targets = new int[(int) bound];
     byte[] slots = new byte[(int) bound];
-    long[] shallow = new long[n]; // filled while each record is at hand; the halves write disjoint ranges
+    int[] shallow = new int[n]; // filled while each record is at hand; the halves write disjoint ranges
     CompletableFuture<Part> second = CompletableFuture.supplyAsync(
         () -> Part.read(index, kinds, mid, n, (int) firstCount, offsets, targets, slots, shallow));
     Part first = Part.read(index, kinds, 0, mid, 0, offsets, targets, slots, shallow);
@@ -85,6 +87,8 @@ public final class ObjectGraph {
     ObjectGraph g = new ObjectGraph(index, offsets, targets, slots, first.weakSources, first.weakTargets,
         first.weakKinds, first.weakSlots, first.dangling + last.dangling);
     g.shallow = shallow;
+    g.hugeShallow = first.hugeShallow;
+    g.hugeShallow.putAll(last.hugeShallow);
     return g;
   }
 
@@ -113,9 +117,10 @@ public final class ObjectGraph {
     IntArrayList weakTargets = new IntArrayList();
     IntArrayList weakKinds = new IntArrayList();
     IntArrayList weakSlots = new IntArrayList();
+    it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap hugeShallow = new it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap();
 
     static Part read(HeapIndex index, ReferenceKinds kinds, int from, int to, int start, int[] offsets, int[] targets,
-        byte[] slots, long[] shallow) {
+        byte[] slots, int[] shallow) {
       Part p = new Part();
       Filler filler = new Filler(index, kinds, targets, slots, p);
       filler.size = start;
@@ -124,7 +129,13 @@ public final class ObjectGraph {
         filler.source = o;
         filler.sourceClass = index.classIndexOf(o);
         index.forEachReference(o, filler);
-        shallow[o] = index.shallowSize(o);
+        long size = index.shallowSize(o);
+        if (size <= Integer.MAX_VALUE) {
+          shallow[o] = (int) size;
+        } else {
+          shallow[o] = -1;
+          p.hugeShallow.put(o, size);
+        }
       }
       p.end = filler.size;
       p.dangling = filler.dangling;
@@ -184,12 +195,8 @@ public final class ObjectGraph {
 
   /** Estimated shallow size of each object (see {@link HeapIndex#shallowSize}). */
   public long shallowSize(int object) {
-    return shallow[object];
-  }
-
-  /** The shallow sizes array itself, for the dominator pass to start its retained sizes from. */
-  long[] shallowSizes() {
-    return shallow;
+    int size = shallow[object];
+    return size >= 0 ? size : hugeShallow.get(object);
   }
 
   /** References to ids with no object in the dump (HotSpot with CDS writes hundreds). */

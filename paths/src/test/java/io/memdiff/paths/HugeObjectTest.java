@@ -1,0 +1,50 @@
+package io.memdiff.paths;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.HprofFile;
+import io.memdiff.hprof.LayoutOverrides;
+import io.memdiff.hprof.ScanOptions;
+import io.memdiff.testdata.Hprof;
+import io.memdiff.testdata.HprofWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Shallow sizes are kept in an int per object; an object of 2 GiB or more must keep its size whole. */
+class HugeObjectTest {
+  @TempDir Path dir;
+
+  @Test
+  void anArrayOfMoreThan2GiBKeepsItsSizeAndIsRetainedByItsHolder() throws Exception {
+    long length = 400_000_000L; // long[400 M]: 3.2 GB (a NODATA record carries the length alone)
+    HprofWriter w = new HprofWriter(8);
+    long holderClass = 0x100;
+    w.loadClass(1, holderClass, 1, w.string("Holder"));
+    long holder = 0x1000;
+    long array = 0x2000;
+    w.segment(w.body()
+        .classDump(holderClass, 0, 0, 8, new long[0][], new long[][] {{w.string("data"), Hprof.OBJECT}})
+        .instance(holder, 1, holderClass, w.body().id(array))
+        .primitiveArrayNoData(array, 1, length, Hprof.LONG)
+        .rootJniGlobal(holder, 1));
+    w.heapDumpEnd();
+    try (HprofFile file = HprofFile.open(w.writeTo(dir.resolve("huge.hprof")))) {
+      DumpCatalog catalog = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE);
+      HeapAnalysis a = HeapAnalysis.analyse(catalog, ScanOptions.STRICT, true, x -> {});
+      int h = a.index().indexOf(holder);
+      int arr = a.index().indexOf(array);
+      long expected = a.index().shallowSize(arr);
+      assertThat(expected).isGreaterThan(8 * length);
+      assertThat(a.graph().shallowSize(arr)).isEqualTo(expected);
+      assertThat(a.dominators().shallow(arr)).isEqualTo(expected);
+      assertThat(a.dominators().retained(arr)).isEqualTo(expected);
+      assertThat(a.dominators().retained(h)).isEqualTo(a.index().shallowSize(h) + expected);
+      int[] group = new int[a.index().objectCount()];
+      java.util.Arrays.fill(group, -1);
+      group[arr] = 0;
+      assertThat(a.dominators().retainedByGroup(group, 1)[0]).isEqualTo(expected);
+    }
+  }
+}
