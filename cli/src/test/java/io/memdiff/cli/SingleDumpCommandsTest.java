@@ -29,6 +29,24 @@ class SingleDumpCommandsTest {
   }
 
   @Test
+  void timingsNameEveryPhaseOnStderrAndLeaveStdoutAlone() {
+    Cli plain = Cli.run("path", dump.toString(), "--class", K + "$Widget");
+    System.setProperty("memdiff.timings", "true");
+    Cli timed;
+    try {
+      timed = Cli.run("path", dump.toString(), "--class", K + "$Widget");
+    } finally {
+      System.clearProperty("memdiff.timings");
+    }
+    assertThat(timed.exitCode()).isZero();
+    assertThat(timed.out()).isEqualTo(plain.out());
+    assertThat(plain.err()).isEmpty();
+    assertThat(timed.errLines()).hasSize(6).allMatch(l -> l.matches("memdiff: .* [0-9.]+ s  \\(total +[0-9.]+ s, peak heap [0-9,]+ MB\\)"));
+    assertThat(timed.err()).contains("memdiff: indexing objects").contains("memdiff: computing dominators")
+        .contains("memdiff: grouping paths");
+  }
+
+  @Test
   void histoCountsEqualWhatTheProgramMade() {
     Cli r = Cli.run("histo", dump.toString());
     assertThat(r.exitCode()).isZero();
