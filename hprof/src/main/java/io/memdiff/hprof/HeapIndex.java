@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * Every object of a dump as a dense {@code int} object index over ascending addresses, with its class
  * and where its record starts, so any object can be read back from the mapped file. Built in a second
- * pass with arrays sized exactly from the {@link DumpCatalog}'s counts: 20 bytes per object.
+ * pass with arrays sized exactly from the {@link DumpCatalog}'s counts, then kept in 12 bytes per
+ * object where the dump allows (nearly always): addresses 8-byte aligned within 32 GiB of the lowest
+ * as unsigned ints of (address − base) / 8, record offsets below 4 GiB as unsigned ints; else 20.
  */
 public final class HeapIndex {
   public static final byte KIND_CLASS = 1;
@@ -18,8 +20,13 @@ public final class HeapIndex {
   private final DumpCatalog catalog;
   private final MappedFile data;
   private final int idSize;
-  private final long[] addresses;
-  private final long[] recordOffsets;
+  /** Packed addresses (see the class comment), sign bit flipped so signed order is address order; or null. */
+  private final int[] packedAddresses;
+  private final long[] wideAddresses;
+  /** Record offsets as unsigned ints, or null when the file reaches past 4 GiB. */
+  private final int[] packedOffsets;
+  private final long[] wideOffsets;
+  private final int objectCount;
   private final int[] classIndexes;
   private final long duplicateAddresses;
   private final boolean recordsWereInAddressOrder;
@@ -37,14 +44,37 @@ public final class HeapIndex {
     this.catalog = catalog;
     this.data = catalog.file().data();
     this.idSize = catalog.file().idSize();
-    this.addresses = addresses;
-    this.recordOffsets = recordOffsets;
     this.classIndexes = classIndexes;
     this.duplicateAddresses = duplicates;
     this.recordsWereInAddressOrder = ordered;
     int n = addresses.length;
+    this.objectCount = n;
     this.base = n == 0 ? 0 : addresses[0];
     long span = n == 0 ? 1 : addresses[n - 1] - base + 1;
+    boolean packable = span <= (1L << 35);
+    for (int i = 0; packable && i < n; i++) {
+      packable = ((addresses[i] - base) & 7) == 0;
+    }
+    if (packable) {
+      packedAddresses = new int[n];
+      for (int i = 0; i < n; i++) {
+        packedAddresses[i] = (int) ((addresses[i] - base) >>> 3) ^ Integer.MIN_VALUE;
+      }
+      wideAddresses = null;
+    } else {
+      packedAddresses = null;
+      wideAddresses = addresses;
+    }
+    if (data.length() <= 0xFFFF_FFFFL) {
+      packedOffsets = new int[n];
+      for (int i = 0; i < n; i++) {
+        packedOffsets[i] = (int) recordOffsets[i];
+      }
+      wideOffsets = null;
+    } else {
+      packedOffsets = null;
+      wideOffsets = recordOffsets;
+    }
     int buckets = Integer.highestOneBit(Math.max(1, n / 4)) * 2;
     int shift = 0;
     while ((span >>> shift) > buckets) {
@@ -134,11 +164,12 @@ public final class HeapIndex {
   }
 
   public int objectCount() {
-    return addresses.length;
+    return objectCount;
   }
 
   public long address(int object) {
-    return addresses[object];
+    return packedAddresses != null ? base + ((packedAddresses[object] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL) * 8
+        : wideAddresses[object];
   }
 
   /** The object index of an address, or −1 when the dump has no such object. */
@@ -148,7 +179,16 @@ public final class HeapIndex {
       return -1;
     }
     int b = (int) (offset >>> bucketShift);
-    int i = java.util.Arrays.binarySearch(addresses, bucketStart[b], bucketStart[b + 1], address);
+    int i;
+    if (packedAddresses != null) {
+      if ((offset & 7) != 0) {
+        return -1;
+      }
+      int key = (int) (offset >>> 3) ^ Integer.MIN_VALUE;
+      i = java.util.Arrays.binarySearch(packedAddresses, bucketStart[b], bucketStart[b + 1], key);
+    } else {
+      i = java.util.Arrays.binarySearch(wideAddresses, bucketStart[b], bucketStart[b + 1], address);
+    }
     return i >= 0 ? i : -1;
   }
 
@@ -160,13 +200,18 @@ public final class HeapIndex {
     return catalog.classAt(classIndexes[object]);
   }
 
+  /** Whether addresses are kept in 4 bytes each (see the class comment); for tests. */
+  boolean addressesArePacked() {
+    return packedAddresses != null;
+  }
+
   public long recordOffset(int object) {
-    return recordOffsets[object];
+    return packedOffsets != null ? packedOffsets[object] & 0xFFFF_FFFFL : wideOffsets[object];
   }
 
   /** One of the {@code KIND_} constants. */
   public byte kind(int object) {
-    int tag = data.u1(recordOffsets[object]);
+    int tag = data.u1(recordOffset(object));
     return switch (tag) {
       case Tags.CLASS_DUMP -> KIND_CLASS;
       case Tags.INSTANCE_DUMP -> KIND_INSTANCE;
@@ -177,13 +222,13 @@ public final class HeapIndex {
 
   /** For a class mirror, its class; else null. */
   public ClassInfo classDescribedBy(int object) {
-    return kind(object) == KIND_CLASS ? catalog.classById(addresses[object]) : null;
+    return kind(object) == KIND_CLASS ? catalog.classById(address(object)) : null;
   }
 
   /** Array length, or −1 for instances and classes. */
   public int arrayLength(int object) {
-    long p = recordOffsets[object] + 1;
-    return switch (data.u1(recordOffsets[object])) {
+    long p = recordOffset(object) + 1;
+    return switch (data.u1(recordOffset(object))) {
       case Tags.OBJECT_ARRAY_DUMP, Tags.PRIMITIVE_ARRAY_DUMP, Tags.PRIMITIVE_ARRAY_NODATA -> data.i4(p + idSize + 4);
       default -> -1;
     };
@@ -191,9 +236,9 @@ public final class HeapIndex {
 
   /** Estimated real size of the object under the dump's {@link Layout}. */
   public long shallowSize(int object) {
-    long p = recordOffsets[object] + 1;
+    long p = recordOffset(object) + 1;
     Layout layout = catalog.layout();
-    switch (data.u1(recordOffsets[object])) {
+    switch (data.u1(recordOffset(object))) {
       case Tags.INSTANCE_DUMP:
         return classOf(object).shallowInstanceSize();
       case Tags.OBJECT_ARRAY_DUMP:
@@ -202,14 +247,14 @@ public final class HeapIndex {
       case Tags.PRIMITIVE_ARRAY_NODATA:
         return layout.primitiveArraySize(data.u1(p + idSize + 8), data.u4(p + idSize + 4));
       default:
-        ClassInfo described = catalog.classById(addresses[object]);
+        ClassInfo described = catalog.classById(address(object));
         return described == null ? layout.header() : catalog.classObjectSize(described);
     }
   }
 
   /** The allocation stack-trace serial the dump records for the object (HotSpot: always the empty trace 1). */
   public int traceSerial(int object) {
-    return data.i4(recordOffsets[object] + 1 + idSize);
+    return data.i4(recordOffset(object) + 1 + idSize);
   }
 
   /** Addresses duplicated in the dump (second and later records ignored). */
@@ -228,7 +273,7 @@ public final class HeapIndex {
    * object statics. Targets may be absent from the dump (see {@link #indexOf}).
    */
   public void forEachReference(int object, ReferenceVisitor v) {
-    long rec = recordOffsets[object];
+    long rec = recordOffset(object);
     long p = rec + 1;
     final int id = idSize;
     switch (data.u1(rec)) {
@@ -263,7 +308,7 @@ public final class HeapIndex {
         }
       }
       case Tags.CLASS_DUMP -> {
-        ClassInfo c = catalog.classById(addresses[object]);
+        ClassInfo c = catalog.classById(address(object));
         if (c == null || c.dump() == null) {
           return;
         }
@@ -287,13 +332,69 @@ public final class HeapIndex {
   }
 
   /**
+   * How many references {@link #forEachReference} hands out for an object, counted without a visitor:
+   * a pass that sizes arrays before filling them must not share the filling pass's call site with
+   * another visitor type (the JIT's profile of it would be spoilt, and the fill pass deoptimized).
+   */
+  public int referenceCount(int object) {
+    long rec = recordOffset(object);
+    long p = rec + 1;
+    final int id = idSize;
+    int count = 0;
+    switch (data.u1(rec)) {
+      case Tags.INSTANCE_DUMP -> {
+        if (data.id(p + id + 4, id) != 0) {
+          count++;
+        }
+        long values = p + 2L * id + 8;
+        long valuesLength = data.u4(p + 2L * id + 4);
+        int[] offsets = classOf(object).referenceFieldOffsets();
+        for (int i = 0; i < offsets.length && offsets[i] + id <= valuesLength; i++) {
+          if (data.id(values + offsets[i], id) != 0) {
+            count++;
+          }
+        }
+      }
+      case Tags.OBJECT_ARRAY_DUMP -> {
+        int length = data.i4(p + id + 4);
+        long elements = p + 2L * id + 8;
+        for (int i = 0; i < length; i++) {
+          if (data.id(elements + (long) i * id, id) != 0) {
+            count++;
+          }
+        }
+      }
+      case Tags.CLASS_DUMP -> {
+        ClassInfo c = catalog.classById(address(object));
+        if (c == null || c.dump() == null) {
+          return 0;
+        }
+        ClassDump d = c.dump();
+        count += (d.superId() != 0 ? 1 : 0) + (d.loaderId() != 0 ? 1 : 0) + (d.signersId() != 0 ? 1 : 0)
+            + (d.protectionDomainId() != 0 ? 1 : 0);
+        byte[] types = d.staticTypes();
+        long[] values = d.staticValues();
+        for (int i = 0; i < types.length; i++) {
+          if (types[i] == BasicType.OBJECT && values[i] != 0) {
+            count++;
+          }
+        }
+      }
+      default -> {
+        // primitive arrays reference nothing
+      }
+    }
+    return count;
+  }
+
+  /**
    * The label of the first reference from {@code object} to {@code targetAddress}, or −1 when there
    * is none. For an object array this is {@link EdgeLabel#ELEMENT} with the index only when
    * {@code exactIndex}; without it the array is not searched. Allocates nothing: the hot path of
    * naming every object's route.
    */
   public int labelOfReference(int object, long targetAddress, boolean exactIndex) {
-    long rec = recordOffsets[object];
+    long rec = recordOffset(object);
     long p = rec + 1;
     final int id = idSize;
     switch (data.u1(rec)) {

@@ -1,0 +1,56 @@
+package io.memdiff.hprof;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memdiff.testdata.HprofWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The index keeps addresses as 4-byte offsets from the lowest when they are 8-byte aligned within
+ * 32 GiB of it, and as plain longs otherwise: both answer the same.
+ */
+class HeapIndexAddressTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @CsvSource({
+      "16, true", // aligned, close together
+      "19, false", // one address off the 8-byte grid
+      "34359738368, false", // 32 GiB apart
+      "34359734488, true", // the highest is (2^32 − 1)·8 above the lowest: the farthest that packs
+      "34359734496, false", // 8 bytes farther
+  })
+  void everyAddressIsFoundAndNoOtherIs(long step, boolean packed) throws IOException {
+    HprofWriter w = new HprofWriter(8);
+    long cls = 0x100;
+    w.loadClass(1, cls, 1, w.string("Node"));
+    long first = 0x1000;
+    long[] addresses = {first, first + 0x10, first + 0x10 + step, first + 0x20 + step};
+    HprofWriter.Bytes heap = w.body().classDump(cls, 0, 0, 0, new long[0][], new long[0][]);
+    for (long a : addresses) {
+      heap.instance(a, 1, cls, w.body());
+    }
+    w.segment(heap);
+    w.heapDumpEnd();
+    try (HprofFile file = HprofFile.open(w.writeTo(dir.resolve("addresses.hprof")))) {
+      HeapIndex index = HeapIndex.build(DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE),
+          ScanOptions.STRICT);
+      assertThat(index.addressesArePacked()).isEqualTo(packed);
+      assertThat(index.objectCount()).isEqualTo(5); // and the class mirror at 0x100, the lowest
+      assertThat(index.address(0)).isEqualTo(cls);
+      for (int i = 0; i < addresses.length; i++) {
+        assertThat(index.address(i + 1)).isEqualTo(addresses[i]);
+        assertThat(index.indexOf(addresses[i])).isEqualTo(i + 1);
+        assertThat(index.indexOf(addresses[i] + 8)).as("no object at %x", addresses[i] + 8).isEqualTo(-1);
+        assertThat(index.indexOf(addresses[i] + 1)).isEqualTo(-1);
+      }
+      assertThat(index.indexOf(0)).isEqualTo(-1);
+      assertThat(index.indexOf(first + 0x30 + step)).isEqualTo(-1);
+      assertThat(index.indexOf(Long.MAX_VALUE)).isEqualTo(-1);
+    }
+  }
+}
