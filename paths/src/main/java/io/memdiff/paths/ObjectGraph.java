@@ -92,21 +92,23 @@ public final class ObjectGraph {
     return g;
   }
 
+  /** Objects per call of the per-object loops (see {@link Part#read}). */
+  private static final int CHUNK = 1 << 14;
+
   private static long countReferences(HeapIndex index, int from, int to) {
-    Counter counter = new Counter();
-    for (int o = from; o < to; o++) {
-      index.forEachReference(o, counter);
+    long count = 0;
+    for (int chunk = from; chunk < to; chunk += CHUNK) {
+      count += countChunk(index, chunk, Math.min(to, chunk + CHUNK));
     }
-    return counter.count;
+    return count;
   }
 
-  private static final class Counter implements io.memdiff.hprof.ReferenceVisitor {
-    long count;
-
-    @Override
-    public void reference(int label, long targetAddress) {
-      count++;
+  private static long countChunk(HeapIndex index, int from, int to) {
+    long count = 0;
+    for (int o = from; o < to; o++) {
+      count += index.referenceCount(o);
     }
+    return count;
   }
 
   /** The references of objects {@code [from, to)}, written from {@code start} on. */
@@ -124,6 +126,18 @@ public final class ObjectGraph {
       Part p = new Part();
       Filler filler = new Filler(index, kinds, targets, slots, p);
       filler.size = start;
+      // In chunks: a short method called often is compiled and entered like any other, where one
+      // long loop on each of two threads waits for on-stack replacement, which one thread can miss
+      // for seconds (measured: the same half took 0.4 s on one thread, 2.7-3.3 s on the other).
+      for (int chunk = from; chunk < to; chunk += CHUNK) {
+        fill(index, filler, chunk, Math.min(to, chunk + CHUNK), offsets, shallow, p);
+      }
+      p.end = filler.size;
+      p.dangling = filler.dangling;
+      return p;
+    }
+
+    private static void fill(HeapIndex index, Filler filler, int from, int to, int[] offsets, int[] shallow, Part p) {
       for (int o = from; o < to; o++) {
         offsets[o] = filler.size;
         filler.source = o;
@@ -137,9 +151,6 @@ public final class ObjectGraph {
           p.hugeShallow.put(o, size);
         }
       }
-      p.end = filler.size;
-      p.dangling = filler.dangling;
-      return p;
     }
   }
 
