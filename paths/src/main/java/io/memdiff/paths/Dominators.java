@@ -16,16 +16,17 @@ public final class Dominators {
   private final int[] idom;
   private final long[] retained;
   private final ObjectGraph graph;
-  /** Reached objects in depth-first preorder at {@code [1, count]}: every dominator precedes what it dominates. */
-  private final int[] vertex;
-  private final int count;
+  /** Reached objects in preorder of the dominator tree (its roots' subtrees one after another). */
+  private final int[] treeOrder;
+  /** Per position in {@link #treeOrder}: the end (exclusive) of the subtree that starts there. */
+  private final int[] subtreeEnd;
 
-  private Dominators(int[] idom, long[] retained, ObjectGraph graph, int[] vertex, int count) {
+  private Dominators(int[] idom, long[] retained, ObjectGraph graph, int[] treeOrder, int[] subtreeEnd) {
     this.idom = idom;
     this.retained = retained;
     this.graph = graph;
-    this.vertex = vertex;
-    this.count = count;
+    this.treeOrder = treeOrder;
+    this.subtreeEnd = subtreeEnd;
   }
 
   public static Dominators compute(Reachability reach) {
@@ -233,7 +234,34 @@ public final class Dominators {
       idom[o] = d == 0 ? VIRTUAL_ROOT : vertex[d];
       retained[o] = getLong(lt, w);
     }
-    return new Dominators(idom, retained, g, vertex, count);
+
+    // 5. The dominator tree in preorder, with each subtree's size (in the spent parent slot): a
+    // subtree is then a run of positions, which retainedByGroup sweeps without building the tree.
+    for (int w = 1; w <= count; w++) {
+      lt[4 * w + PARENT] = 1;
+    }
+    for (int w = count; w >= 1; w--) {
+      int d = lt[4 * w + DOM];
+      if (d != 0) {
+        lt[4 * d + PARENT] += lt[4 * w + PARENT];
+      }
+    }
+    int[] treeOrder = new int[count];
+    int[] subtreeEnd = new int[count];
+    {
+      // next[w]: where w's next child goes; a vertex precedes the vertices it dominates, so it is
+      // placed before them.
+      int[] next = new int[count + 1];
+      for (int w = 1; w <= count; w++) {
+        int d = lt[4 * w + DOM];
+        int position = next[d];
+        next[d] = position + lt[4 * w + PARENT];
+        next[w] = position + 1;
+        treeOrder[position] = vertex[w];
+        subtreeEnd[position] = position + lt[4 * w + PARENT];
+      }
+    }
+    return new Dominators(idom, retained, g, treeOrder, subtreeEnd);
   }
 
   private static void putLong(int[] lt, int w, long value) {
@@ -333,59 +361,30 @@ public final class Dominators {
    */
   public long[] retainedByGroup(int[] groupOf, int groups) {
     int n = idom.length;
-    // Walk the dominator tree depth-first with a count of open members per group.
-    int[] childFirst = new int[n + 2];
-    int rootsCount = 0;
-    for (int w = 1; w <= count; w++) {
-      int d = idom[vertex[w]];
-      if (d >= 0) {
-        childFirst[d + 1]++;
-      } else {
-        rootsCount++;
-      }
-    }
-    for (int o = 0; o <= n; o++) {
-      childFirst[o + 1] += childFirst[o];
-    }
-    int[] children = new int[childFirst[n]];
-    int[] fill = Arrays.copyOf(childFirst, n + 1);
-    int[] treeRoots = new int[rootsCount];
-    int r = 0;
-    for (int w = 1; w <= count; w++) {
-      int o = vertex[w];
-      int d = idom[o];
-      if (d >= 0) {
-        children[fill[d]++] = o;
-      } else {
-        treeRoots[r++] = o;
-      }
-    }
     long[] totals = new long[groups];
+    // Sweep the dominator tree in preorder, counting per group the members whose subtrees are open:
+    // a member counts when no other member of its group is open above it.
     int[] open = new int[groups];
-    int[] stackNode = new int[n + 1];
-    int[] stackCursor = new int[n + 1];
-    for (int root : treeRoots) {
-      int top = 0;
-      stackNode[0] = root;
-      stackCursor[0] = childFirst[root];
-      enter(root, groupOf, open, totals);
-      while (top >= 0) {
-        int o = stackNode[top];
-        int c = stackCursor[top];
-        if (c < childFirst[o + 1]) {
-          stackCursor[top] = c + 1;
-          int child = children[c];
-          enter(child, groupOf, open, totals);
-          top++;
-          stackNode[top] = child;
-          stackCursor[top] = childFirst[child];
-        } else {
-          int gr = groupOf[o];
-          if (gr >= 0) {
-            open[gr]--;
-          }
-          top--;
+    int[] stackEnd = new int[64];
+    int[] stackGroup = new int[64];
+    int top = 0;
+    for (int i = 0; i < treeOrder.length; i++) {
+      while (top > 0 && stackEnd[top - 1] <= i) {
+        open[stackGroup[--top]]--;
+      }
+      int o = treeOrder[i];
+      int gr = groupOf[o];
+      if (gr >= 0) {
+        if (open[gr] == 0) {
+          totals[gr] += retained[o];
         }
+        open[gr]++;
+        if (top == stackEnd.length) {
+          stackEnd = Arrays.copyOf(stackEnd, 2 * top);
+          stackGroup = Arrays.copyOf(stackGroup, 2 * top);
+        }
+        stackEnd[top] = subtreeEnd[i];
+        stackGroup[top++] = gr;
       }
     }
     // Unreachable members retain only themselves.
@@ -395,15 +394,5 @@ public final class Dominators {
       }
     }
     return totals;
-  }
-
-  private void enter(int o, int[] groupOf, int[] open, long[] totals) {
-    int gr = groupOf[o];
-    if (gr >= 0) {
-      if (open[gr] == 0) {
-        totals[gr] += retained[o];
-      }
-      open[gr]++;
-    }
   }
 }

@@ -62,12 +62,24 @@ class DominatorsBruteForceTest {
         }
       }
       boolean[] reachable = reach(index, roots, -1);
+      // Random groups, and each member that another member of its group dominates (nested: not counted).
+      int groups = 3;
+      int[] groupOf = new int[n];
+      boolean[] nested = new boolean[n];
+      for (int o = 0; o < n; o++) {
+        groupOf[o] = random.nextInt(groups + 1) - 1;
+      }
       for (int v = 0; v < n; v++) {
         if (!reachable[v]) {
           assertThat(a.dominators().retained(v)).isEqualTo(a.dominators().shallow(v));
           continue;
         }
         boolean[] without = reach(index, roots, v);
+        for (int u = 0; u < n; u++) {
+          if (u != v && reachable[u] && !without[u] && groupOf[u] >= 0 && groupOf[u] == groupOf[v]) {
+            nested[u] = true;
+          }
+        }
         long expected = a.dominators().shallow(v);
         for (int u = 0; u < n; u++) {
           if (u != v && reachable[u] && !without[u]) {
@@ -76,6 +88,13 @@ class DominatorsBruteForceTest {
         }
         assertThat(a.dominators().retained(v)).as("object %d of seed %d", v, seed).isEqualTo(expected);
       }
+      long[] expectedByGroup = new long[groups];
+      for (int o = 0; o < n; o++) {
+        if (groupOf[o] >= 0 && !nested[o]) {
+          expectedByGroup[groupOf[o]] += a.dominators().retained(o);
+        }
+      }
+      assertThat(a.dominators().retainedByGroup(groupOf, groups)).as("seed %d", seed).containsExactly(expectedByGroup);
     }
   }
 
