@@ -36,7 +36,7 @@ final class SiteSummaries {
     // next analysis reuses this one's heap instead of growing the heap under it (G1 would rather
     // grow than collect), and the closed dump's mapping is released. Memory then follows the
     // largest dump, not the number of dumps; the collection takes milliseconds, little is live.
-    System.gc();
+    io.memdiff.hprof.Memory.collectBetweenPhases();
     return summary;
   }
 

@@ -156,7 +156,9 @@ public final class HeapIndex {
       offsets = java.util.Arrays.copyOf(offsets, unique);
       classes = java.util.Arrays.copyOf(classes, unique);
     }
-    return new HeapIndex(catalog, addresses, offsets, classes, duplicates, c.ascending);
+    HeapIndex index = new HeapIndex(catalog, addresses, offsets, classes, duplicates, c.ascending);
+    Memory.collectBetweenPhases(); // the long arrays, packed into ints, are garbage now
+    return index;
   }
 
   public DumpCatalog catalog() {

@@ -1,5 +1,6 @@
 package io.memdiff.paths;
 
+import io.memdiff.hprof.Memory;
 import java.util.Arrays;
 
 /**
@@ -168,6 +169,7 @@ public final class Dominators {
     // rule (idom(w) is the nearest dominator-tree ancestor of parent(w) numbered at most semi(w)),
     // which needs no buckets. semi, label, ancestor and parent of a vertex sit side by side in one
     // array (stride 4), so path compression touches one cache line per vertex.
+    Memory.collectBetweenPhases(); // the search's arrays are garbage now
     int[] lt = new int[4 * (count + 1)];
     for (int w = 0; w <= count; w++) {
       lt[4 * w + SEMI] = w;
@@ -222,6 +224,7 @@ public final class Dominators {
         putLong(lt, d, getLong(lt, d) + getLong(lt, w));
       }
     }
+    Memory.collectBetweenPhases(); // the predecessor rows are garbage now
     int[] idom = new int[n];
     Arrays.fill(idom, Reachability.NONE);
     long[] retained = new long[n];
