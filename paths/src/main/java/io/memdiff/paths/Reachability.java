@@ -39,23 +39,21 @@ public final class Reachability {
 
   private final ObjectGraph graph;
   private final int[] parent;
-  private final byte[] parentSlot;
   private final byte[] label;
   /** Objects in breadth-first order, in {@code [0, reached)}; sized for every object, never trimmed (no copy). */
   private final int[] order;
   private final int reached;
   /** Per position in {@link #order}: the position of the object's parent, or {@link #ROOT}/{@link #NONE}. */
   private final int[] parentPosition;
-  /** Per position in {@link #order}: {@link #parentSlot} of the object there. */
+  /** Per position in {@link #order}: how the parent holds the object there, an {@link EdgeSlots} code. */
   private final byte[] slotAtPosition;
   private final int rootCount;
   private final Int2IntOpenHashMap rootRecordOf;
 
-  private Reachability(ObjectGraph graph, int[] parent, byte[] parentSlot, byte[] label, int[] order, int reached,
+  private Reachability(ObjectGraph graph, int[] parent, byte[] label, int[] order, int reached,
       int[] parentPosition, byte[] slotAtPosition, int rootCount, Int2IntOpenHashMap rootRecordOf) {
     this.graph = graph;
     this.parent = parent;
-    this.parentSlot = parentSlot;
     this.label = label;
     this.order = order;
     this.reached = reached;
@@ -71,7 +69,6 @@ public final class Reachability {
     int n = graph.nodeCount();
     int[] parent = new int[n];
     Arrays.fill(parent, NONE);
-    byte[] parentSlot = new byte[n];
     byte[] label = new byte[n];
     int[] queue = new int[n];
     // Filled in queue order, so sequentially: what the route table reads per position instead of
@@ -122,7 +119,7 @@ public final class Reachability {
       }
     }
     int rootCount = tail;
-    tail = bfs(graph, parent, parentSlot, label, queue, parentPosition, slotAtPosition, 0, tail, STRONG);
+    tail = bfs(graph, parent, label, queue, parentPosition, slotAtPosition, 0, tail, STRONG);
     byte[] weakOrder = {SOFT, WEAK, FINALIZER, PHANTOM};
     for (int round = 0; round < 2; round++) {
       for (byte kind : weakOrder) {
@@ -132,17 +129,16 @@ public final class Reachability {
           int t = graph.weakTarget(i);
           if (graph.weakKind(i) == kind && label[s] != UNREACHABLE && parent[t] == NONE) {
             parent[t] = s;
-            parentSlot[t] = graph.weakSlot(i);
             label[t] = kind;
             parentPosition[tail] = NONE; // the referent's holder is somewhere earlier: look it up
-            slotAtPosition[tail] = parentSlot[t];
+            slotAtPosition[tail] = graph.weakSlot(i);
             queue[tail++] = t;
           }
         }
-        tail = bfs(graph, parent, parentSlot, label, queue, parentPosition, slotAtPosition, head, tail, kind);
+        tail = bfs(graph, parent, label, queue, parentPosition, slotAtPosition, head, tail, kind);
       }
     }
-    return new Reachability(graph, parent, parentSlot, label, queue, tail, parentPosition, slotAtPosition, rootCount,
+    return new Reachability(graph, parent, label, queue, tail, parentPosition, slotAtPosition, rootCount,
         rootRecordOf);
   }
 
@@ -160,7 +156,7 @@ public final class Reachability {
     };
   }
 
-  private static int bfs(ObjectGraph g, int[] parent, byte[] parentSlot, byte[] label, int[] queue,
+  private static int bfs(ObjectGraph g, int[] parent, byte[] label, int[] queue,
       int[] parentPosition, byte[] slotAtPosition, int head, int tail, byte kind) {
     while (head < tail) {
       int position = head;
@@ -168,12 +164,10 @@ public final class Reachability {
       for (int e = g.firstEdge(o), end = g.endEdge(o); e < end; e++) {
         int t = g.target(e);
         if (parent[t] == NONE) {
-          byte slot = g.slot(e);
           parent[t] = o;
-          parentSlot[t] = slot;
           label[t] = kind;
           parentPosition[tail] = position;
-          slotAtPosition[tail] = slot;
+          slotAtPosition[tail] = g.slot(e);
           queue[tail++] = t;
         }
       }
@@ -190,10 +184,6 @@ public final class Reachability {
     return parent[object];
   }
 
-  /** How the parent holds the object, an {@link EdgeSlots} code. */
-  public byte parentSlot(int object) {
-    return parentSlot[object];
-  }
 
   public byte label(int object) {
     return label[object];
@@ -221,7 +211,7 @@ public final class Reachability {
     return parentPosition[position];
   }
 
-  /** {@link #parentSlot} of the object at a position in breadth-first order. */
+  /** How the parent holds the object at a position in breadth-first order, an {@link EdgeSlots} code. */
   public byte slotAtPosition(int position) {
     return slotAtPosition[position];
   }
