@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Lengauer–Tarjan against the definition, on random heaps: v dominates u when removing v cuts u off
- * from every root; a retained size is the object plus everything it dominates.
+ * The dominator pass against the definition, on random heaps: v dominates u when removing v cuts u
+ * off from every root; a retained size is the object plus everything it dominates.
  */
 class DominatorsBruteForceTest {
   @TempDir Path dir;
@@ -44,57 +44,10 @@ class DominatorsBruteForceTest {
       }
       heap.instance(0x1000 + 0x10L * i, 1, nodeClass, values);
     }
-    for (int r = 0; r < 3; r++) {
-      heap.rootJniGlobal(0x1000 + 0x10L * random.nextInt(nodes), r + 1);
-    }
-    w.segment(heap);
-    w.heapDumpEnd();
-    Path f = w.writeTo(dir.resolve("random-" + seed + ".hprof"));
-    try (HprofFile file = HprofFile.open(f)) {
-      DumpCatalog catalog = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE);
-      HeapAnalysis a = HeapAnalysis.analyse(catalog, ScanOptions.STRICT, true, x -> {});
-      HeapIndex index = a.index();
-      int n = index.objectCount();
-      List<Integer> roots = new ArrayList<>();
-      for (int o = 0; o < n; o++) {
-        if (a.reachability().parent(o) == Reachability.ROOT) {
-          roots.add(o);
-        }
-      }
-      boolean[] reachable = reach(index, roots, -1);
-      // Random groups, and each member that another member of its group dominates (nested: not counted).
-      int groups = 3;
-      int[] groupOf = new int[n];
-      boolean[] nested = new boolean[n];
-      for (int o = 0; o < n; o++) {
-        groupOf[o] = random.nextInt(groups + 1) - 1;
-      }
-      for (int v = 0; v < n; v++) {
-        if (!reachable[v]) {
-          assertThat(a.dominators().retained(v)).isEqualTo(a.dominators().shallow(v));
-          continue;
-        }
-        boolean[] without = reach(index, roots, v);
-        for (int u = 0; u < n; u++) {
-          if (u != v && reachable[u] && !without[u] && groupOf[u] >= 0 && groupOf[u] == groupOf[v]) {
-            nested[u] = true;
-          }
-        }
-        long expected = a.dominators().shallow(v);
-        for (int u = 0; u < n; u++) {
-          if (u != v && reachable[u] && !without[u]) {
-            expected += a.dominators().shallow(u);
-          }
-        }
-        assertThat(a.dominators().retained(v)).as("object %d of seed %d", v, seed).isEqualTo(expected);
-      }
-      long[] expectedByGroup = new long[groups];
-      for (int o = 0; o < n; o++) {
-        if (groupOf[o] >= 0 && !nested[o]) {
-          expectedByGroup[groupOf[o]] += a.dominators().retained(o);
-        }
-      }
-      assertThat(a.dominators().retainedByGroup(groupOf, groups)).as("seed %d", seed).containsExactly(expectedByGroup);
+    try (HprofFile file = write(w, heap, random, nodes, "random-" + seed + ".hprof")) {
+      HeapAnalysis a = analyse(file);
+      // Every reference is strong here.
+      assertMatchesTheDefinition(a, edges(a.index(), (source, label, target) -> true), random, seed);
     }
   }
 
@@ -128,62 +81,115 @@ class DominatorsBruteForceTest {
       }
       heap.instance(0x1000 + 0x10L * i, 1, isWeak[i] ? weakReference : nodeClass, values);
     }
+    try (HprofFile file = write(w, heap, random, nodes, "weak-" + seed + ".hprof")) {
+      HeapAnalysis a = analyse(file);
+      HeapIndex index = a.index();
+      Reachability reach = a.reachability();
+      // The dominator graph by definition: every strong reference, and a referent edge when its
+      // target is reached but not strongly.
+      List<List<Integer>> edges = edges(index, (source, label, target) -> {
+        long address = index.address(source);
+        boolean referent = address >= 0x1000 && isWeak[(int) ((address - 0x1000) / 0x10)]
+            && io.memdiff.hprof.EdgeLabel.kind(label) == io.memdiff.hprof.EdgeLabel.FIELD;
+        return !referent || (reach.label(target) != Reachability.STRONG && reach.label(target) != Reachability.UNREACHABLE);
+      });
+      boolean[] reachable = reach(edges, roots(a), -1);
+      for (int o = 0; o < index.objectCount(); o++) {
+        assertThat(reachable[o]).as("object %d of seed %d reached", o, seed)
+            .isEqualTo(reach.label(o) != Reachability.UNREACHABLE);
+      }
+      assertMatchesTheDefinition(a, edges, random, seed);
+    }
+  }
+
+  /** Three random JNI global roots, then the dump written and opened. */
+  private HprofFile write(HprofWriter w, HprofWriter.Bytes heap, Random random, int nodes, String name)
+      throws java.io.IOException {
     for (int r = 0; r < 3; r++) {
       heap.rootJniGlobal(0x1000 + 0x10L * random.nextInt(nodes), r + 1);
     }
     w.segment(heap);
     w.heapDumpEnd();
-    Path f = w.writeTo(dir.resolve("weak-" + seed + ".hprof"));
-    try (HprofFile file = HprofFile.open(f)) {
-      DumpCatalog catalog = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE);
-      HeapAnalysis a = HeapAnalysis.analyse(catalog, ScanOptions.STRICT, true, x -> {});
-      HeapIndex index = a.index();
-      Reachability reach = a.reachability();
-      int n = index.objectCount();
-      // The dominator graph by definition: every strong reference, and a referent edge when its
-      // target is reached but not strongly.
-      List<List<Integer>> edges = new ArrayList<>();
-      for (int o = 0; o < n; o++) {
-        List<Integer> out = new ArrayList<>();
-        boolean weakSource = index.address(o) >= 0x1000 && isWeak[(int) ((index.address(o) - 0x1000) / 0x10)];
-        index.forEachReference(o, (label, target) -> {
-          int t = index.indexOf(target);
-          if (t < 0) {
-            return;
-          }
-          boolean referent = weakSource && io.memdiff.hprof.EdgeLabel.kind(label) == io.memdiff.hprof.EdgeLabel.FIELD;
-          if (!referent || (reach.label(t) != Reachability.STRONG && reach.label(t) != Reachability.UNREACHABLE)) {
-            out.add(t);
-          }
-        });
-        edges.add(out);
-      }
-      List<Integer> roots = new ArrayList<>();
-      for (int o = 0; o < n; o++) {
-        if (reach.parent(o) == Reachability.ROOT) {
-          roots.add(o);
-        }
-      }
-      boolean[] reachable = reach(edges, roots, -1);
-      for (int v = 0; v < n; v++) {
-        assertThat(reachable[v]).as("object %d of seed %d reached", v, seed)
-            .isEqualTo(reach.label(v) != Reachability.UNREACHABLE);
-        if (!reachable[v]) {
-          assertThat(a.dominators().retained(v)).isEqualTo(a.dominators().shallow(v));
-          continue;
-        }
-        boolean[] without = reach(edges, roots, v);
-        long expected = a.dominators().shallow(v);
-        for (int u = 0; u < n; u++) {
-          if (u != v && reachable[u] && !without[u]) {
-            expected += a.dominators().shallow(u);
-          }
-        }
-        assertThat(a.dominators().retained(v)).as("object %d of seed %d", v, seed).isEqualTo(expected);
-      }
-    }
+    return HprofFile.open(w.writeTo(dir.resolve(name)));
   }
 
+  private static HeapAnalysis analyse(HprofFile file) throws java.io.IOException {
+    DumpCatalog catalog = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE);
+    return HeapAnalysis.analyse(catalog, ScanOptions.STRICT, true, x -> {});
+  }
+
+  private static List<Integer> roots(HeapAnalysis a) {
+    List<Integer> roots = new ArrayList<>();
+    for (int o = 0; o < a.index().objectCount(); o++) {
+      if (a.reachability().parent(o) == Reachability.ROOT) {
+        roots.add(o);
+      }
+    }
+    return roots;
+  }
+
+  interface EdgeFilter {
+    boolean keep(int source, int label, int target);
+  }
+
+  /** Each object's references to objects in the dump that the filter keeps. */
+  private static List<List<Integer>> edges(HeapIndex index, EdgeFilter filter) {
+    List<List<Integer>> edges = new ArrayList<>();
+    for (int o = 0; o < index.objectCount(); o++) {
+      List<Integer> out = new ArrayList<>();
+      int source = o;
+      index.forEachReference(o, (label, address) -> {
+        int t = index.indexOf(address);
+        if (t >= 0 && filter.keep(source, label, t)) {
+          out.add(t);
+        }
+      });
+      edges.add(out);
+    }
+    return edges;
+  }
+
+  /**
+   * v dominates u when removing v cuts u off from every root; a retained size is the object plus
+   * everything it dominates; a group retains its members but those another member dominates.
+   */
+  private static void assertMatchesTheDefinition(HeapAnalysis a, List<List<Integer>> edges, Random random, int seed) {
+    int n = a.index().objectCount();
+    List<Integer> roots = roots(a);
+    boolean[] reachable = reach(edges, roots, -1);
+    int groups = 3;
+    int[] groupOf = new int[n];
+    boolean[] nested = new boolean[n];
+    for (int o = 0; o < n; o++) {
+      groupOf[o] = random.nextInt(groups + 1) - 1;
+    }
+    for (int v = 0; v < n; v++) {
+      if (!reachable[v]) {
+        assertThat(a.dominators().retained(v)).isEqualTo(a.dominators().shallow(v));
+        continue;
+      }
+      boolean[] without = reach(edges, roots, v);
+      long expected = a.dominators().shallow(v);
+      for (int u = 0; u < n; u++) {
+        if (u != v && reachable[u] && !without[u]) {
+          expected += a.dominators().shallow(u);
+          if (groupOf[u] >= 0 && groupOf[u] == groupOf[v]) {
+            nested[u] = true;
+          }
+        }
+      }
+      assertThat(a.dominators().retained(v)).as("object %d of seed %d", v, seed).isEqualTo(expected);
+    }
+    long[] expectedByGroup = new long[groups];
+    for (int o = 0; o < n; o++) {
+      if (groupOf[o] >= 0 && !nested[o]) {
+        expectedByGroup[groupOf[o]] += a.dominators().retained(o);
+      }
+    }
+    assertThat(a.dominators().retainedByGroup(groupOf, groups)).as("seed %d", seed).containsExactly(expectedByGroup);
+  }
+
+  /** Objects reachable from the roots without passing through {@code removed}. */
   private static boolean[] reach(List<List<Integer>> edges, List<Integer> roots, int removed) {
     boolean[] seen = new boolean[edges.size()];
     ArrayDeque<Integer> queue = new ArrayDeque<>();
@@ -200,29 +206,6 @@ class DominatorsBruteForceTest {
           queue.add(t);
         }
       }
-    }
-    return seen;
-  }
-
-  /** Objects reachable from the roots without passing through {@code removed}. */
-  private static boolean[] reach(HeapIndex index, List<Integer> roots, int removed) {
-    boolean[] seen = new boolean[index.objectCount()];
-    ArrayDeque<Integer> queue = new ArrayDeque<>();
-    for (int r : roots) {
-      if (r != removed && !seen[r]) {
-        seen[r] = true;
-        queue.add(r);
-      }
-    }
-    while (!queue.isEmpty()) {
-      int o = queue.poll();
-      index.forEachReference(o, (label, target) -> {
-        int t = index.indexOf(target);
-        if (t >= 0 && t != removed && !seen[t]) {
-          seen[t] = true;
-          queue.add(t);
-        }
-      });
     }
     return seen;
   }
