@@ -32,10 +32,8 @@ final class SiteSummaries {
       phase.accept("summarizing sites of " + input);
       summary = SiteSummarizer.summarize(analysis, input.toString());
     }
-    // The analysis is garbage now, all but its summary: collect it before the next dump, so the
-    // next analysis reuses this one's heap instead of growing the heap under it (G1 would rather
-    // grow than collect), and the closed dump's mapping is released. Memory then follows the
-    // largest dump, not the number of dumps; the collection takes milliseconds, little is live.
+    // The analysis is garbage now, all but its summary: the next dump's reuses its pages, and the
+    // closed dump's mapping is released, so memory follows the largest dump, not the number of dumps.
     io.memdiff.hprof.Memory.collectBetweenPhases();
     return summary;
   }

@@ -6,9 +6,10 @@ import java.util.Arrays;
 /**
  * The dominator tree of the reachable heap and each object's retained size: semidominators by
  * Lengauer–Tarjan (simple link/eval with iterative path compression: no recursion to overflow on a
- * million-long list), immediate dominators by the semi-NCA rule. The graph is the strong references plus the soft/weak/finalizer/
- * phantom referents into objects that only such references reach, under a virtual root whose
- * children are {@link Reachability}'s roots. Unreachable objects dominate and retain only themselves.
+ * million-long list), immediate dominators by the semi-NCA rule. The graph is the strong references
+ * plus the soft/weak/finalizer/phantom referents into objects that only such references reach, under
+ * a virtual root whose children are {@link Reachability}'s roots. Unreachable objects dominate and
+ * retain only themselves.
  */
 public final class Dominators {
   /** {@link #idom} of a root object: the virtual root. */

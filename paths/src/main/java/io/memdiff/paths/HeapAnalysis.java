@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 /**
  * One dump, analysed: index, strong reference graph, shortest paths from the roots, dominator tree.
  * Phases run in order and report their names, so a caller can show progress. The dominator tree is
- * computed on a second thread once the shortest paths are known, so a caller that groups objects by
- * path meanwhile uses both cores; {@link #dominators()} waits for it.
+ * computed on a second thread once the shortest paths are known (when the heap has room for that),
+ * so a caller that groups objects by path meanwhile uses both cores; {@link #dominators()} waits.
  */
 public final class HeapAnalysis {
   private final HeapIndex index;
