@@ -29,8 +29,10 @@ public final class MappedFile {
   private final long length;
   private final int shift;
   private final long mask;
+  private final int windowSize;
+  /** The mapped windows; an entry is null after {@link #releasePages} until a read maps it again. */
   private final MappedByteBuffer[] windows;
-  /** Base address of each window for {@link Raw} reads; null when Unsafe is unavailable. */
+  /** Base address of each window for {@link Raw} reads (0 while unmapped); null when Unsafe is unavailable. */
   private final long[] bases;
   /** Reads at or below this position are at least 8 bytes inside the file, hence inside a window. */
   private final long rawEnd;
@@ -44,6 +46,7 @@ public final class MappedFile {
       throw new IllegalArgumentException("window size must be a power of two >= 16: " + windowSize);
     }
     this.path = path;
+    this.windowSize = windowSize;
     this.shift = Integer.numberOfTrailingZeros(windowSize);
     this.mask = windowSize - 1L;
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -76,24 +79,33 @@ public final class MappedFile {
 
   public int u1(long pos) {
     if (pos >= 0 && pos <= rawEnd) {
-      return Raw.u1(bases[(int) (pos >>> shift)] + (pos & mask));
+      long b = bases[(int) (pos >>> shift)];
+      if (b != 0) {
+        return Raw.u1(b + (pos & mask));
+      }
     }
-    return windows[(int) (pos >>> shift)].get((int) (pos & mask)) & 0xFF;
+    return window(pos).get((int) (pos & mask)) & 0xFF;
   }
 
   public int u2(long pos) {
     if (pos >= 0 && pos <= rawEnd) {
-      return Raw.u2(bases[(int) (pos >>> shift)] + (pos & mask));
+      long b = bases[(int) (pos >>> shift)];
+      if (b != 0) {
+        return Raw.u2(b + (pos & mask));
+      }
     }
-    return windows[(int) (pos >>> shift)].getShort((int) (pos & mask)) & 0xFFFF;
+    return window(pos).getShort((int) (pos & mask)) & 0xFFFF;
   }
 
   /** A signed 32-bit value; HPROF's unsigned u4 fields go through {@link #u4}. */
   public int i4(long pos) {
     if (pos >= 0 && pos <= rawEnd) {
-      return Raw.i4(bases[(int) (pos >>> shift)] + (pos & mask));
+      long b = bases[(int) (pos >>> shift)];
+      if (b != 0) {
+        return Raw.i4(b + (pos & mask));
+      }
     }
-    return windows[(int) (pos >>> shift)].getInt((int) (pos & mask));
+    return window(pos).getInt((int) (pos & mask));
   }
 
   public long u4(long pos) {
@@ -102,9 +114,12 @@ public final class MappedFile {
 
   public long i8(long pos) {
     if (pos >= 0 && pos <= rawEnd) {
-      return Raw.i8(bases[(int) (pos >>> shift)] + (pos & mask));
+      long b = bases[(int) (pos >>> shift)];
+      if (b != 0) {
+        return Raw.i8(b + (pos & mask));
+      }
     }
-    return windows[(int) (pos >>> shift)].getLong((int) (pos & mask));
+    return window(pos).getLong((int) (pos & mask));
   }
 
   /** An identifier of {@code idSize} bytes (4 or 8), zero-extended. */
@@ -112,10 +127,51 @@ public final class MappedFile {
     return idSize == 8 ? i8(pos) : u4(pos);
   }
 
+  /** The window holding {@code pos}, mapped again if {@link #releasePages} dropped it. */
+  private MappedByteBuffer window(long pos) {
+    int k = (int) (pos >>> shift);
+    MappedByteBuffer w = windows[k];
+    return w != null ? w : map(k);
+  }
+
+  private synchronized MappedByteBuffer map(int k) {
+    MappedByteBuffer w = windows[k];
+    if (w != null) {
+      return w;
+    }
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      long start = (long) k << shift;
+      w = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min((long) windowSize + OVERLAP, length - start));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot map " + path + " again", e);
+    }
+    w.order(ByteOrder.BIG_ENDIAN);
+    windows[k] = w;
+    if (bases != null) {
+      bases[k] = Raw.address(w);
+    }
+    return w;
+  }
+
+  /**
+   * Drops every mapping, so the pages read so far leave the process's resident memory once the
+   * buffers are collected; a later read maps its window again and brings in only the pages it
+   * touches. For after the passes that read the whole file. No other thread may be reading this
+   * file during the call: a read in flight could use an address about to be unmapped.
+   */
+  public synchronized void releasePages() {
+    for (int k = 0; k < windows.length; k++) {
+      if (bases != null) {
+        bases[k] = 0;
+      }
+      windows[k] = null;
+    }
+  }
+
   /** Copies {@code len} bytes at {@code pos}, across window edges if needed. */
   public void get(long pos, byte[] dst, int off, int len) {
     while (len > 0) {
-      MappedByteBuffer w = windows[(int) (pos >>> shift)];
+      MappedByteBuffer w = window(pos);
       int inWindow = (int) (pos & mask);
       int n = Math.min(len, (int) Math.min(mask + 1 - inWindow, w.limit() - inWindow));
       if (n <= 0) {

@@ -51,6 +51,32 @@ class MappedFileTest {
     ByteBuffer whole = ByteBuffer.wrap(Files.readAllBytes(file)); // big-endian by default
     MappedFile mapped = new MappedFile(file, window);
     assertThat(mapped.length()).isEqualTo(length);
+    assertEveryReadAgrees(mapped, whole, length);
+  }
+
+  @ParameterizedTest(name = "window {0}")
+  @ValueSource(ints = {16, 64, 1 << 30})
+  void afterReleasingItsPagesEveryReadMapsItsWindowAgainAndAgrees(int window) throws IOException {
+    int length = 10 * Math.min(window, 64) + 5;
+    Path file = randomFile(length, 97L * window);
+    ByteBuffer whole = ByteBuffer.wrap(Files.readAllBytes(file));
+    MappedFile mapped = new MappedFile(file, window);
+    assertEveryReadAgrees(mapped, whole, length);
+    mapped.releasePages();
+    System.gc(); // let the dropped buffers be unmapped
+    // Backwards, so windows are mapped again in another order than first.
+    for (int pos = length - 8; pos >= 0; pos--) {
+      assertThat(mapped.i8(pos)).as("i8 at %d", pos).isEqualTo(whole.getLong(pos));
+    }
+    mapped.releasePages();
+    byte[] all = new byte[length];
+    mapped.get(0, all, 0, length);
+    assertThat(all).isEqualTo(whole.array());
+    mapped.releasePages();
+    assertEveryReadAgrees(mapped, whole, length);
+  }
+
+  private static void assertEveryReadAgrees(MappedFile mapped, ByteBuffer whole, int length) {
     for (int pos = 0; pos < length; pos++) {
       assertThat(mapped.u1(pos)).as("u1 at %d", pos).isEqualTo(whole.get(pos) & 0xFF);
       if (pos + 2 <= length) {

@@ -3,6 +3,7 @@ package io.memdiff.paths;
 import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.HprofFormatException;
+import io.memdiff.hprof.Memory;
 import io.memdiff.hprof.ScanOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,6 +40,11 @@ public final class HeapAnalysis {
   public static HeapAnalysis analyse(HeapIndex index, boolean withDominators, Consumer<String> phase) {
     phase.accept("reading references");
     ObjectGraph graph = ObjectGraph.build(index);
+    // Every record has been read for the last time in a row; from here on only the few objects on
+    // paths are read again. Dropping the mapping takes the dump's pages out of resident memory (a
+    // quarter to a third of the peak) before the largest arrays are allocated.
+    index.catalog().file().data().releasePages();
+    Memory.collectBetweenPhases();
     phase.accept("finding shortest paths");
     Reachability reach = Reachability.compute(graph);
     CompletableFuture<Dominators> dom = null;
