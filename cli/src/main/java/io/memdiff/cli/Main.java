@@ -59,9 +59,9 @@ public final class Main {
   private static int handleException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
     boolean debug = GlobalOptions.debugRequested(parsed);
-    Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
-    // Work on other threads fails wrapped: report what failed there.
-    while ((t instanceof java.util.concurrent.CompletionException
+    // Work on other threads, and I/O inside the analysis, fail wrapped: report what failed there.
+    Throwable t = ex;
+    while ((t instanceof UncheckedIOException || t instanceof java.util.concurrent.CompletionException
         || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }

@@ -143,7 +143,8 @@ public final class MappedFile {
       long start = (long) k << shift;
       w = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min((long) windowSize + OVERLAP, length - start));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot map " + path + " again", e);
+      // The file went away or changed under memdiff (it was read whole before): say so plainly.
+      throw new java.io.UncheckedIOException(new IOException(path + ": could not be read again: " + e, e));
     }
     w.order(ByteOrder.BIG_ENDIAN);
     windows[k] = w;

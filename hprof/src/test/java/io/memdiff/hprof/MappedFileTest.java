@@ -76,6 +76,17 @@ class MappedFileTest {
     assertEveryReadAgrees(mapped, whole, length);
   }
 
+  @Test
+  void aFileGoneAfterItsPagesWereReleasedGivesAClearError() throws IOException {
+    Path file = randomFile(100, 5);
+    MappedFile mapped = new MappedFile(file, 64);
+    assertThat(mapped.i8(0)).isEqualTo(ByteBuffer.wrap(Files.readAllBytes(file)).getLong(0));
+    mapped.releasePages();
+    Files.delete(file);
+    assertThatThrownBy(() -> mapped.u1(70)).isInstanceOf(java.io.UncheckedIOException.class)
+        .cause().hasMessageStartingWith(file + ": could not be read again: ");
+  }
+
   private static void assertEveryReadAgrees(MappedFile mapped, ByteBuffer whole, int length) {
     for (int pos = 0; pos < length; pos++) {
       assertThat(mapped.u1(pos)).as("u1 at %d", pos).isEqualTo(whole.get(pos) & 0xFF);
