@@ -54,10 +54,7 @@ public final class MappedFile {
       int count = (int) ((length + windowSize - 1) >>> shift);
       this.windows = new MappedByteBuffer[Math.max(count, 0)];
       for (int k = 0; k < count; k++) {
-        long start = (long) k << shift;
-        long size = Math.min((long) windowSize + OVERLAP, length - start);
-        windows[k] = channel.map(FileChannel.MapMode.READ_ONLY, start, size);
-        windows[k].order(ByteOrder.BIG_ENDIAN);
+        windows[k] = mapWindow(channel, k);
       }
     }
     this.bases = Raw.AVAILABLE ? new long[windows.length] : null;
@@ -140,17 +137,24 @@ public final class MappedFile {
       return w;
     }
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-      long start = (long) k << shift;
-      w = channel.map(FileChannel.MapMode.READ_ONLY, start, Math.min((long) windowSize + OVERLAP, length - start));
+      w = mapWindow(channel, k);
     } catch (IOException e) {
       // The file went away or changed under memdiff (it was read whole before): say so plainly.
       throw new java.io.UncheckedIOException(new IOException(path + ": could not be read again: " + e, e));
     }
-    w.order(ByteOrder.BIG_ENDIAN);
     windows[k] = w;
     if (bases != null) {
       bases[k] = Raw.address(w);
     }
+    return w;
+  }
+
+  /** Window {@code k}: {@code [k·size, (k+1)·size + OVERLAP)}, cut at the end of the file. */
+  private MappedByteBuffer mapWindow(FileChannel channel, int k) throws IOException {
+    long start = (long) k << shift;
+    MappedByteBuffer w = channel.map(FileChannel.MapMode.READ_ONLY, start,
+        Math.min((long) windowSize + OVERLAP, length - start));
+    w.order(ByteOrder.BIG_ENDIAN);
     return w;
   }
 
