@@ -10,9 +10,10 @@ import java.util.Locale;
  * One progress line on stderr for work that takes more than a second, rewritten in place; silent
  * unless memdiff runs in a terminal, so pipes and CI logs stay clean.
  *
- * <p>With {@code -Dmemdiff.timings=true} (for example in {@code MEMDIFF_JAVA_OPTS}) every phase's
- * wall time and the peak Java heap so far are written to stderr instead, one line per phase: the
- * instrument the benchmark uses to say where the time goes.
+ * <p>With {@code -Dmemdiff.timings=true} (for example in {@code MEMDIFF_EXTRA_JAVA_OPTS}) every
+ * phase's wall time and the peak Java heap so far are written to stderr instead, one line per phase:
+ * the instrument the benchmark uses to say where the time goes. The peak is the sum of each heap
+ * pool's own peak, which need not have come at the same moment: an upper bound.
  */
 final class Progress implements AutoCloseable {
   private final PrintWriter err;
