@@ -338,15 +338,17 @@ public final class HeapIndex {
    * call per reference, for a pass that sizes arrays before filling them. Measured on the 0.64 GB
    * benchmark dump, six runs each: the reference graph's first build took 0.84-1.39 s counting this
    * way, 1.04-1.57 s counting through forEachReference (ReferenceCountTest keeps the two in step).
+   *
+   * @param withClassOf count an instance's reference to its class ({@link EdgeLabel#CLASS_OF})
    */
-  public int referenceCount(int object) {
+  public int referenceCount(int object, boolean withClassOf) {
     long rec = recordOffset(object);
     long p = rec + 1;
     final int id = idSize;
     int count = 0;
     switch (data.u1(rec)) {
       case Tags.INSTANCE_DUMP -> {
-        if (data.id(p + id + 4, id) != 0) {
+        if (withClassOf && data.id(p + id + 4, id) != 0) {
           count++;
         }
         long values = p + 2L * id + 8;

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * referenceCount sizes the reference graph before forEachReference fills it: the two must agree
- * on every object, or the graph's halves would overrun each other.
+ * on every object, with and without the reference to an instance's class, or the graph's halves
+ * would overrun each other.
  */
 class ReferenceCountTest {
   @TempDir Path dir;
@@ -23,14 +24,25 @@ class ReferenceCountTest {
       HeapIndex index = HeapIndex.build(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE),
           ScanOptions.STRICT);
       long total = 0;
-      int[] seen = new int[1];
+      long classOf = 0;
+      int[] seen = new int[2];
       for (int o = 0; o < index.objectCount(); o++) {
         seen[0] = 0;
-        index.forEachReference(o, (label, target) -> seen[0]++);
-        assertThat(index.referenceCount(o)).as("object %d (%s)", o, index.classOf(o).name()).isEqualTo(seen[0]);
+        seen[1] = 0;
+        index.forEachReference(o, (label, target) -> {
+          seen[0]++;
+          if (EdgeLabel.kind(label) != EdgeLabel.CLASS_OF) {
+            seen[1]++;
+          }
+        });
+        assertThat(index.referenceCount(o, true)).as("object %d (%s)", o, index.classOf(o).name()).isEqualTo(seen[0]);
+        assertThat(index.referenceCount(o, false)).as("object %d (%s) without its class", o, index.classOf(o).name())
+            .isEqualTo(seen[1]);
         total += seen[0];
+        classOf += seen[0] - seen[1];
       }
       assertThat(total).isGreaterThan(index.objectCount()); // instances, arrays and classes all took part
+      assertThat(classOf).isPositive().isLessThan(total);
     }
   }
 }
