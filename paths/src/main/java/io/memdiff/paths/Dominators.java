@@ -16,22 +16,24 @@ public final class Dominators {
   public static final int VIRTUAL_ROOT = -2;
 
   private final ObjectGraph graph;
-  /**
-   * Per position 1..count of the dominator tree's preorder (its roots' subtrees one after another),
-   * four ints: the retained bytes as a long in {@link #RET_LO} and {@link #RET_HI}, the end
-   * (exclusive) of the subtree that starts there in {@link #END}, and its size in {@link #SIZE}.
-   */
-  private final int[] tree;
-  /** The object at each position of {@link #tree}. */
+  // Per position 1..count of the dominator tree's preorder (its roots' subtrees one after another):
+  // the retained bytes, a long in two ints, the end (exclusive) of the subtree that starts there,
+  // and the object there.
+  private final int[] retainedLow;
+  private final int[] retainedHigh;
+  private final int[] subtreeEnd;
   private final int[] objectAt;
   /** One bit per object: whether the search reached it (the others retain only themselves). */
   private final long[] reached;
-  /** Built on first use, as only a few objects are asked about: see {@link #lookups}. */
+  /** Built on first use, as only a few objects are asked about: see {@link Lookups}. */
   private Lookups lookups;
 
-  private Dominators(ObjectGraph graph, int[] tree, int[] objectAt, long[] reached) {
+  private Dominators(ObjectGraph graph, int[] retainedLow, int[] retainedHigh, int[] subtreeEnd, int[] objectAt,
+      long[] reached) {
     this.graph = graph;
-    this.tree = tree;
+    this.retainedLow = retainedLow;
+    this.retainedHigh = retainedHigh;
+    this.subtreeEnd = subtreeEnd;
     this.objectAt = objectAt;
     this.reached = reached;
   }
@@ -193,26 +195,28 @@ public final class Dominators {
         preds[fill[(int) (pair >>> 32) - 1]++] = (int) pair;
       }
     }
-    dfnum = null;
     pairs = null;
 
     // 3. Semidominators by Lengauer–Tarjan's link/eval, then immediate dominators by the semi-NCA
     // rule (idom(w) is the nearest dominator-tree ancestor of parent(w) numbered at most semi(w)),
-    // which needs no buckets. semi, label, ancestor and parent of a vertex sit side by side in one
-    // array (stride 4), so path compression touches one cache line per vertex.
+    // which needs no buckets. The spent numbering array takes the semidominators and the search's
+    // parent array stays: a fresh array costs its first touch, and with edges into roots left out,
+    // path compression runs for few predecessors, so keeping a vertex's four fields in one cache
+    // line (one array of stride 4, which fits in no hole the search's garbage leaves) gains little.
     Memory.collectBetweenPhases(); // the search's arrays are garbage now
-    int[] lt = new int[4 * (count + 1)];
+    int[] semi = dfnum.length > count ? dfnum : new int[count + 1];
+    dfnum = null;
+    int[] label = new int[count + 1];
+    int[] ancestor = new int[count + 1];
     for (int w = 0; w <= count; w++) {
-      lt[4 * w + SEMI] = w;
-      lt[4 * w + LABEL] = w;
-      lt[4 * w + ANCESTOR] = -1;
-      lt[4 * w + PARENT] = parent[w];
+      semi[w] = w;
+      label[w] = w;
+      ancestor[w] = -1;
     }
-    parent = null;
-    Compression compression = new Compression(lt);
+    Compression compression = new Compression(semi, label, ancestor);
     for (int w = count; w >= 1; w--) {
       // The tree edge: the parent precedes w and is not linked yet, so it is its own candidate.
-      int semiW = lt[4 * w + PARENT];
+      int semiW = parent[w];
       for (int p = predFirst[w]; p < predFirst[w + 1]; p++) {
         int v = preds[p];
         if (v < w) {
@@ -221,79 +225,87 @@ public final class Dominators {
             semiW = v;
           }
         } else {
-          int semiU = lt[4 * compression.eval(v) + SEMI];
+          int semiU = semi[compression.eval(v)];
           if (semiU < semiW) {
             semiW = semiU;
           }
         }
       }
-      lt[4 * w + SEMI] = semiW;
-      lt[4 * w + ANCESTOR] = lt[4 * w + PARENT];
+      semi[w] = semiW;
+      ancestor[w] = parent[w];
     }
     preds = null;
     predFirst = null;
     compression = null;
-    // Labels are done with: the immediate dominator of w goes in its label slot (0 stays 0).
+    // Labels are done with: the immediate dominator of w goes in its place (0 stays 0).
+    int[] dom = label;
     for (int w = 1; w <= count; w++) {
-      int semiW = lt[4 * w + SEMI];
-      int d = lt[4 * w + PARENT];
+      int semiW = semi[w];
+      int d = parent[w];
       while (d > semiW) {
-        d = lt[4 * d + DOM];
+        d = dom[d];
       }
-      lt[4 * w + DOM] = d;
+      dom[w] = d;
     }
 
     // 4. Retained bytes and subtree sizes, summed up the dominator tree in depth-first numbers (a
-    // dominator precedes the vertices it dominates). The semi and ancestor slots are spent: they
-    // take the retained bytes, a long in two ints; the parent slot takes the subtree size.
+    // dominator precedes the vertices it dominates). The spent semidominator and ancestor arrays
+    // take the retained bytes, a long in two ints; the parent array takes the subtree sizes.
+    int[] retainedLow = semi;
+    int[] retainedHigh = ancestor;
+    int[] size = parent;
     for (int w = 1; w <= count; w++) {
-      putLong(lt, w, g.shallowSize(vertex[w]));
-      lt[4 * w + SIZE] = 1;
+      long shallow = g.shallowSize(vertex[w]);
+      retainedLow[w] = (int) shallow;
+      retainedHigh[w] = (int) (shallow >>> 32);
+      size[w] = 1;
     }
     for (int w = count; w >= 1; w--) {
-      int d = lt[4 * w + DOM];
+      int d = dom[w];
       if (d != 0) {
-        putLong(lt, d, getLong(lt, d) + getLong(lt, w));
-        lt[4 * d + SIZE] += lt[4 * w + SIZE];
+        long sum = toLong(retainedLow[d], retainedHigh[d]) + toLong(retainedLow[w], retainedHigh[w]);
+        retainedLow[d] = (int) sum;
+        retainedHigh[d] = (int) (sum >>> 32);
+        size[d] += size[w];
       }
     }
 
     // 5. The dominator tree in preorder, positions 1..count, so a subtree is a run of positions that
     // retainedByGroup sweeps without building the tree. A vertex is placed before those it
-    // dominates, at the next free position of its dominator; the dominator slot then holds the
+    // dominates, at the next free position of its dominator; the dominator array then holds the
     // vertex's own next free position, and once its last child is placed, the end of its subtree.
-    lt[DOM] = 1; // the virtual root's next free position
+    int[] end = dom;
+    end[0] = 1; // the virtual root's next free position
     for (int w = 1; w <= count; w++) {
-      int d = lt[4 * w + DOM];
-      int position = lt[4 * d + END];
-      lt[4 * d + END] = position + lt[4 * w + SIZE];
-      lt[4 * w + END] = position + 1;
+      int d = dom[w];
+      int position = end[d];
+      end[d] = position + size[w];
+      end[w] = position + 1;
     }
-    // Each vertex's record moves to its position (end − size), and its object with it: a cycle-by-
-    // cycle permutation in place, so the tree costs no memory beyond the arrays it was built in.
+    // Each vertex moves to its position (end − size) with its retained bytes and its object: a
+    // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
+    // built in.
     for (int i = 1; i <= count; i++) {
       int target;
-      while ((target = lt[4 * i + END] - lt[4 * i + SIZE]) != i) {
-        for (int k = 0; k < 4; k++) {
-          int t = lt[4 * i + k];
-          lt[4 * i + k] = lt[4 * target + k];
-          lt[4 * target + k] = t;
-        }
-        int t = vertex[i];
-        vertex[i] = vertex[target];
-        vertex[target] = t;
+      while ((target = end[i] - size[i]) != i) {
+        swap(retainedLow, i, target);
+        swap(retainedHigh, i, target);
+        swap(end, i, target);
+        swap(size, i, target);
+        swap(vertex, i, target);
       }
     }
-    return new Dominators(g, lt, vertex, visited);
+    return new Dominators(g, retainedLow, retainedHigh, end, vertex, visited);
   }
 
-  private static void putLong(int[] lt, int w, long value) {
-    lt[4 * w + RET_LO] = (int) value;
-    lt[4 * w + RET_HI] = (int) (value >>> 32);
+  private static void swap(int[] a, int i, int j) {
+    int t = a[i];
+    a[i] = a[j];
+    a[j] = t;
   }
 
-  private static long getLong(int[] lt, int w) {
-    return (lt[4 * w + RET_LO] & 0xFFFF_FFFFL) | ((long) lt[4 * w + RET_HI] << 32);
+  private static long toLong(int low, int high) {
+    return (low & 0xFFFF_FFFFL) | ((long) high << 32);
   }
 
   private static boolean isSet(long[] bits, int i) {
@@ -309,51 +321,42 @@ public final class Dominators {
     return l != Reachability.STRONG && l != Reachability.UNREACHABLE && reach.label(g.weakSource(i)) != Reachability.UNREACHABLE;
   }
 
-  private static final int SEMI = 0;
-  private static final int LABEL = 1;
-  private static final int ANCESTOR = 2;
-  private static final int PARENT = 3;
-  /** After the semidominators, the label slot holds the immediate dominator. */
-  private static final int DOM = LABEL;
-  /** From step 4 on: a vertex's retained bytes, its subtree's end and size. */
-  private static final int RET_LO = SEMI;
-  private static final int RET_HI = ANCESTOR;
-  private static final int END = DOM;
-  private static final int SIZE = PARENT;
-
-  /** Lengauer–Tarjan's eval with iterative path compression, over the interleaved {@code lt} array. */
+  /** Lengauer–Tarjan's eval with iterative path compression. */
   private static final class Compression {
-    private final int[] lt;
+    private final int[] semi;
+    private final int[] label;
+    private final int[] ancestor;
     private int[] stack = new int[1 << 10];
 
-    Compression(int[] lt) {
-      this.lt = lt;
+    Compression(int[] semi, int[] label, int[] ancestor) {
+      this.semi = semi;
+      this.label = label;
+      this.ancestor = ancestor;
     }
 
     int eval(int v) {
-      if (lt[4 * v + ANCESTOR] == -1) {
+      if (ancestor[v] == -1) {
         return v;
       }
       // Collect the path, then fold labels from the top down.
       int top = 0;
       int x = v;
-      while (lt[4 * lt[4 * x + ANCESTOR] + ANCESTOR] != -1) {
+      while (ancestor[ancestor[x]] != -1) {
         if (top == stack.length) {
           stack = Arrays.copyOf(stack, 2 * stack.length);
         }
         stack[top++] = x;
-        x = lt[4 * x + ANCESTOR];
+        x = ancestor[x];
       }
       while (top > 0) {
         x = stack[--top];
-        int a = lt[4 * x + ANCESTOR];
-        int labelA = lt[4 * a + LABEL];
-        if (lt[4 * labelA + SEMI] < lt[4 * lt[4 * x + LABEL] + SEMI]) {
-          lt[4 * x + LABEL] = labelA;
+        int a = ancestor[x];
+        if (semi[label[a]] < semi[label[x]]) {
+          label[x] = label[a];
         }
-        lt[4 * x + ANCESTOR] = lt[4 * a + ANCESTOR];
+        ancestor[x] = ancestor[a];
       }
-      return lt[4 * v + LABEL];
+      return label[v];
     }
   }
 
@@ -381,7 +384,8 @@ public final class Dominators {
     if (!isSet(reached, object)) {
       return graph.shallowSize(object);
     }
-    return getLong(tree, lookups().position[object]);
+    int position = lookups().position[object];
+    return toLong(retainedLow[position], retainedHigh[position]);
   }
 
   public long shallow(int object) {
@@ -410,14 +414,14 @@ public final class Dominators {
       int gr = groupOf[objectAt[i]];
       if (gr >= 0) {
         if (open[gr] == 0) {
-          totals[gr] += getLong(tree, i);
+          totals[gr] += toLong(retainedLow[i], retainedHigh[i]);
         }
         open[gr]++;
         if (top == stackEnd.length) {
           stackEnd = Arrays.copyOf(stackEnd, 2 * top);
           stackGroup = Arrays.copyOf(stackGroup, 2 * top);
         }
-        stackEnd[top] = tree[4 * i + END];
+        stackEnd[top] = subtreeEnd[i];
         stackGroup[top++] = gr;
       }
     }
@@ -432,7 +436,7 @@ public final class Dominators {
 
   private synchronized Lookups lookups() {
     if (lookups == null) {
-      lookups = new Lookups(graph.nodeCount(), tree, objectAt);
+      lookups = new Lookups(graph.nodeCount(), subtreeEnd, objectAt);
     }
     return lookups;
   }
@@ -445,7 +449,7 @@ public final class Dominators {
     final int[] position;
     final int[] idom;
 
-    Lookups(int n, int[] tree, int[] objectAt) {
+    Lookups(int n, int[] subtreeEnd, int[] objectAt) {
       position = new int[n];
       idom = new int[n];
       Arrays.fill(idom, Reachability.NONE);
@@ -453,7 +457,7 @@ public final class Dominators {
       int[] open = new int[64];
       int top = 0;
       for (int i = 1; i < objectAt.length; i++) {
-        while (top > 0 && tree[4 * open[top - 1] + END] <= i) {
+        while (top > 0 && subtreeEnd[open[top - 1]] <= i) {
           top--;
         }
         int o = objectAt[i];
