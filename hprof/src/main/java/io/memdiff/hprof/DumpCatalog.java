@@ -32,6 +32,8 @@ public final class DumpCatalog {
   private final long missingSuperclasses;
   private final long instanceSizeMismatches;
   private final long[] objectsPerPart;
+  private final long lowestAddress;
+  private final boolean addressesPack;
 
   private DumpCatalog(Pass1 p, Layout layoutOverride) {
     this.file = p.file;
@@ -43,6 +45,9 @@ public final class DumpCatalog {
     this.objectArrays = p.heap.objectArrays;
     this.primitiveArrays = p.heap.primitiveArrays;
     this.objectsPerPart = p.objectsPerPart;
+    this.lowestAddress = p.heap.lowestAddress;
+    this.addressesPack = p.heap.lowestAddress > p.heap.highestAddress // no objects
+        || IndexColumns.addressesPack(p.heap.lowestAddress, p.heap.highestAddress, p.heap.lowBitsOr == p.heap.lowBitsAnd);
 
     ClassTableBuilder table = new ClassTableBuilder(p.heap.classDumps, p.classNameIds, strings, p.heap.tally.classIds());
     this.classes = table.classes();
@@ -192,6 +197,19 @@ public final class DumpCatalog {
     return objectsPerPart;
   }
 
+  /** The lowest object address, class mirrors included (Long.MAX_VALUE when there are no objects). */
+  long lowestAddress() {
+    return lowestAddress;
+  }
+
+  /**
+   * Whether every object address is the lowest plus a multiple of 8 below 32 GiB, so the index can
+   * keep addresses in 4 bytes (see {@link HeapIndex}).
+   */
+  boolean addressesPack() {
+    return addressesPack;
+  }
+
   /** Objects of every kind, class mirrors included. */
   public long objects() {
     return instances + objectArrays + primitiveArrays + classDumps();
@@ -333,6 +351,18 @@ public final class DumpCatalog {
     long instances;
     long objectArrays;
     long primitiveArrays;
+    /** Range of object addresses, and the low three bits that some (or) and all (and) have set. */
+    long lowestAddress = Long.MAX_VALUE;
+    long highestAddress = Long.MIN_VALUE;
+    int lowBitsOr;
+    int lowBitsAnd = 7;
+
+    private void address(long address) {
+      lowestAddress = Math.min(lowestAddress, address);
+      highestAddress = Math.max(highestAddress, address);
+      lowBitsOr |= (int) address & 7;
+      lowBitsAnd &= (int) address & 7;
+    }
 
     @Override
     public void root(RootKind kind, long objectId, int threadSerial, int frameIndex) {
@@ -349,18 +379,21 @@ public final class DumpCatalog {
     @Override
     public void classDump(ClassDump classDump) {
       classDumps.add(classDump);
+      address(classDump.classId());
       layoutSamples.object(classDump.classId(), -1);
     }
 
     @Override
     public void instance(long recordOffset, long objectId, int traceSerial, long classId, long valuesOffset, int valuesLength) {
       instances++;
+      address(objectId);
       layoutSamples.instance(objectId, tally, tally.instance(classId, valuesLength));
     }
 
     @Override
     public void objectArray(long recordOffset, long objectId, int traceSerial, long arrayClassId, long elementsOffset, int length) {
       objectArrays++;
+      address(objectId);
       tally.objectArray(arrayClassId, length);
       layoutSamples.object(objectId, length);
     }
@@ -368,6 +401,7 @@ public final class DumpCatalog {
     @Override
     public void primitiveArray(long recordOffset, long objectId, int traceSerial, int type, long elementsOffset, int length) {
       primitiveArrays++;
+      address(objectId);
       tally.primitiveArray(type, length);
       layoutSamples.object(objectId, -1);
     }
@@ -382,6 +416,10 @@ public final class DumpCatalog {
       instances += later.instances;
       objectArrays += later.objectArrays;
       primitiveArrays += later.primitiveArrays;
+      lowestAddress = Math.min(lowestAddress, later.lowestAddress);
+      highestAddress = Math.max(highestAddress, later.highestAddress);
+      lowBitsOr |= later.lowBitsOr;
+      lowBitsAnd &= later.lowBitsAnd;
     }
   }
 }

@@ -23,7 +23,7 @@ public final class HeapIndex {
   /** Packed addresses (see the class comment), sign bit flipped so signed order is address order; or null. */
   private final int[] packedAddresses;
   private final long[] wideAddresses;
-  /** Record offsets as unsigned ints, or null when the file reaches past 4 GiB. */
+  /** Record offsets as unsigned ints, sign bit flipped, or null when the file reaches past 4 GiB. */
   private final int[] packedOffsets;
   private final long[] wideOffsets;
   private final int objectCount;
@@ -39,42 +39,21 @@ public final class HeapIndex {
   private final long base;
   private final int bucketShift;
 
-  private HeapIndex(DumpCatalog catalog, long[] addresses, long[] recordOffsets, int[] classIndexes, long duplicates,
-      boolean ordered) {
+  private HeapIndex(DumpCatalog catalog, IndexColumns columns, int[] classIndexes, long duplicates, boolean ordered) {
     this.catalog = catalog;
     this.data = catalog.file().data();
     this.idSize = catalog.file().idSize();
     this.classIndexes = classIndexes;
     this.duplicateAddresses = duplicates;
     this.recordsWereInAddressOrder = ordered;
-    int n = addresses.length;
+    this.packedAddresses = columns.packedAddresses();
+    this.wideAddresses = columns.wideAddresses();
+    this.packedOffsets = columns.packedOffsets();
+    this.wideOffsets = columns.wideOffsets();
+    int n = classIndexes.length;
     this.objectCount = n;
-    this.base = n == 0 ? 0 : addresses[0];
-    long span = n == 0 ? 1 : addresses[n - 1] - base + 1;
-    boolean packable = span <= (1L << 35);
-    for (int i = 0; packable && i < n; i++) {
-      packable = ((addresses[i] - base) & 7) == 0;
-    }
-    if (packable) {
-      packedAddresses = new int[n];
-      for (int i = 0; i < n; i++) {
-        packedAddresses[i] = (int) ((addresses[i] - base) >>> 3) ^ Integer.MIN_VALUE;
-      }
-      wideAddresses = null;
-    } else {
-      packedAddresses = null;
-      wideAddresses = addresses;
-    }
-    if (data.length() <= 0xFFFF_FFFFL) {
-      packedOffsets = new int[n];
-      for (int i = 0; i < n; i++) {
-        packedOffsets[i] = (int) recordOffsets[i];
-      }
-      wideOffsets = null;
-    } else {
-      packedOffsets = null;
-      wideOffsets = recordOffsets;
-    }
+    this.base = n == 0 ? 0 : columns.address(0);
+    long span = n == 0 ? 1 : columns.address(n - 1) - base + 1;
     int buckets = Integer.highestOneBit(Math.max(1, n / 4)) * 2;
     int shift = 0;
     while ((span >>> shift) > buckets) {
@@ -85,7 +64,7 @@ public final class HeapIndex {
     this.bucketStart = new int[count + 1];
     int b = 0;
     for (int i = 0; i < n; i++) {
-      int bi = (int) ((addresses[i] - base) >>> shift);
+      int bi = (int) ((columns.address(i) - base) >>> shift);
       while (b <= bi) {
         bucketStart[b++] = i;
       }
@@ -102,8 +81,8 @@ public final class HeapIndex {
       throw new HprofFormatException(catalog.file().path(), 0,
           "has " + total + " objects; memdiff indexes at most " + (Integer.MAX_VALUE - 16));
     }
-    long[] addresses = new long[(int) total];
-    long[] offsets = new long[(int) total];
+    IndexColumns columns = new IndexColumns((int) total, catalog.lowestAddress(), catalog.addressesPack(),
+        catalog.file().data().length() <= 0xFFFF_FFFFL);
     int[] classes = new int[(int) total];
     long[] perPart = catalog.objectsPerPart();
     Collector c;
@@ -113,7 +92,7 @@ public final class HeapIndex {
       List<Collector> parts = new ArrayList<>();
       long start = 0;
       for (long objects : perPart) {
-        parts.add(new Collector(catalog, addresses, offsets, classes, (int) start, (int) (start + objects)));
+        parts.add(new Collector(catalog, columns, classes, (int) start, (int) (start + objects)));
         start += objects;
       }
       RecordScanner.scanInParts(catalog.file(), new HprofVisitor() {}, parts, options);
@@ -122,7 +101,7 @@ public final class HeapIndex {
         c.append(parts.get(k));
       }
     } else {
-      c = new Collector(catalog, addresses, offsets, classes, 0, (int) total);
+      c = new Collector(catalog, columns, classes, 0, (int) total);
       RecordScanner.scan(catalog.file(), c, options);
     }
     if (c.ascending) {
@@ -133,32 +112,31 @@ public final class HeapIndex {
       // The parallel dumper (JDK 21+) concatenates parts, so record order is not address order.
       c.appendClassMirrors();
       int n = c.count;
-      LongArrays.parallelQuickSort(addresses, offsets, 0, n);
+      columns.sort(n);
       for (int i = 0; i < n; i++) {
-        classes[i] = c.classOfRecord(offsets[i]);
+        classes[i] = c.classOfRecord(columns.offset(i));
       }
     }
     int n = c.count;
     int unique = 0;
     long duplicates = 0;
+    long previous = 0;
     for (int i = 0; i < n; i++) {
-      if (unique > 0 && addresses[unique - 1] == addresses[i]) {
+      long address = columns.address(i);
+      if (unique > 0 && previous == address) {
         duplicates++;
         continue;
       }
-      addresses[unique] = addresses[i];
-      offsets[unique] = offsets[i];
+      previous = address;
+      columns.move(i, unique);
       classes[unique] = classes[i];
       unique++;
     }
-    if (unique != addresses.length) {
-      addresses = java.util.Arrays.copyOf(addresses, unique);
-      offsets = java.util.Arrays.copyOf(offsets, unique);
+    if (unique != columns.capacity()) {
+      columns.trim(unique);
       classes = java.util.Arrays.copyOf(classes, unique);
     }
-    HeapIndex index = new HeapIndex(catalog, addresses, offsets, classes, duplicates, c.ascending);
-    Memory.collectBetweenPhases(); // the long arrays, packed into ints, are garbage now
-    return index;
+    return new HeapIndex(catalog, columns, classes, duplicates, c.ascending);
   }
 
   public DumpCatalog catalog() {
@@ -208,7 +186,7 @@ public final class HeapIndex {
   }
 
   public long recordOffset(int object) {
-    return packedOffsets != null ? packedOffsets[object] & 0xFFFF_FFFFL : wideOffsets[object];
+    return packedOffsets != null ? (packedOffsets[object] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL : wideOffsets[object];
   }
 
   /** One of the {@code KIND_} constants. */
@@ -453,8 +431,7 @@ public final class HeapIndex {
     final DumpCatalog catalog;
     final MappedFile data;
     final int idSize;
-    final long[] addresses;
-    final long[] offsets;
+    final IndexColumns columns;
     final int[] classes;
     final int javaLangClass;
     final int[] primitiveClasses = new int[12];
@@ -470,13 +447,12 @@ public final class HeapIndex {
 
     final IdCache classes2;
 
-    Collector(DumpCatalog catalog, long[] addresses, long[] offsets, int[] classes, int start, int limit) {
+    Collector(DumpCatalog catalog, IndexColumns columns, int[] classes, int start, int limit) {
       this.catalog = catalog;
       this.classes2 = new IdCache(catalog.classIndexById());
       this.data = catalog.file().data();
       this.idSize = catalog.file().idSize();
-      this.addresses = addresses;
-      this.offsets = offsets;
+      this.columns = columns;
       this.classes = classes;
       this.start = start;
       this.limit = limit;
@@ -498,8 +474,9 @@ public final class HeapIndex {
         first = address;
       }
       last = address;
-      addresses[count] = address;
-      offsets[count] = offset;
+      if (!columns.set(count, address, offset)) {
+        throw new IllegalStateException("second pass found other objects than the first");
+      }
       classes[count] = classIndex;
       count++;
     }
@@ -534,7 +511,7 @@ public final class HeapIndex {
 
     @Override
     public void classDump(ClassDump d) {
-      if (count + mirrorAddresses.size() >= addresses.length) {
+      if (count + mirrorAddresses.size() >= columns.capacity()) {
         throw new IllegalStateException("second pass found more objects than the first");
       }
       mirrorAddresses.add(d.classId());
@@ -543,7 +520,7 @@ public final class HeapIndex {
 
     /** Objects were ascending: merge the sorted mirrors into them, back to front, in place. */
     void mergeClassMirrors() {
-      if (count + mirrorAddresses.size() > addresses.length) {
+      if (count + mirrorAddresses.size() > columns.capacity()) {
         throw new IllegalStateException("second pass found more objects than the first");
       }
       long[] ma = mirrorAddresses.toLongArray();
@@ -553,14 +530,14 @@ public final class HeapIndex {
       int j = ma.length - 1;
       int k = count + ma.length - 1;
       while (j >= 0) {
-        if (i >= 0 && addresses[i] > ma[j]) {
-          addresses[k] = addresses[i];
-          offsets[k] = offsets[i];
+        if (i >= 0 && columns.address(i) > ma[j]) {
+          columns.move(i, k);
           classes[k] = classes[i];
           i--;
         } else {
-          addresses[k] = ma[j];
-          offsets[k] = mo[j];
+          if (!columns.set(k, ma[j], mo[j])) {
+            throw new IllegalStateException("second pass found other objects than the first");
+          }
           classes[k] = javaLangClass;
           j--;
         }
@@ -570,12 +547,13 @@ public final class HeapIndex {
     }
 
     void appendClassMirrors() {
-      if (count + mirrorAddresses.size() > addresses.length) {
+      if (count + mirrorAddresses.size() > columns.capacity()) {
         throw new IllegalStateException("second pass found more objects than the first");
       }
       for (int j = 0; j < mirrorAddresses.size(); j++) {
-        addresses[count] = mirrorAddresses.getLong(j);
-        offsets[count] = mirrorOffsets.getLong(j);
+        if (!columns.set(count, mirrorAddresses.getLong(j), mirrorOffsets.getLong(j))) {
+          throw new IllegalStateException("second pass found other objects than the first");
+        }
         count++;
       }
     }
