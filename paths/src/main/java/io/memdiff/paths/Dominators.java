@@ -1,6 +1,7 @@
 package io.memdiff.paths;
 
 import io.memdiff.hprof.Memory;
+import it.unimi.dsi.fastutil.longs.LongArrays;
 import java.util.Arrays;
 
 /**
@@ -39,6 +40,14 @@ public final class Dominators {
   }
 
   public static Dominators compute(Reachability reach) {
+    return compute(reach, false);
+  }
+
+  /**
+   * @param releaseEdges drop the graph's strong edges once the depth-first search has read them (see
+   *     {@link ObjectGraph#releaseEdges}), for a caller that needs them no more
+   */
+  public static Dominators compute(Reachability reach, boolean releaseEdges) {
     ObjectGraph g = reach.graph();
     int n = g.nodeCount();
     // An edge into a root never changes a dominator: a path through it can always start at the
@@ -96,7 +105,6 @@ public final class Dominators {
     int reachedCount = reach.reachedCount();
     int[] vertex = new int[reachedCount + 1];
     int[] parent = new int[reachedCount + 1];
-    int[] predFirst = new int[reachedCount + 2];
     // Each examined edge is a tree edge of one non-root object, or a pair.
     long[] pairs = new long[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, examined - (reachedCount - roots)))];
     int pairCount = 0;
@@ -126,7 +134,6 @@ public final class Dominators {
               pairs = grow(pairs);
             }
             pairs[pairCount++] = (long) t << 32 | (int) entry;
-            predFirst[t + 1]++;
           }
           continue;
         }
@@ -165,7 +172,6 @@ public final class Dominators {
               pairs = grow(pairs);
             }
             pairs[pairCount++] = (long) d << 32 | num;
-            predFirst[d + 1]++;
           }
         }
       }
@@ -180,22 +186,13 @@ public final class Dominators {
     extraTargets = null;
     hasExtra = null;
 
-    // 2. The non-tree predecessors as compressed rows in depth-first numbers. Their fill cursors, one
-    // per number 1..count, go in the spent numbering array (n >= count): a fresh array costs its
-    // first touch.
-    for (int w = 0; w <= count; w++) {
-      predFirst[w + 1] += predFirst[w];
+    if (releaseEdges) {
+      g.releaseEdges(); // the search was their last reader: their memory goes to the arrays below
     }
-    int[] preds = new int[pairCount];
-    {
-      int[] fill = dfnum;
-      System.arraycopy(predFirst, 1, fill, 0, count);
-      for (int i = 0; i < pairCount; i++) {
-        long pair = pairs[i];
-        preds[fill[(int) (pair >>> 32) - 1]++] = (int) pair;
-      }
-    }
-    pairs = null;
+
+    // 2. The non-tree predecessors, sorted by target: Lengauer–Tarjan visits targets from the last
+    // number down, so it takes each target's pairs from the end of the array.
+    LongArrays.radixSort(pairs, 0, pairCount);
 
     // 3. Semidominators by Lengauer–Tarjan's link/eval, then immediate dominators by the semi-NCA
     // rule (idom(w) is the nearest dominator-tree ancestor of parent(w) numbered at most semi(w)),
@@ -203,7 +200,7 @@ public final class Dominators {
     // parent array stays: a fresh array costs its first touch, and with edges into roots left out,
     // path compression runs for few predecessors, so keeping a vertex's four fields in one cache
     // line (one array of stride 4, which fits in no hole the search's garbage leaves) gains little.
-    Memory.collectBetweenPhases(); // the search's arrays are garbage now
+    Memory.collectBetweenPhases(); // the search's stack, and the edges when released, are garbage now
     int[] semi = dfnum.length > count ? dfnum : new int[count + 1];
     dfnum = null;
     int[] label = new int[count + 1];
@@ -214,11 +211,12 @@ public final class Dominators {
       ancestor[w] = -1;
     }
     Compression compression = new Compression(semi, label, ancestor);
+    int pair = pairCount - 1;
     for (int w = count; w >= 1; w--) {
       // The tree edge: the parent precedes w and is not linked yet, so it is its own candidate.
       int semiW = parent[w];
-      for (int p = predFirst[w]; p < predFirst[w + 1]; p++) {
-        int v = preds[p];
+      for (; pair >= 0 && (int) (pairs[pair] >>> 32) == w; pair--) {
+        int v = (int) pairs[pair];
         if (v < w) {
           // Not processed yet, hence not linked: eval(v) = v and semi(v) = v.
           if (v < semiW) {
@@ -234,8 +232,7 @@ public final class Dominators {
       semi[w] = semiW;
       ancestor[w] = parent[w];
     }
-    preds = null;
-    predFirst = null;
+    pairs = null;
     compression = null;
     // Labels are done with: the immediate dominator of w goes in its place (0 stays 0).
     int[] dom = label;

@@ -50,10 +50,11 @@ public final class HeapAnalysis {
     CompletableFuture<Dominators> dom = null;
     if (withDominators) {
       phase.accept("computing dominators");
+      // The dominator pass's search is the last reader of the graph's edges, so it drops them.
       if (roomForBoth(graph)) {
-        dom = CompletableFuture.supplyAsync(() -> Dominators.compute(reach), HeapAnalysis::startDaemon);
+        dom = CompletableFuture.supplyAsync(() -> Dominators.compute(reach, true), HeapAnalysis::startDaemon);
       } else {
-        dom = CompletableFuture.completedFuture(Dominators.compute(reach));
+        dom = CompletableFuture.completedFuture(Dominators.compute(reach, true));
       }
     }
     return new HeapAnalysis(index, graph, reach, dom);
@@ -77,14 +78,14 @@ public final class HeapAnalysis {
 
   /**
    * Whether the heap has room for the dominator pass's arrays and a caller's route table at once:
-   * about 36 bytes per object and 8 per reference for the first, 16 per object for the second, with
+   * about 20 bytes per object and 8 per reference for the first, 8 per object for the second, with
    * a margin (the heap in use is counted garbage and all, so this errs towards one at a time). A big
    * dump in a tight heap then takes longer instead of running out of memory.
    */
   private static boolean roomForBoth(ObjectGraph graph) {
     Runtime rt = Runtime.getRuntime();
     long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-    long need = 52L * graph.nodeCount() + 8L * graph.edgeCount();
+    long need = 28L * graph.nodeCount() + 8L * graph.edgeCount();
     return free > need + need / 2;
   }
 

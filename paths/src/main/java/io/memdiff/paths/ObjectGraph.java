@@ -19,10 +19,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ObjectGraph {
   private final HeapIndex index;
-  private final int[] first;
-  private final int[] targets;
+  private final int nodeCount;
+  private final int edgeCount;
+  // The strong edges; null after releaseEdges.
+  private int[] first;
+  private int[] targets;
   /** Per edge, how the source holds the target, as an {@link EdgeSlots} code (one byte). */
-  private final byte[] slots;
+  private byte[] slots;
   private final int[] weakSources;
   private final int[] weakTargets;
   private final byte[] weakKinds;
@@ -35,6 +38,8 @@ public final class ObjectGraph {
   private ObjectGraph(HeapIndex index, int[] first, int[] targets, byte[] slots, IntArrayList weakSources,
       IntArrayList weakTargets, IntArrayList weakKinds, IntArrayList weakSlots, long dangling) {
     this.index = index;
+    this.nodeCount = first.length - 1;
+    this.edgeCount = first[first.length - 1];
     this.first = first;
     this.targets = targets;
     this.slots = slots;
@@ -168,11 +173,23 @@ public final class ObjectGraph {
   }
 
   public int nodeCount() {
-    return first.length - 1;
+    return nodeCount;
   }
 
+  /** Strong edges, counted when built (also after {@link #releaseEdges}). */
   public int edgeCount() {
-    return first[first.length - 1];
+    return edgeCount;
+  }
+
+  /**
+   * Drops the strong edges (firstEdge, endEdge, target and slot fail from here on), for when the
+   * passes that read them are done: in {@link HeapAnalysis} the dominator pass's search is the last,
+   * and the memory is what its next arrays need. Shallow sizes and the weak edges stay.
+   */
+  public void releaseEdges() {
+    first = null;
+    targets = null;
+    slots = null;
   }
 
   public int firstEdge(int node) {
