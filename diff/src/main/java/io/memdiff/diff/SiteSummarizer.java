@@ -48,7 +48,8 @@ public final class SiteSummarizer {
     Folding folding = new Folding(catalog, index);
     int[] siteOf = new int[n];
     Arrays.fill(siteOf, -1);
-    boolean allocation = hasAllocationTraces();
+    // Known from the first pass: sampling records here would bring the released dump's pages back.
+    boolean allocation = catalog.objectsHaveAllocationTraces();
     if (allocation) {
       for (int o = 0; o < n; o++) {
         int trace = index.traceSerial(o);
@@ -158,17 +159,5 @@ public final class SiteSummarizer {
       out.add(new PathStep(SiteKeys.normalize(s.edge()), SiteKeys.normalize(s.className())));
     }
     return out;
-  }
-
-  /** True when objects carry allocation traces with frames (the old hprof agent), not HotSpot's empty trace. */
-  private boolean hasAllocationTraces() {
-    int n = index.objectCount();
-    int step = Math.max(1, n / 10_000);
-    for (int o = 0; o < n; o += step) {
-      if (catalog.stacks().traceLength(index.traceSerial(o)) > 0) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -1,5 +1,6 @@
 package io.memdiff.hprof;
 
+import it.unimi.dsi.fastutil.ints.IntOpenHashSet;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class DumpCatalog {
   private final long[] objectsPerPart;
   private final long lowestAddress;
   private final boolean addressesPack;
+  private final boolean allocationTraces;
 
   private DumpCatalog(Pass1 p, Layout layoutOverride) {
     this.file = p.file;
@@ -68,6 +70,13 @@ public final class DumpCatalog {
     this.countByClass = new long[classes.length];
     this.shallowByClass = new long[classes.length];
     this.instanceSizeMismatches = p.heap.tally.totals(this, countByClass, shallowByClass);
+    boolean traced = p.heap.traceSerials == null;
+    if (!traced) {
+      for (int serial : p.heap.traceSerials) {
+        traced |= stacks.traceLength(serial) > 0;
+      }
+    }
+    this.allocationTraces = traced;
     for (ClassInfo c : classes) {
       if (!c.isSynthetic()) {
         countByClass[javaLangClass.index()]++;
@@ -208,6 +217,15 @@ public final class DumpCatalog {
    */
   boolean addressesPack() {
     return addressesPack;
+  }
+
+  /**
+   * Whether objects carry allocation stack traces (an agent's dumps; HotSpot gives every object one
+   * empty trace): some object's trace has frames, or objects have more distinct traces than the first
+   * pass keeps count of (65,536), which only allocation tracking gives.
+   */
+  public boolean objectsHaveAllocationTraces() {
+    return allocationTraces;
   }
 
   /** Objects of every kind, class mirrors included. */
@@ -356,6 +374,20 @@ public final class DumpCatalog {
     long highestAddress = Long.MIN_VALUE;
     int lowBitsOr;
     int lowBitsAnd = 7;
+    /** Distinct stack trace serials of the object records; null once there are more than {@link #TRACES}. */
+    IntOpenHashSet traceSerials = new IntOpenHashSet();
+    int lastTraceSerial;
+    static final int TRACES = 1 << 16;
+
+    private void trace(int serial) {
+      if (traceSerials != null && (serial != lastTraceSerial || traceSerials.isEmpty())) {
+        lastTraceSerial = serial;
+        traceSerials.add(serial);
+        if (traceSerials.size() > TRACES) {
+          traceSerials = null;
+        }
+      }
+    }
 
     private void address(long address) {
       lowestAddress = Math.min(lowestAddress, address);
@@ -387,6 +419,7 @@ public final class DumpCatalog {
     public void instance(long recordOffset, long objectId, int traceSerial, long classId, long valuesOffset, int valuesLength) {
       instances++;
       address(objectId);
+      trace(traceSerial);
       layoutSamples.instance(objectId, tally, tally.instance(classId, valuesLength));
     }
 
@@ -394,6 +427,7 @@ public final class DumpCatalog {
     public void objectArray(long recordOffset, long objectId, int traceSerial, long arrayClassId, long elementsOffset, int length) {
       objectArrays++;
       address(objectId);
+      trace(traceSerial);
       tally.objectArray(arrayClassId, length);
       layoutSamples.object(objectId, length);
     }
@@ -402,6 +436,7 @@ public final class DumpCatalog {
     public void primitiveArray(long recordOffset, long objectId, int traceSerial, int type, long elementsOffset, int length) {
       primitiveArrays++;
       address(objectId);
+      trace(traceSerial);
       tally.primitiveArray(type, length);
       layoutSamples.object(objectId, -1);
     }
@@ -420,6 +455,14 @@ public final class DumpCatalog {
       highestAddress = Math.max(highestAddress, later.highestAddress);
       lowBitsOr |= later.lowBitsOr;
       lowBitsAnd &= later.lowBitsAnd;
+      if (traceSerials != null && later.traceSerials != null) {
+        traceSerials.addAll(later.traceSerials);
+        if (traceSerials.size() > TRACES) {
+          traceSerials = null;
+        }
+      } else {
+        traceSerials = null;
+      }
     }
   }
 }
