@@ -38,7 +38,7 @@ public final class Reachability {
   private static final String[] LABELS = {"unreachable", "strong", "soft", "weak", "finalizer", "phantom"};
 
   private final ObjectGraph graph;
-  private final int[] parent;
+  /** The label of each object; the search's visited mark too. */
   private final byte[] label;
   /** Objects in breadth-first order, in {@code [0, reached)}; sized for every object, never trimmed (no copy). */
   private final int[] order;
@@ -49,11 +49,17 @@ public final class Reachability {
   private final byte[] slotAtPosition;
   private final int rootCount;
   private final Int2IntOpenHashMap rootRecordOf;
+  /** The holder of each soft/weak/finalizer/phantom referent that such a reference reached first. */
+  private final Int2IntOpenHashMap referentHolder;
+  /**
+   * Each object's position in {@link #order}, for the parent of single objects: 4 bytes per object
+   * that the analysis itself does without (it walks positions), so built on first use.
+   */
+  private int[] positionOf;
 
-  private Reachability(ObjectGraph graph, int[] parent, byte[] label, int[] order, int reached,
-      int[] parentPosition, byte[] slotAtPosition, int rootCount, Int2IntOpenHashMap rootRecordOf) {
+  private Reachability(ObjectGraph graph, byte[] label, int[] order, int reached, int[] parentPosition,
+      byte[] slotAtPosition, int rootCount, Int2IntOpenHashMap rootRecordOf, Int2IntOpenHashMap referentHolder) {
     this.graph = graph;
-    this.parent = parent;
     this.label = label;
     this.order = order;
     this.reached = reached;
@@ -61,14 +67,13 @@ public final class Reachability {
     this.slotAtPosition = slotAtPosition;
     this.rootCount = rootCount;
     this.rootRecordOf = rootRecordOf;
+    this.referentHolder = referentHolder;
   }
 
   public static Reachability compute(ObjectGraph graph) {
     HeapIndex index = graph.index();
     DumpCatalog catalog = index.catalog();
     int n = graph.nodeCount();
-    int[] parent = new int[n];
-    Arrays.fill(parent, NONE);
     byte[] label = new byte[n];
     int[] queue = new int[n];
     // Filled in queue order, so sequentially: what the route table reads per position instead of
@@ -77,6 +82,8 @@ public final class Reachability {
     byte[] slotAtPosition = new byte[n];
     int tail = 0;
     Int2IntOpenHashMap rootRecordOf = new Int2IntOpenHashMap();
+    Int2IntOpenHashMap referentHolder = new Int2IntOpenHashMap();
+    referentHolder.defaultReturnValue(NONE);
 
     // Classes first, by name: a static field is the most telling root of what it holds.
     Integer[] classes = new Integer[catalog.classCount()];
@@ -91,8 +98,7 @@ public final class Reachability {
         .thenComparingLong(i -> catalog.classAt(i).classId()));
     for (int k = 0; k < classRoots; k++) {
       int o = index.indexOf(catalog.classAt(classes[k]).classId());
-      if (o >= 0 && parent[o] == NONE) {
-        parent[o] = ROOT;
+      if (o >= 0 && label[o] == UNREACHABLE) {
         label[o] = STRONG;
         rootRecordOf.put(o, CLASS_ROOT);
         parentPosition[tail] = ROOT;
@@ -110,8 +116,7 @@ public final class Reachability {
         .thenComparingLong(roots::objectId));
     for (Integer r : records) {
       int o = index.indexOf(roots.objectId(r));
-      if (o >= 0 && parent[o] == NONE) {
-        parent[o] = ROOT;
+      if (o >= 0 && label[o] == UNREACHABLE) {
         label[o] = STRONG;
         rootRecordOf.put(o, r.intValue());
         parentPosition[tail] = ROOT;
@@ -119,7 +124,7 @@ public final class Reachability {
       }
     }
     int rootCount = tail;
-    tail = bfs(graph, parent, label, queue, parentPosition, slotAtPosition, 0, tail, STRONG);
+    tail = bfs(graph, label, queue, parentPosition, slotAtPosition, 0, tail, STRONG);
     byte[] weakOrder = {SOFT, WEAK, FINALIZER, PHANTOM};
     for (int round = 0; round < 2; round++) {
       for (byte kind : weakOrder) {
@@ -127,19 +132,19 @@ public final class Reachability {
         for (int i = 0; i < graph.weakEdgeCount(); i++) {
           int s = graph.weakSource(i);
           int t = graph.weakTarget(i);
-          if (graph.weakKind(i) == kind && label[s] != UNREACHABLE && parent[t] == NONE) {
-            parent[t] = s;
+          if (graph.weakKind(i) == kind && label[s] != UNREACHABLE && label[t] == UNREACHABLE) {
             label[t] = kind;
+            referentHolder.put(t, s);
             parentPosition[tail] = NONE; // the referent's holder is somewhere earlier: look it up
             slotAtPosition[tail] = graph.weakSlot(i);
             queue[tail++] = t;
           }
         }
-        tail = bfs(graph, parent, label, queue, parentPosition, slotAtPosition, head, tail, kind);
+        tail = bfs(graph, label, queue, parentPosition, slotAtPosition, head, tail, kind);
       }
     }
-    return new Reachability(graph, parent, label, queue, tail, parentPosition, slotAtPosition, rootCount,
-        rootRecordOf);
+    return new Reachability(graph, label, queue, tail, parentPosition, slotAtPosition, rootCount, rootRecordOf,
+        referentHolder);
   }
 
   /** Which root record names an object that several make a root: a thread is best named as itself. */
@@ -156,15 +161,14 @@ public final class Reachability {
     };
   }
 
-  private static int bfs(ObjectGraph g, int[] parent, byte[] label, int[] queue,
-      int[] parentPosition, byte[] slotAtPosition, int head, int tail, byte kind) {
+  private static int bfs(ObjectGraph g, byte[] label, int[] queue, int[] parentPosition, byte[] slotAtPosition,
+      int head, int tail, byte kind) {
     while (head < tail) {
       int position = head;
       int o = queue[head++];
       for (int e = g.firstEdge(o), end = g.endEdge(o); e < end; e++) {
         int t = g.target(e);
-        if (parent[t] == NONE) {
-          parent[t] = o;
+        if (label[t] == UNREACHABLE) {
           label[t] = kind;
           parentPosition[tail] = position;
           slotAtPosition[tail] = g.slot(e);
@@ -181,7 +185,27 @@ public final class Reachability {
 
   /** The object that first reached {@code object}, {@link #ROOT} for a root, {@link #NONE} if unreachable. */
   public int parent(int object) {
-    return parent[object];
+    if (label[object] == UNREACHABLE) {
+      return NONE;
+    }
+    int pp = parentPosition[positionOf()[object]];
+    return pp >= 0 ? order[pp] : pp == ROOT ? ROOT : referentHolder.get(object);
+  }
+
+  /** The object whose soft/weak/finalizer/phantom reference first reached this referent, or {@link #NONE}. */
+  public int referentHolder(int object) {
+    return referentHolder.get(object);
+  }
+
+  private synchronized int[] positionOf() {
+    if (positionOf == null) {
+      int[] p = new int[label.length];
+      for (int i = 0; i < reached; i++) {
+        p[order[i]] = i;
+      }
+      positionOf = p;
+    }
+    return positionOf;
   }
 
 
@@ -205,7 +229,7 @@ public final class Reachability {
   /**
    * The position in breadth-first order of the parent of the object at {@code position}: {@link #ROOT}
    * for a root, {@link #NONE} when not recorded (a soft/weak/finalizer/phantom referent; ask
-   * {@link #parent}). A parent precedes its children.
+   * {@link #referentHolder}). A parent precedes its children.
    */
   public int parentPosition(int position) {
     return parentPosition[position];
@@ -227,15 +251,12 @@ public final class Reachability {
 
   /** Path from a root to {@code object} as object indexes, root first; empty when unreachable. */
   public int[] pathTo(int object) {
-    if (parent[object] == NONE) {
+    if (label[object] == UNREACHABLE) {
       return new int[0];
     }
     IntArrayList path = new IntArrayList();
-    for (int o = object; o >= 0; o = parent[o]) {
+    for (int o = object; o >= 0; o = parent(o)) {
       path.add(o);
-      if (parent[o] == ROOT) {
-        break;
-      }
     }
     int[] p = path.toIntArray();
     for (int i = 0, j = p.length - 1; i < j; i++, j--) {

@@ -72,7 +72,7 @@ public final class RouteTable {
       if (pp == Reachability.ROOT) {
         route = t.rootRoute(o, cls);
       } else {
-        int p = pp >= 0 ? reach.reachedAt(pp) : reach.parent(o);
+        int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
         int pr = t.routeOf[p];
         route = t.routeFor(o, cls, p, t.classIdx.getInt(pr), pr, reach.slotAtPosition(i));
       }
