@@ -26,8 +26,10 @@ public final class Dominators {
   private final int[] objectAt;
   /** One bit per object: whether the search reached it (the others retain only themselves). */
   private final long[] reached;
-  /** Built on first use, as only a few objects are asked about: see {@link Lookups}. */
-  private Lookups lookups;
+  // Per object, its position in the tree and its immediate dominator: 4 bytes per object each that
+  // the analysis itself does without, so each is built when a caller first asks about single objects.
+  private int[] positionOf;
+  private int[] idomOf;
 
   private Dominators(ObjectGraph graph, int[] retainedLow, int[] retainedHigh, int[] subtreeEnd, int[] objectAt,
       long[] reached) {
@@ -366,14 +368,14 @@ public final class Dominators {
 
   /** Immediate dominator: an object index, {@link #VIRTUAL_ROOT}, or −1 when unreachable. */
   public int idom(int object) {
-    return lookups().idom[object];
+    return idomOf()[object];
   }
 
   public long retained(int object) {
     if (!isSet(reached, object)) {
       return graph.shallowSize(object);
     }
-    int position = lookups().position[object];
+    int position = positionOf()[object];
     return toLong(retainedLow[position], retainedHigh[position]);
   }
 
@@ -423,25 +425,21 @@ public final class Dominators {
     return totals;
   }
 
-  private synchronized Lookups lookups() {
-    if (lookups == null) {
-      lookups = new Lookups(graph.nodeCount(), subtreeEnd, objectAt);
+  private synchronized int[] positionOf() {
+    if (positionOf == null) {
+      int[] p = new int[graph.nodeCount()];
+      for (int i = 1; i < objectAt.length; i++) {
+        p[objectAt[i]] = i;
+      }
+      positionOf = p;
     }
-    return lookups;
+    return positionOf;
   }
 
-  /**
-   * Per object, its position in the tree and its immediate dominator: 8 bytes per object that the
-   * analysis itself does without, so they are built only when a caller asks about single objects.
-   */
-  private static final class Lookups {
-    final int[] position;
-    final int[] idom;
-
-    Lookups(int n, int[] subtreeEnd, int[] objectAt) {
-      position = new int[n];
-      idom = new int[n];
-      Arrays.fill(idom, Reachability.NONE);
+  private synchronized int[] idomOf() {
+    if (idomOf == null) {
+      int[] d = new int[graph.nodeCount()];
+      Arrays.fill(d, Reachability.NONE);
       // The dominator of a position is the innermost subtree still open there.
       int[] open = new int[64];
       int top = 0;
@@ -449,14 +447,14 @@ public final class Dominators {
         while (top > 0 && subtreeEnd[open[top - 1]] <= i) {
           top--;
         }
-        int o = objectAt[i];
-        position[o] = i;
-        idom[o] = top == 0 ? VIRTUAL_ROOT : objectAt[open[top - 1]];
+        d[objectAt[i]] = top == 0 ? VIRTUAL_ROOT : objectAt[open[top - 1]];
         if (top == open.length) {
           open = Arrays.copyOf(open, 2 * top);
         }
         open[top++] = i;
       }
+      idomOf = d;
     }
+    return idomOf;
   }
 }
