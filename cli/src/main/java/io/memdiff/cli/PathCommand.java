@@ -10,6 +10,7 @@ import io.memdiff.paths.PathDescriber;
 import io.memdiff.paths.Reachability;
 import io.memdiff.paths.RouteTable;
 import io.memdiff.paths.Step;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ final class PathCommand implements Callable<Integer> {
       HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true,
           phase -> progress.step("memdiff: " + phase));
       progress.step("memdiff: grouping paths");
-      List<Integer> objects = targets(a, catalog);
+      IntArrayList objects = targets(a, catalog);
       PathDescriber describer = new PathDescriber(a.reachability());
       Folding folding = fold ? new Folding(catalog, a.index()) : null;
       RouteTable table = target.id != null ? null : RouteTable.compute(a.reachability());
@@ -92,18 +93,26 @@ final class PathCommand implements Callable<Integer> {
       Map<String, long[]> tallies = new LinkedHashMap<>();
       Map<Integer, String> keyOfRoute = new HashMap<>();
       Map<String, Integer> groupOfKey = new HashMap<>();
-      int[] groupOf = new int[a.index().objectCount()];
-      java.util.Arrays.fill(groupOf, -1);
+      // Each target's group goes in the route table's own array, as −2 − group while the routes of the
+      // other targets are still to be read there; a last pass leaves −1 for every other object.
+      int[] routeOf = table == null ? null : table.takeRoutes();
+      int[] groupOf = routeOf;
+      if (groupOf == null) {
+        groupOf = new int[a.index().objectCount()];
+        java.util.Arrays.fill(groupOf, -1);
+      }
       long unreachable = 0;
-      for (int o : objects) {
+      for (int i = 0; i < objects.size(); i++) {
+        int o = objects.getInt(i);
         byte label = a.reachability().label(o);
         if (label == Reachability.UNREACHABLE) {
           unreachable++;
           continue;
         }
-        String k = table == null ? null : keyOfRoute.get(table.routeOf(o));
+        int route = routeOf == null ? -1 : routeOf[o];
+        String k = table == null ? null : keyOfRoute.get(route);
         if (k == null) {
-          List<Step> steps = table == null ? describer.steps(o, indexes) : table.steps(table.routeOf(o));
+          List<Step> steps = table == null ? describer.steps(o, indexes) : table.steps(route);
           if (folding != null) {
             steps = folding.fold(steps);
           }
@@ -113,14 +122,20 @@ final class PathCommand implements Callable<Integer> {
           }
           k = key.toString();
           if (table != null) {
-            keyOfRoute.put(table.routeOf(o), k);
+            keyOfRoute.put(route, k);
           }
           routes.putIfAbsent(k, steps);
           labelOfKey.putIfAbsent(k, label);
         }
         long[] tally = tallies.computeIfAbsent(k, x -> new long[2]);
         tally[0]++;
-        groupOf[o] = groupOfKey.computeIfAbsent(k, x -> groupOfKey.size());
+        int group = groupOfKey.computeIfAbsent(k, x -> groupOfKey.size());
+        groupOf[o] = routeOf == null ? group : -2 - group;
+      }
+      if (routeOf != null) {
+        for (int o = 0; o < groupOf.length; o++) {
+          groupOf[o] = groupOf[o] <= -2 ? -2 - groupOf[o] : -1;
+        }
       }
       // The dominator tree has been computed on another thread meanwhile. A route's retained bytes
       // count each object once, even when members dominate each other.
@@ -154,8 +169,8 @@ final class PathCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private List<Integer> targets(HeapAnalysis a, DumpCatalog catalog) {
-    List<Integer> objects = new ArrayList<>();
+  private IntArrayList targets(HeapAnalysis a, DumpCatalog catalog) {
+    IntArrayList objects = new IntArrayList();
     if (target.id != null) {
       long address = Addresses.parse(target.id);
       int o = a.index().indexOf(address);
@@ -166,15 +181,17 @@ final class PathCommand implements Callable<Integer> {
       return objects;
     }
     boolean known = false;
+    boolean[] named = new boolean[catalog.classCount()];
     for (int i = 0; i < catalog.classCount(); i++) {
       ClassInfo c = catalog.classAt(i);
-      known |= c.name().equals(target.className);
+      named[i] = c.name().equals(target.className);
+      known |= named[i];
     }
     if (!known) {
       throw new UsageException(dump + ": no class named " + target.className);
     }
     for (int o = 0; o < a.index().objectCount(); o++) {
-      if (a.index().classOf(o).name().equals(target.className)) {
+      if (named[a.index().classIndexOf(o)]) {
         objects.add(o);
       }
     }

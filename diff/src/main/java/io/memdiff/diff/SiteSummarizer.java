@@ -46,11 +46,11 @@ public final class SiteSummarizer {
     Reachability reach = analysis.reachability();
     PathDescriber describer = new PathDescriber(reach);
     Folding folding = new Folding(catalog, index);
-    int[] siteOf = new int[n];
-    Arrays.fill(siteOf, -1);
+    int[] siteOf;
     // Known from the first pass: sampling records here would bring the released dump's pages back.
     boolean allocation = catalog.objectsHaveAllocationTraces();
     if (allocation) {
+      siteOf = new int[n];
       for (int o = 0; o < n; o++) {
         int trace = index.traceSerial(o);
         String frame = catalog.stacks().describeTraceFrame(trace, 0, catalog.strings(),
@@ -76,8 +76,10 @@ public final class SiteSummarizer {
       Arrays.fill(siteOfRoute, -1);
       int[] unreachableSiteOfClass = new int[catalog.classCount()];
       Arrays.fill(unreachableSiteOfClass, -1);
+      // Each object's route is replaced by its site, in the route table's own array.
+      siteOf = routes.takeRoutes();
       for (int o = 0; o < n; o++) {
-        int r = routes.routeOf(o);
+        int r = siteOf[o];
         int s;
         if (r >= 0) {
           s = siteOfRoute[r];
