@@ -17,6 +17,8 @@ public final class Dominators {
   public static final int VIRTUAL_ROOT = -2;
 
   private final ObjectGraph graph;
+  /** Objects in the tree: positions run from 1 to count (the arrays may be longer). */
+  private final int count;
   // Per position 1..count of the dominator tree's preorder (its roots' subtrees one after another):
   // the retained bytes, a long in two ints, the end (exclusive) of the subtree that starts there,
   // and the object there.
@@ -31,9 +33,10 @@ public final class Dominators {
   private int[] positionOf;
   private int[] idomOf;
 
-  private Dominators(ObjectGraph graph, int[] retainedLow, int[] retainedHigh, int[] subtreeEnd, int[] objectAt,
-      long[] reached) {
+  private Dominators(ObjectGraph graph, int count, int[] retainedLow, int[] retainedHigh, int[] subtreeEnd,
+      int[] objectAt, long[] reached) {
     this.graph = graph;
+    this.count = count;
     this.retainedLow = retainedLow;
     this.retainedHigh = retainedHigh;
     this.subtreeEnd = subtreeEnd;
@@ -42,14 +45,35 @@ public final class Dominators {
   }
 
   public static Dominators compute(Reachability reach) {
-    return compute(reach, false);
+    return compute(reach, false, null);
+  }
+
+  /**
+   * The search's three per-object arrays, allocated ahead (see {@link HeapAnalysis}): first touch of
+   * fresh memory is dear, and the breadth-first search before the pass leaves the other core idle.
+   */
+  public static final class Workspace {
+    final int[] numbers;
+    final int[] vertices;
+    final int[] parents;
+
+    private Workspace(int objects) {
+      numbers = new int[objects];
+      vertices = new int[objects + 1];
+      parents = new int[objects + 1];
+    }
+
+    public static Workspace allocate(int objects) {
+      return new Workspace(objects);
+    }
   }
 
   /**
    * @param releaseEdges drop the graph's strong edges once the depth-first search has read them (see
    *     {@link ObjectGraph#releaseEdges}), for a caller that needs them no more
+   * @param workspace the search's arrays, allocated for this graph's objects, or null
    */
-  public static Dominators compute(Reachability reach, boolean releaseEdges) {
+  public static Dominators compute(Reachability reach, boolean releaseEdges, Workspace workspace) {
     ObjectGraph g = reach.graph();
     int n = g.nodeCount();
     // An edge into a root never changes a dominator: a path through it can always start at the
@@ -93,7 +117,8 @@ public final class Dominators {
     // Whether an object was visited is a bit (2 MB for 14 M objects: it stays in cache, where the
     // numbers would not); its number is read only for a non-tree edge.
     long[] visited = new long[(n + 63) >>> 6];
-    int[] dfnum = new int[n];
+    boolean fits = workspace != null && workspace.numbers.length == n;
+    int[] dfnum = fits ? workspace.numbers : new int[n];
     long examined = extraSources.length;
     for (int o = 0; o < n; o++) {
       if (reach.label(o) != Reachability.UNREACHABLE) {
@@ -105,8 +130,9 @@ public final class Dominators {
       }
     }
     int reachedCount = reach.reachedCount();
-    int[] vertex = new int[reachedCount + 1];
-    int[] parent = new int[reachedCount + 1];
+    int[] vertex = fits ? workspace.vertices : new int[reachedCount + 1];
+    int[] parent = fits ? workspace.parents : new int[reachedCount + 1];
+    workspace = null;
     // Each examined edge is a tree edge of one non-root object, or a pair.
     long[] pairs = new long[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, examined - (reachedCount - roots)))];
     int pairCount = 0;
@@ -286,7 +312,7 @@ public final class Dominators {
         swap(vertex, i, target);
       }
     }
-    return new Dominators(g, retainedLow, retainedHigh, end, vertex, visited);
+    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited);
   }
 
   private static void swap(int[] a, int i, int j) {
@@ -398,7 +424,7 @@ public final class Dominators {
     int[] stackEnd = new int[64];
     int[] stackGroup = new int[64];
     int top = 0;
-    for (int i = 1; i < objectAt.length; i++) {
+    for (int i = 1; i <= count; i++) {
       while (top > 0 && stackEnd[top - 1] <= i) {
         open[stackGroup[--top]]--;
       }
@@ -428,7 +454,7 @@ public final class Dominators {
   private synchronized int[] positionOf() {
     if (positionOf == null) {
       int[] p = new int[graph.nodeCount()];
-      for (int i = 1; i < objectAt.length; i++) {
+      for (int i = 1; i <= count; i++) {
         p[objectAt[i]] = i;
       }
       positionOf = p;
@@ -443,7 +469,7 @@ public final class Dominators {
       // The dominator of a position is the innermost subtree still open there.
       int[] open = new int[64];
       int top = 0;
-      for (int i = 1; i < objectAt.length; i++) {
+      for (int i = 1; i <= count; i++) {
         while (top > 0 && subtreeEnd[open[top - 1]] <= i) {
           top--;
         }

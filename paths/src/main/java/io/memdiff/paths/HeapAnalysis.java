@@ -46,15 +46,23 @@ public final class HeapAnalysis {
     index.catalog().file().data().releasePages();
     Memory.collectBetweenPhases();
     phase.accept("finding shortest paths");
+    boolean concurrent = withDominators && roomForAll(graph);
+    CompletableFuture<Dominators.Workspace> workspace = null;
+    if (concurrent) {
+      // The search runs on one core: the other meanwhile allocates (and so first touches) the
+      // dominator pass's arrays.
+      int n = graph.nodeCount();
+      workspace = CompletableFuture.supplyAsync(() -> Dominators.Workspace.allocate(n), HeapAnalysis::startDaemon);
+    }
     Reachability reach = Reachability.compute(graph);
     CompletableFuture<Dominators> dom = null;
     if (withDominators) {
       phase.accept("computing dominators");
       // The dominator pass's search is the last reader of the graph's edges, so it drops them.
-      if (roomForBoth(graph)) {
-        dom = CompletableFuture.supplyAsync(() -> Dominators.compute(reach, true), HeapAnalysis::startDaemon);
+      if (concurrent) {
+        dom = workspace.thenApplyAsync(w -> Dominators.compute(reach, true, w), HeapAnalysis::startDaemon);
       } else {
-        dom = CompletableFuture.completedFuture(Dominators.compute(reach, true));
+        dom = CompletableFuture.completedFuture(Dominators.compute(reach, true, null));
       }
     }
     return new HeapAnalysis(index, graph, reach, dom);
@@ -77,15 +85,16 @@ public final class HeapAnalysis {
   }
 
   /**
-   * Whether the heap has room for the dominator pass's arrays and a caller's route table at once:
-   * about 20 bytes per object and 8 per reference for the first, 8 per object for the second, with
-   * a margin (the heap in use is counted garbage and all, so this errs towards one at a time). A big
-   * dump in a tight heap then takes longer instead of running out of memory.
+   * Whether the heap has room, once the graph is built, for the shortest paths' arrays (10 bytes per
+   * object), the dominator pass's (about 20 bytes per object and 8 per reference) and a caller's
+   * route table (8 per object) at once, with a margin (the heap in use is counted garbage and all, so
+   * this errs towards one at a time). A big dump in a tight heap then takes longer instead of
+   * running out of memory.
    */
-  private static boolean roomForBoth(ObjectGraph graph) {
+  private static boolean roomForAll(ObjectGraph graph) {
     Runtime rt = Runtime.getRuntime();
     long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-    long need = 28L * graph.nodeCount() + 8L * graph.edgeCount();
+    long need = 38L * graph.nodeCount() + 8L * graph.edgeCount();
     return free > need + need / 2;
   }
 
