@@ -1,7 +1,6 @@
 package io.memdiff.paths;
 
 import io.memdiff.hprof.Memory;
-import it.unimi.dsi.fastutil.longs.LongArrays;
 import java.util.Arrays;
 
 /**
@@ -212,7 +211,7 @@ public final class Dominators {
 
     // 2. The non-tree predecessors, sorted by target: Lengauer–Tarjan visits targets from the last
     // number down, so it takes each target's pairs from the end of the array.
-    LongArrays.radixSort(pairs, 0, pairCount);
+    sortByTarget(pairs, pairCount, count);
 
     // 3. Semidominators by Lengauer–Tarjan's link/eval, then immediate dominators by the semi-NCA
     // rule (idom(w) is the nearest dominator-tree ancestor of parent(w) numbered at most semi(w)),
@@ -313,6 +312,42 @@ public final class Dominators {
       }
     }
     return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited);
+  }
+
+  /**
+   * Sorts (target, source) pairs by target, the high int: a least-significant-digit radix sort of
+   * 16-bit digits over the target's bits only (two passes for up to 2^31 targets), where a sort by
+   * the whole long took 0.64 s for 9 M pairs.
+   */
+  private static void sortByTarget(long[] pairs, int n, int maxTarget) {
+    if (n < 2) {
+      return;
+    }
+    long[] from = pairs;
+    long[] to = new long[n];
+    int[] start = new int[1 << 16];
+    for (int shift = 32; shift < 64 && (maxTarget >>> (shift - 32)) != 0; shift += 16) {
+      Arrays.fill(start, 0);
+      for (int i = 0; i < n; i++) {
+        start[(int) (from[i] >>> shift) & 0xFFFF]++;
+      }
+      int sum = 0;
+      for (int d = 0; d < start.length; d++) {
+        int c = start[d];
+        start[d] = sum;
+        sum += c;
+      }
+      for (int i = 0; i < n; i++) {
+        long p = from[i];
+        to[start[(int) (p >>> shift) & 0xFFFF]++] = p;
+      }
+      long[] t = from;
+      from = to;
+      to = t;
+    }
+    if (from != pairs) {
+      System.arraycopy(from, 0, pairs, 0, n);
+    }
   }
 
   private static void swap(int[] a, int i, int j) {
