@@ -118,21 +118,14 @@ public final class Dominators {
     long[] visited = new long[(n + 63) >>> 6];
     boolean fits = workspace != null && workspace.numbers.length == n;
     int[] dfnum = fits ? workspace.numbers : new int[n];
-    long examined = extraSources.length;
-    for (int o = 0; o < n; o++) {
-      if (reach.label(o) != Reachability.UNREACHABLE) {
-        for (int e = g.firstEdge(o), end = g.endEdge(o); e < end; e++) {
-          if (!isSet(isRoot, g.target(e))) {
-            examined++;
-          }
-        }
-      }
-    }
+    // At most every edge is examined (fewer: none into a root, none from an unreachable object).
+    long examined = (long) g.edgeCount() + extraSources.length;
     int reachedCount = reach.reachedCount();
     int[] vertex = fits ? workspace.vertices : new int[reachedCount + 1];
     int[] parent = fits ? workspace.parents : new int[reachedCount + 1];
     workspace = null;
-    // Each examined edge is a tree edge of one non-root object, or a pair.
+    // Each examined edge is a tree edge of one non-root object, or a pair: with instances' edges to
+    // their classes out of the graph, few edges lead into roots, so the bound is close.
     long[] pairs = new long[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, examined - (reachedCount - roots)))];
     int pairCount = 0;
     vertex[0] = -1;
