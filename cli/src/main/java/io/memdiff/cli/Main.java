@@ -37,7 +37,7 @@ public final class Main {
 
   static String outOfMemory(long maxHeapBytes) {
     return "memdiff: out of memory: the Java heap (" + (maxHeapBytes >> 20) + " MB) is too small for this dump;"
-        + " the analysis needs about 110 bytes per object of the largest dump."
+        + " the analysis needs about 70 bytes per object of the largest dump."
         + " Give it more, e.g. MEMDIFF_EXTRA_JAVA_OPTS=-Xmx" + Math.max(2, 2 * (maxHeapBytes >> 30)) + "g";
   }
 

@@ -11,9 +11,10 @@ import java.util.function.Consumer;
 
 /**
  * One dump, analysed: index, strong reference graph, shortest paths from the roots, dominator tree.
- * Phases run in order and report their names, so a caller can show progress. The dominator tree is
- * computed on a second thread once the shortest paths are known (when the heap has room for that),
- * so a caller that groups objects by path meanwhile uses both cores; {@link #dominators()} waits.
+ * Phases run in order and report their names, so a caller can show progress. When the heap has room,
+ * a second thread allocates the dominator pass's arrays while the shortest paths are found, then
+ * computes the dominator tree, so a caller that groups objects by path meanwhile uses both cores;
+ * {@link #dominators()} waits.
  */
 public final class HeapAnalysis {
   private final HeapIndex index;
