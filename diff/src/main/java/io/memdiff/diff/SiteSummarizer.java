@@ -105,13 +105,13 @@ public final class SiteSummarizer {
     for (int s = 0; s < sites; s++) {
       examples.add(new ArrayList<>(2));
     }
+    io.memdiff.paths.ObjectGraph graph = analysis.graph();
     for (int o = 0; o < n; o++) {
       int s = siteOf[o];
-      counts[s]++;
-      shallow[s] += analysis.graph().shallowSize(o);
-      List<String> ex = examples.get(s);
-      if (ex.size() < MAX_EXAMPLES) {
-        ex.add("0x" + Long.toHexString(index.address(o)));
+      long c = counts[s]++;
+      shallow[s] += graph.shallowSize(o);
+      if (c < MAX_EXAMPLES) {
+        examples.get(s).add("0x" + Long.toHexString(index.address(o)));
       }
     }
     // The dominator tree has been computed on another thread while the sites were being found.
