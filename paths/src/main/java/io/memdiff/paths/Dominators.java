@@ -76,9 +76,8 @@ public final class Dominators {
     ObjectGraph g = reach.graph();
     int n = g.nodeCount();
     // An edge into a root never changes a dominator: a path through it can always start at the
-    // root instead. So the search follows none, which leaves out most references on a typical heap
-    // (every instance refers to its class, and the JDK's classes are roots: 10.3 M of 26.4 M
-    // references on the 0.64 GB benchmark dump), and with them most of the predecessor rows.
+    // root instead. So the search follows none, and none becomes a predecessor pair. (The most
+    // common such edge, an instance's to its class, is not in the graph at all: see ObjectGraph.)
     int roots = reach.rootCount();
     long[] isRoot = new long[(n + 63) >>> 6];
     for (int r = 0; r < roots; r++) {
