@@ -39,6 +39,11 @@ public final class HeapAnalysis {
   }
 
   public static HeapAnalysis analyse(HeapIndex index, boolean withDominators, Consumer<String> phase) {
+    return analyse(index, withDominators, phase, false);
+  }
+
+  /** @param oneAtATime compute the dominator tree after the shortest paths, as when the heap is tight */
+  static HeapAnalysis analyse(HeapIndex index, boolean withDominators, Consumer<String> phase, boolean oneAtATime) {
     phase.accept("reading references");
     ObjectGraph graph = ObjectGraph.build(index);
     // Every record has been read for the last time in a row; from here on only the few objects on
@@ -47,7 +52,7 @@ public final class HeapAnalysis {
     index.catalog().file().data().releasePages();
     Memory.collectBetweenPhases();
     phase.accept("finding shortest paths");
-    boolean concurrent = withDominators && roomForAll(graph);
+    boolean concurrent = withDominators && !oneAtATime && roomForAll(graph);
     CompletableFuture<Dominators.Workspace> workspace = null;
     if (concurrent) {
       // The search runs on one core: the other meanwhile allocates (and so first touches) the
