@@ -43,6 +43,13 @@ public final class RouteTable {
   private final int[] cacheEdge = new int[CACHE];
   private final int[] cacheClass = new int[CACHE];
   private final int[] cacheRoute = new int[CACHE];
+  // A direct-mapped cache of a whole step, (parent route, slot, class) → route, for the steps that
+  // depend on nothing else (see compute).
+  private static final int FAST_BITS = 12;
+  private final int[] fastParent = new int[1 << FAST_BITS];
+  private final byte[] fastSlot = new byte[1 << FAST_BITS];
+  private final int[] fastClass = new int[1 << FAST_BITS];
+  private final int[] fastRoute = new int[1 << FAST_BITS];
 
   private RouteTable(Reachability reach) {
     this.reach = reach;
@@ -56,6 +63,7 @@ public final class RouteTable {
     nodes.defaultReturnValue(-1);
     rootDescriptions.defaultReturnValue(-1);
     Arrays.fill(cacheRoute, -1);
+    Arrays.fill(fastParent, -1);
   }
 
   public static RouteTable compute(Reachability reach) {
@@ -74,7 +82,24 @@ public final class RouteTable {
       } else {
         int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
         int pr = t.routeOf[p];
-        route = t.routeFor(o, cls, p, t.classIdx.getInt(pr), pr, reach.slotAtPosition(i));
+        byte slot = reach.slotAtPosition(i);
+        int pcls = t.classIdx.getInt(pr);
+        if (pcls != t.javaLangClass && (slot & 0xFF) != EdgeSlots.UNKNOWN) {
+          // Not a static field, nor a slot to read from the dump: the route follows from the parent's
+          // route, the slot and the class alone, and siblings repeat them.
+          int h = ((pr * 31 + slot) * 31 + cls) * 0x9E3779B9 >>> (32 - FAST_BITS);
+          if (t.fastParent[h] == pr && t.fastSlot[h] == slot && t.fastClass[h] == cls) {
+            route = t.fastRoute[h];
+          } else {
+            route = t.routeFor(o, cls, p, pcls, pr, slot);
+            t.fastParent[h] = pr;
+            t.fastSlot[h] = slot;
+            t.fastClass[h] = cls;
+            t.fastRoute[h] = route;
+          }
+        } else {
+          route = t.routeFor(o, cls, p, pcls, pr, slot);
+        }
       }
       t.routeOf[o] = route;
     }
