@@ -84,7 +84,7 @@ public final class RouteTable {
         int pr = t.routeOf[p];
         byte slot = reach.slotAtPosition(i);
         int pcls = t.classIdx.getInt(pr);
-        if (pcls != t.javaLangClass && (slot & 0xFF) != EdgeSlots.UNKNOWN) {
+        if (pcls != t.javaLangClass && EdgeSlots.decode(slot, false) >= 0) {
           // Not a static field, nor a slot to read from the dump: the route follows from the parent's
           // route, the slot and the class alone, and siblings repeat them.
           int h = ((pr * 31 + slot) * 31 + cls) * 0x9E3779B9 >>> (32 - FAST_BITS);
