@@ -82,6 +82,10 @@ public final class HeapAnalysis {
     return index.catalog();
   }
 
+  /**
+   * The reference graph. Analysed with dominators, its strong edges are dropped once the dominator
+   * pass has read them (see {@link ObjectGraph#releaseEdges}); shallow sizes and weak edges stay.
+   */
   public ObjectGraph graph() {
     return graph;
   }
