@@ -20,12 +20,8 @@ public final class HeapIndex {
   private final DumpCatalog catalog;
   private final MappedFile data;
   private final int idSize;
-  /** Packed addresses (see the class comment), sign bit flipped so signed order is address order; or null. */
-  private final int[] packedAddresses;
-  private final long[] wideAddresses;
-  /** Record offsets as unsigned ints, sign bit flipped, or null when the file reaches past 4 GiB. */
-  private final int[] packedOffsets;
-  private final long[] wideOffsets;
+  /** Addresses and record offsets, packed as the class comment says where the dump allows. */
+  private final IndexColumns columns;
   private final int objectCount;
   private final int[] classIndexes;
   private final long duplicateAddresses;
@@ -46,10 +42,7 @@ public final class HeapIndex {
     this.classIndexes = classIndexes;
     this.duplicateAddresses = duplicates;
     this.recordsWereInAddressOrder = ordered;
-    this.packedAddresses = columns.packedAddresses();
-    this.wideAddresses = columns.wideAddresses();
-    this.packedOffsets = columns.packedOffsets();
-    this.wideOffsets = columns.wideOffsets();
+    this.columns = columns;
     int n = classIndexes.length;
     this.objectCount = n;
     this.base = n == 0 ? 0 : columns.address(0);
@@ -148,8 +141,7 @@ public final class HeapIndex {
   }
 
   public long address(int object) {
-    return packedAddresses != null ? base + ((packedAddresses[object] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL) * 8
-        : wideAddresses[object];
+    return columns.address(object);
   }
 
   /** The object index of an address, or −1 when the dump has no such object. */
@@ -159,17 +151,7 @@ public final class HeapIndex {
       return -1;
     }
     int b = (int) (offset >>> bucketShift);
-    int i;
-    if (packedAddresses != null) {
-      if ((offset & 7) != 0) {
-        return -1;
-      }
-      int key = (int) (offset >>> 3) ^ Integer.MIN_VALUE;
-      i = java.util.Arrays.binarySearch(packedAddresses, bucketStart[b], bucketStart[b + 1], key);
-    } else {
-      i = java.util.Arrays.binarySearch(wideAddresses, bucketStart[b], bucketStart[b + 1], address);
-    }
-    return i >= 0 ? i : -1;
+    return columns.search(bucketStart[b], bucketStart[b + 1], address);
   }
 
   public int classIndexOf(int object) {
@@ -182,11 +164,11 @@ public final class HeapIndex {
 
   /** Whether addresses are kept in 4 bytes each (see the class comment); for tests. */
   boolean addressesArePacked() {
-    return packedAddresses != null;
+    return columns.addressesPacked();
   }
 
   public long recordOffset(int object) {
-    return packedOffsets != null ? (packedOffsets[object] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL : wideOffsets[object];
+    return columns.offset(object);
   }
 
   /** One of the {@code KIND_} constants. */
@@ -312,23 +294,20 @@ public final class HeapIndex {
   }
 
   /**
-   * How many references {@link #forEachReference} hands out for an object, counted without a visitor
-   * call per reference, for a pass that sizes arrays before filling them. Measured on the 0.64 GB
-   * benchmark dump, six runs each: the reference graph's first build took 0.84-1.39 s counting this
-   * way, 1.04-1.57 s counting through forEachReference (ReferenceCountTest keeps the two in step).
-   *
-   * @param withClassOf count an instance's reference to its class ({@link EdgeLabel#CLASS_OF})
+   * How many references {@link #forEachReference} hands out for an object, besides an instance's
+   * reference to its class ({@link EdgeLabel#CLASS_OF}, which the reference graph leaves out),
+   * counted without a visitor call per reference, for a pass that sizes arrays before filling them.
+   * Measured on the 0.64 GB benchmark dump, six runs each: the reference graph's first build took
+   * 0.84-1.39 s counting this way, 1.04-1.57 s counting through forEachReference
+   * (ReferenceCountTest keeps the two in step).
    */
-  public int referenceCount(int object, boolean withClassOf) {
+  public int referenceCountWithoutClassOf(int object) {
     long rec = recordOffset(object);
     long p = rec + 1;
     final int id = idSize;
     int count = 0;
     switch (data.u1(rec)) {
       case Tags.INSTANCE_DUMP -> {
-        if (withClassOf && data.id(p + id + 4, id) != 0) {
-          count++;
-        }
         long values = p + 2L * id + 8;
         long valuesLength = data.u4(p + 2L * id + 4);
         int[] offsets = classOf(object).referenceFieldOffsets();

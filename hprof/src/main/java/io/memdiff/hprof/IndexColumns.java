@@ -5,9 +5,8 @@ import it.unimi.dsi.fastutil.longs.LongArrays;
 import java.util.Arrays;
 
 /**
- * Each object's address and record offset while a {@link HeapIndex} is built, in the form the index
- * keeps them: ints where the dump allows (see {@link HeapIndex}), written so from the first object
- * on. Building in longs and packing afterwards held 16 bytes per object more at the peak of the
+ * Each object's address and record offset, as a {@link HeapIndex} builds and keeps them: ints where
+ * the dump allows (see {@link HeapIndex}), written so from the first object on. Building in longs and packing afterwards held 16 bytes per object more at the peak of the
  * index pass, all of it fresh memory.
  *
  * <p>Both packed forms have the sign bit flipped, so signed int order is address (or offset) order.
@@ -47,24 +46,8 @@ final class IndexColumns {
     return packedOffsets != null ? packedOffsets.length : wideOffsets.length;
   }
 
-  long base() {
-    return base;
-  }
-
-  int[] packedAddresses() {
-    return packedAddresses;
-  }
-
-  long[] wideAddresses() {
-    return wideAddresses;
-  }
-
-  int[] packedOffsets() {
-    return packedOffsets;
-  }
-
-  long[] wideOffsets() {
-    return wideOffsets;
+  boolean addressesPacked() {
+    return packedAddresses != null;
   }
 
   long address(int i) {
@@ -75,8 +58,23 @@ final class IndexColumns {
     return packedOffsets != null ? (packedOffsets[i] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL : wideOffsets[i];
   }
 
-  long unpackAddress(int packed) {
+  private long unpackAddress(int packed) {
     return base + ((packed ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL) * 8;
+  }
+
+  /** The entry in {@code [from, to)} of a sorted run whose address this is, or −1. */
+  int search(int from, int to, long address) {
+    int i;
+    if (packedAddresses != null) {
+      long delta = address - base;
+      if (delta < 0 || (delta & 7) != 0 || (delta >>> 35) != 0) {
+        return -1;
+      }
+      i = Arrays.binarySearch(packedAddresses, from, to, (int) (delta >>> 3) ^ Integer.MIN_VALUE);
+    } else {
+      i = Arrays.binarySearch(wideAddresses, from, to, address);
+    }
+    return i >= 0 ? i : -1;
   }
 
   /** False when the address does not fit the packed form chosen from the first pass. */

@@ -120,7 +120,7 @@ public final class ObjectGraph {
   private static long countChunk(HeapIndex index, int from, int to) {
     long count = 0;
     for (int o = from; o < to; o++) {
-      count += index.referenceCount(o, false);
+      count += index.referenceCountWithoutClassOf(o);
     }
     return count;
   }
