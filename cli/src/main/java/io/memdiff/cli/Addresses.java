@@ -1,6 +1,9 @@
 package io.memdiff.cli;
 
-/** Parses object addresses given on the command line: {@code 0x7f3a10}, or decimal. */
+/**
+ * Object addresses on the command line and in output: {@code 0x7f3a10}. (Not in {@link Json}, whose
+ * first use loads the JSON library, a fifth of a second that text output need not wait for.)
+ */
 final class Addresses {
   private Addresses() {}
 
@@ -11,5 +14,9 @@ final class Addresses {
     } catch (NumberFormatException e) {
       throw new UsageException("not an object address: '" + text + "' (expected hex like 0x7f3a10 or a decimal number)");
     }
+  }
+
+  static String hex(long address) {
+    return "0x" + Long.toHexString(address);
   }
 }

@@ -24,8 +24,4 @@ final class Json {
       throw new UncheckedIOException(e);
     }
   }
-
-  static String hex(long address) {
-    return "0x" + Long.toHexString(address);
-  }
 }

@@ -141,14 +141,22 @@ final class PathCommand implements Callable<Integer> {
       // count each object once, even when members dominate each other.
       Dominators dom = a.dominators();
       long[] retainedByGroup = dom.retainedByGroup(groupOf, groupOfKey.size());
+      IntArrayList stepObjects = new IntArrayList();
+      for (List<Step> steps : routes.values()) {
+        for (Step s : steps) {
+          stepObjects.add(s.object());
+        }
+      }
+      long[] retainedOfStep = dom.retained(stepObjects.toIntArray());
+      int step = 0;
       List<Route> result = new ArrayList<>();
       for (Map.Entry<String, List<Step>> e : routes.entrySet()) {
         long[] t = tallies.get(e.getKey());
         t[1] = retainedByGroup[groupOfKey.get(e.getKey())];
         List<StepOut> out = new ArrayList<>();
         for (Step s : e.getValue()) {
-          out.add(new StepOut(s.edge(), s.className(), Json.hex(a.index().address(s.object())),
-              dom.shallow(s.object()), dom.retained(s.object())));
+          out.add(new StepOut(s.edge(), s.className(), Addresses.hex(a.index().address(s.object())),
+              dom.shallow(s.object()), retainedOfStep[step++]));
         }
         result.add(new Route(t[0], t[1], Reachability.labelName(labelOfKey.get(e.getKey())), out));
       }
@@ -175,7 +183,7 @@ final class PathCommand implements Callable<Integer> {
       long address = Addresses.parse(target.id);
       int o = a.index().indexOf(address);
       if (o < 0) {
-        throw new UsageException(dump + ": no object at " + Json.hex(address));
+        throw new UsageException(dump + ": no object at " + Addresses.hex(address));
       }
       objects.add(o);
       return objects;

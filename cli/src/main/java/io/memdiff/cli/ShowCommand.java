@@ -69,7 +69,7 @@ final class ShowCommand implements Callable<Integer> {
       HeapIndex index = a.index();
       int o = index.indexOf(addr);
       if (o < 0) {
-        throw new UsageException(dump + ": no object at " + Json.hex(addr));
+        throw new UsageException(dump + ": no object at " + Addresses.hex(addr));
       }
       Dominators dom = a.dominators();
       PathDescriber describer = new PathDescriber(a.reachability());
@@ -81,17 +81,25 @@ final class ShowCommand implements Callable<Integer> {
         index.forEachReference(src, (label, target) -> {
           if (target == addr) {
             if (referrers.size() < limit) {
-              referrers.add(new Ref(describer.describeLabel(from, label, true), null, Json.hex(index.address(from)),
+              referrers.add(new Ref(describer.describeLabel(from, label, true), null, Addresses.hex(index.address(from)),
                   index.classOf(from).name(), null));
             }
             referrerCount[0]++;
           }
         });
       }
+      List<Step> steps = describer.steps(o, true);
+      int[] retainedOf = new int[steps.size() + 1];
+      for (int k = 0; k < steps.size(); k++) {
+        retainedOf[k] = steps.get(k).object();
+      }
+      retainedOf[steps.size()] = o;
+      long[] retained = dom.retained(retainedOf);
       List<PathCommand.StepOut> path = new ArrayList<>();
-      for (Step s : describer.steps(o, true)) {
-        path.add(new PathCommand.StepOut(s.edge(), s.className(), Json.hex(index.address(s.object())),
-            dom.shallow(s.object()), dom.retained(s.object())));
+      for (int k = 0; k < steps.size(); k++) {
+        Step s = steps.get(k);
+        path.add(new PathCommand.StepOut(s.edge(), s.className(), Addresses.hex(index.address(s.object())),
+            dom.shallow(s.object()), retained[k]));
       }
       String kind = switch (index.kind(o)) {
         case HeapIndex.KIND_CLASS -> "class";
@@ -101,8 +109,8 @@ final class ShowCommand implements Callable<Integer> {
       };
       ClassInfo described = index.classDescribedBy(o);
       String className = described != null ? "java.lang.Class (" + described.name() + ")" : index.classOf(o).name();
-      Document d = new Document(Json.SCHEMA_VERSION, DumpInfo.of(catalog), Json.hex(addr), className, kind,
-          index.arrayLength(o), dom.shallow(o), dom.retained(o), Reachability.labelName(a.reachability().label(o)),
+      Document d = new Document(Json.SCHEMA_VERSION, DumpInfo.of(catalog), Addresses.hex(addr), className, kind,
+          index.arrayLength(o), dom.shallow(o), retained[steps.size()], Reachability.labelName(a.reachability().label(o)),
           fields, referrerCount[0], referrers, path);
       if (output.json()) {
         Json.write(spec.commandLine().getOut(), d);
@@ -126,7 +134,7 @@ final class ShowCommand implements Callable<Integer> {
         if (type == BasicType.OBJECT) {
           int t = raw == Long.MIN_VALUE || raw == 0 ? -1 : index.indexOf(raw);
           String value = showValues && t >= 0 ? values.string(t) : null;
-          refs.add(new Ref(name, "Object", raw == 0 ? "null" : Json.hex(raw), t < 0 ? null : index.classOf(t).name(),
+          refs.add(new Ref(name, "Object", raw == 0 ? "null" : Addresses.hex(raw), t < 0 ? null : index.classOf(t).name(),
               value));
         } else {
           refs.add(new Ref(name, BasicType.name(type), null, null, showValues ? primitive(type, raw) : null));
@@ -137,7 +145,7 @@ final class ShowCommand implements Callable<Integer> {
     index.forEachReference(o, (label, target) -> {
       if (refs.size() < limit && EdgeLabel.kind(label) != EdgeLabel.CLASS_OF) {
         int t = index.indexOf(target);
-        refs.add(new Ref(describer.describeLabel(o, label, true), "Object", Json.hex(target),
+        refs.add(new Ref(describer.describeLabel(o, label, true), "Object", Addresses.hex(target),
             t < 0 ? null : index.classOf(t).name(), null));
       }
     });

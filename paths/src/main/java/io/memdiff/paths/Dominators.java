@@ -1,6 +1,7 @@
 package io.memdiff.paths;
 
 import io.memdiff.hprof.Memory;
+import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import java.util.Arrays;
 
 /**
@@ -422,6 +423,32 @@ public final class Dominators {
   /** Immediate dominator: an object index, {@link #VIRTUAL_ROOT}, or −1 when unreachable. */
   public int idom(int object) {
     return idomOf()[object];
+  }
+
+  /**
+   * Retained bytes of a few objects, in the order given: one sweep over the tree's order, where the
+   * first {@link #retained(int)} builds that order's inverse for every object (an int each: 0.16 s
+   * and 55 MB of fresh memory on 14 M objects, to print a few dozen path steps).
+   */
+  public long[] retained(int[] objects) {
+    long[] out = new long[objects.length];
+    long[] wanted = new long[reached.length];
+    Int2IntOpenHashMap position = new Int2IntOpenHashMap(objects.length);
+    for (int o : objects) {
+      wanted[o >>> 6] |= 1L << o;
+    }
+    for (int i = 1; i <= count; i++) {
+      int o = objectAt[i];
+      if (isSet(wanted, o)) {
+        position.put(o, i);
+      }
+    }
+    for (int k = 0; k < objects.length; k++) {
+      int o = objects[k];
+      int i = position.getOrDefault(o, -1);
+      out[k] = i < 0 ? graph.shallowSize(o) : toLong(retainedLow[i], retainedHigh[i]);
+    }
+    return out;
   }
 
   public long retained(int object) {

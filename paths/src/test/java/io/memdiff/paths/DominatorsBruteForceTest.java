@@ -160,12 +160,14 @@ class DominatorsBruteForceTest {
     int groups = 3;
     int[] groupOf = new int[n];
     boolean[] nested = new boolean[n];
+    long[] expectedRetained = new long[n];
     for (int o = 0; o < n; o++) {
       groupOf[o] = random.nextInt(groups + 1) - 1;
     }
     for (int v = 0; v < n; v++) {
       if (!reachable[v]) {
-        assertThat(a.dominators().retained(v)).isEqualTo(a.dominators().shallow(v));
+        expectedRetained[v] = a.dominators().shallow(v);
+        assertThat(a.dominators().retained(v)).isEqualTo(expectedRetained[v]);
         continue;
       }
       boolean[] without = reach(edges, roots, v);
@@ -178,7 +180,14 @@ class DominatorsBruteForceTest {
           }
         }
       }
+      expectedRetained[v] = expected;
       assertThat(a.dominators().retained(v)).as("object %d of seed %d", v, seed).isEqualTo(expected);
+    }
+    // The batch form, on a sample with repeats and unreachable objects among it.
+    int[] sample = random.ints(n / 2 + 1, 0, n).toArray();
+    long[] batch = a.dominators().retained(sample);
+    for (int k = 0; k < sample.length; k++) {
+      assertThat(batch[k]).as("sampled object %d of seed %d", sample[k], seed).isEqualTo(expectedRetained[sample[k]]);
     }
     long[] expectedByGroup = new long[groups];
     for (int o = 0; o < n; o++) {
