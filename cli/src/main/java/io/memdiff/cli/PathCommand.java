@@ -81,13 +81,13 @@ final class PathCommand implements Callable<Integer> {
       progress.step("memdiff: reading " + dump);
       DumpCatalog catalog = dumpOptions.catalog(file);
       Warnings.print(err, catalog);
-      HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true,
+      HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true, target.className != null,
           phase -> progress.step("memdiff: " + phase));
       progress.step("memdiff: grouping paths");
       IntArrayList objects = targets(a, catalog);
       PathDescriber describer = new PathDescriber(a.reachability());
       Folding folding = fold ? new Folding(catalog, a.index()) : null;
-      RouteTable table = target.id != null ? null : RouteTable.compute(a.reachability());
+      RouteTable table = target.id != null ? null : a.routes();
       Map<String, List<Step>> routes = new LinkedHashMap<>();
       Map<String, Byte> labelOfKey = new HashMap<>();
       Map<String, long[]> tallies = new LinkedHashMap<>();

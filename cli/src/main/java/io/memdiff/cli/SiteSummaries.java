@@ -28,6 +28,7 @@ final class SiteSummaries {
       DumpCatalog catalog = options.catalog(file);
       Warnings.print(err, catalog);
       HeapAnalysis analysis = HeapAnalysis.analyse(catalog, options.scanOptions(), true,
+          SiteSummarizer.needsRoutes(catalog),
           p -> phase.accept(p + " of " + input));
       phase.accept("summarizing sites of " + input);
       summary = SiteSummarizer.summarize(analysis, input.toString());

@@ -36,6 +36,14 @@ public final class SiteSummarizer {
     siteByKey.defaultReturnValue(-1);
   }
 
+  /**
+   * Whether summarizing this dump reads {@link HeapAnalysis#routes()}: sites are routes unless
+   * objects carry allocation traces; an analysis asked for them computes them beside its search.
+   */
+  public static boolean needsRoutes(DumpCatalog catalog) {
+    return !catalog.objectsHaveAllocationTraces();
+  }
+
   /** @param displayPath the dump's path as the user named it */
   public static SiteSummary summarize(HeapAnalysis analysis, String displayPath) {
     return new SiteSummarizer(analysis).run(displayPath);
@@ -48,7 +56,7 @@ public final class SiteSummarizer {
     Folding folding = new Folding(catalog, index);
     int[] siteOf;
     // Known from the first pass: sampling records here would bring the released dump's pages back.
-    boolean allocation = catalog.objectsHaveAllocationTraces();
+    boolean allocation = !needsRoutes(catalog);
     if (allocation) {
       siteOf = new int[n];
       for (int o = 0; o < n; o++) {
@@ -70,7 +78,7 @@ public final class SiteSummarizer {
         siteOf[o] = s;
       }
     } else {
-      RouteTable routes = RouteTable.compute(reach);
+      RouteTable routes = analysis.routes();
       // Objects on one route share a site, and so do unreachable objects of one class: name each once.
       int[] siteOfRoute = new int[routes.routeCount()];
       Arrays.fill(siteOfRoute, -1);

@@ -19,7 +19,8 @@ final class Summaries {
     for (Path p : dumps) {
       try (HprofFile f = HprofFile.open(p)) {
         DumpCatalog c = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE);
-        out.add(SiteSummarizer.summarize(HeapAnalysis.analyse(c, ScanOptions.STRICT, true, x -> {}), p.toString()));
+        out.add(SiteSummarizer.summarize(
+            HeapAnalysis.analyse(c, ScanOptions.STRICT, true, SiteSummarizer.needsRoutes(c), x -> {}), p.toString()));
       }
     }
     return out;

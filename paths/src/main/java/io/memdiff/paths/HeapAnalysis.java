@@ -10,40 +10,56 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
- * One dump, analysed: index, strong reference graph, shortest paths from the roots, dominator tree.
- * Phases run in order and report their names, so a caller can show progress. When the heap has room,
- * a second thread allocates the dominator pass's arrays while the shortest paths are found, then
- * computes the dominator tree, so a caller that groups objects by path meanwhile uses both cores;
- * {@link #dominators()} waits.
+ * One dump, analysed: index, strong reference graph, shortest paths from the roots, dominator tree,
+ * and on request the route table. Phases run in order and report their names, so a caller can show
+ * progress. When the heap has room, the breadth-first search shares the cores: another thread
+ * allocates the dominator pass's arrays meanwhile and a third follows the search with the route
+ * table, position by position as they become final; the dominator tree is then computed beside
+ * whatever the caller does next. {@link #dominators()} and {@link #routes()} wait.
  */
 public final class HeapAnalysis {
   private final HeapIndex index;
   private final ObjectGraph graph;
   private final Reachability reachability;
   private final CompletableFuture<Dominators> dominators;
+  private CompletableFuture<RouteTable> routes;
 
   private HeapAnalysis(HeapIndex index, ObjectGraph graph, Reachability reachability,
-      CompletableFuture<Dominators> dominators) {
+      CompletableFuture<Dominators> dominators, CompletableFuture<RouteTable> routes) {
     this.index = index;
     this.graph = graph;
     this.reachability = reachability;
     this.dominators = dominators;
+    this.routes = routes;
   }
 
   /** @param phase told the name of each phase as it starts */
   public static HeapAnalysis analyse(DumpCatalog catalog, ScanOptions options, boolean withDominators,
       Consumer<String> phase) throws HprofFormatException {
+    return analyse(catalog, options, withDominators, false, phase);
+  }
+
+  /**
+   * @param withRoutes the caller will ask for {@link #routes()}: compute them beside the search
+   * @param phase told the name of each phase as it starts
+   */
+  public static HeapAnalysis analyse(DumpCatalog catalog, ScanOptions options, boolean withDominators,
+      boolean withRoutes, Consumer<String> phase) throws HprofFormatException {
     phase.accept("indexing objects");
     HeapIndex index = HeapIndex.build(catalog, options);
-    return analyse(index, withDominators, phase);
+    return analyse(index, withDominators, withRoutes, phase, false);
   }
 
   public static HeapAnalysis analyse(HeapIndex index, boolean withDominators, Consumer<String> phase) {
-    return analyse(index, withDominators, phase, false);
+    return analyse(index, withDominators, false, phase, false);
   }
 
-  /** @param oneAtATime compute the dominator tree after the shortest paths, as when the heap is tight */
-  static HeapAnalysis analyse(HeapIndex index, boolean withDominators, Consumer<String> phase, boolean oneAtATime) {
+  /**
+   * @param oneAtATime compute the dominator tree and the routes after the shortest paths, as when the
+   *     heap is tight
+   */
+  static HeapAnalysis analyse(HeapIndex index, boolean withDominators, boolean withRoutes, Consumer<String> phase,
+      boolean oneAtATime) {
     phase.accept("reading references");
     ObjectGraph graph = ObjectGraph.build(index);
     // Every record has been read for the last time in a row; from here on only the few objects on
@@ -52,26 +68,34 @@ public final class HeapAnalysis {
     index.catalog().file().data().releasePages();
     Memory.collectBetweenPhases();
     phase.accept("finding shortest paths");
-    boolean concurrent = withDominators && !oneAtATime && roomForAll(graph);
+    boolean concurrent = (withDominators || withRoutes) && !oneAtATime && roomForAll(graph);
     CompletableFuture<Dominators.Workspace> workspace = null;
-    if (concurrent) {
+    if (concurrent && withDominators) {
       // The search runs on one core: the other meanwhile allocates (and so first touches) the
       // dominator pass's arrays.
       int n = graph.nodeCount();
-      workspace = CompletableFuture.supplyAsync(() -> Dominators.Workspace.allocate(n), HeapAnalysis::startDaemon);
+      workspace = CompletableFuture.supplyAsync(() -> Dominators.Workspace.allocate(n),
+          task -> startDaemon("memdiff-dominators", task));
     }
-    Reachability reach = Reachability.compute(graph);
+    Reachability reach = Reachability.seed(graph);
+    CompletableFuture<RouteTable> routes = null;
+    if (concurrent && withRoutes) {
+      // An object's route needs only its parent's, which precedes it: the table trails the search.
+      routes = CompletableFuture.supplyAsync(() -> RouteTable.compute(reach), task -> startDaemon("memdiff-routes", task));
+    }
+    reach.search();
     CompletableFuture<Dominators> dom = null;
     if (withDominators) {
       phase.accept("computing dominators");
       // The dominator pass's search is the last reader of the graph's edges, so it drops them.
       if (concurrent) {
-        dom = workspace.thenApplyAsync(w -> Dominators.compute(reach, true, w), HeapAnalysis::startDaemon);
+        dom = workspace.thenApplyAsync(w -> Dominators.compute(reach, true, w),
+            task -> startDaemon("memdiff-dominators", task));
       } else {
         dom = CompletableFuture.completedFuture(Dominators.compute(reach, true, null));
       }
     }
-    return new HeapAnalysis(index, graph, reach, dom);
+    return new HeapAnalysis(index, graph, reach, dom, routes);
   }
 
   public HeapIndex index() {
@@ -108,19 +132,31 @@ public final class HeapAnalysis {
     return free > need + need / 2;
   }
 
-  private static void startDaemon(Runnable task) {
-    Thread t = new Thread(task, "memdiff-dominators");
+  private static void startDaemon(String name, Runnable task) {
+    Thread t = new Thread(task, name);
     t.setDaemon(true);
     t.start();
   }
 
   /** Null when analysed without dominators; waits for them while they are being computed. */
   public Dominators dominators() {
-    if (dominators == null) {
-      return null;
+    return dominators == null ? null : join(dominators);
+  }
+
+  /**
+   * The route table of the reachable objects: computed beside the search when asked for at
+   * {@code analyse} (this waits for it), otherwise now. Each call returns the same table.
+   */
+  public synchronized RouteTable routes() {
+    if (routes == null) {
+      routes = CompletableFuture.completedFuture(RouteTable.compute(reachability));
     }
+    return join(routes);
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
     try {
-      return dominators.join();
+      return future.join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;

@@ -9,6 +9,7 @@ import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Shortest paths from the GC roots: a breadth-first search over strong references from a virtual
@@ -42,7 +43,7 @@ public final class Reachability {
   private final byte[] label;
   /** Objects in breadth-first order, in {@code [0, reached)}; sized for every object, never trimmed (no copy). */
   private final int[] order;
-  private final int reached;
+  private int reached;
   /** Per position in {@link #order}: the position of the object's parent, or {@link #ROOT}/{@link #NONE}. */
   private final int[] parentPosition;
   /** Per position in {@link #order}: how the parent holds the object there, an {@link EdgeSlots} code. */
@@ -51,6 +52,9 @@ public final class Reachability {
   private final Int2IntOpenHashMap rootRecordOf;
   /** The holder of each soft/weak/finalizer/phantom referent that such a reference reached first. */
   private final Int2IntOpenHashMap referentHolder;
+  /** While the search runs: positions below this are final, for a reader on another thread. */
+  private volatile int published;
+  private volatile boolean searched;
   /**
    * Each object's position in {@link #order}, for the parent of single objects: 4 bytes per object
    * that the analysis itself does without (it walks positions), so built on first use.
@@ -71,6 +75,16 @@ public final class Reachability {
   }
 
   public static Reachability compute(ObjectGraph graph) {
+    Reachability r = seed(graph);
+    r.search();
+    return r;
+  }
+
+  /**
+   * The roots, in their fixed order at the first positions; {@link #search} finds the rest. Between
+   * the two, a reader on another thread may already follow the search with {@link #awaitPositions}.
+   */
+  static Reachability seed(ObjectGraph graph) {
     HeapIndex index = graph.index();
     DumpCatalog catalog = index.catalog();
     int n = graph.nodeCount();
@@ -123,8 +137,27 @@ public final class Reachability {
         queue[tail++] = o;
       }
     }
-    int rootCount = tail;
-    tail = bfs(graph, label, queue, parentPosition, slotAtPosition, 0, tail, STRONG);
+    Reachability r = new Reachability(graph, label, queue, tail, parentPosition, slotAtPosition, tail, rootRecordOf,
+        referentHolder);
+    r.published = tail;
+    return r;
+  }
+
+  /**
+   * The searches from the seeded roots: strong references first, then soft, weak, finalizer and
+   * phantom referents into what is left. Runs once, on one thread.
+   */
+  void search() {
+    try {
+      searchAll();
+    } finally {
+      searched = true; // last, and even on failure, so that no reader waits forever
+    }
+  }
+
+  private void searchAll() {
+    ObjectGraph graph = this.graph;
+    int tail = bfs(0, rootCount, STRONG);
     byte[] weakOrder = {SOFT, WEAK, FINALIZER, PHANTOM};
     for (int round = 0; round < 2; round++) {
       for (byte kind : weakOrder) {
@@ -137,14 +170,14 @@ public final class Reachability {
             referentHolder.put(t, s);
             parentPosition[tail] = NONE; // the referent's holder is somewhere earlier: look it up
             slotAtPosition[tail] = graph.weakSlot(i);
-            queue[tail++] = t;
+            order[tail++] = t;
           }
         }
-        tail = bfs(graph, label, queue, parentPosition, slotAtPosition, head, tail, kind);
+        tail = bfs(head, tail, kind);
       }
     }
-    return new Reachability(graph, label, queue, tail, parentPosition, slotAtPosition, rootCount, rootRecordOf,
-        referentHolder);
+    reached = tail;
+    published = tail; // a reader that sees this sees every position and referent holder
   }
 
   /** Which root record names an object that several make a root: a thread is best named as itself. */
@@ -161,10 +194,23 @@ public final class Reachability {
     };
   }
 
-  private static int bfs(ObjectGraph g, byte[] label, int[] queue, int[] parentPosition, byte[] slotAtPosition,
-      int head, int tail, byte kind) {
+  /**
+   * One breadth-first search over strong references from the positions in {@code [head, tail)}. The
+   * strong search publishes its progress now and then; the later ones do not, since their referent
+   * holders are still being added to a map no other thread may read meanwhile.
+   */
+  private int bfs(int head, int tail, byte kind) {
+    ObjectGraph g = graph;
+    byte[] label = this.label;
+    int[] queue = order;
+    int[] parentPosition = this.parentPosition;
+    byte[] slotAtPosition = this.slotAtPosition;
+    boolean publish = kind == STRONG;
     while (head < tail) {
       int position = head;
+      if (publish && (position & 4095) == 0) {
+        published = tail;
+      }
       int o = queue[head++];
       for (int e = g.firstEdge(o), end = g.endEdge(o); e < end; e++) {
         int t = g.target(e);
@@ -215,6 +261,24 @@ public final class Reachability {
 
   public static String labelName(byte label) {
     return LABELS[label];
+  }
+
+  /**
+   * For a reader on another thread while {@link #search} runs: waits until positions from
+   * {@code from} on are final, or the search has ended, and returns how many positions are final
+   * (when that is {@code from}, there are no more). Once the search has ended, the reached count.
+   * Of each final position, {@link #reachedAt}, {@link #parentPosition} and {@link #slotAtPosition}
+   * may be read, and {@link #referentHolder} once the search has ended.
+   */
+  public int awaitPositions(int from) {
+    while (true) {
+      boolean ended = searched;
+      int p = published;
+      if (p > from || ended) {
+        return p;
+      }
+      LockSupport.parkNanos(100_000);
+    }
   }
 
   /** Reached objects in breadth-first order: every parent precedes its children. */

@@ -66,44 +66,57 @@ public final class RouteTable {
     Arrays.fill(fastParent, -1);
   }
 
+  /**
+   * The routes of a search's objects. May run on another thread while the search does (see
+   * {@link HeapAnalysis}): it follows the positions as they become final.
+   */
   public static RouteTable compute(Reachability reach) {
     RouteTable t = new RouteTable(reach);
-    // Walk breadth-first positions, parents first: an object's parent is read at the parent's
-    // position, which trails this one; the parent's class is its route's. Per-position copies of
-    // routes and classes made the walk no faster but cost 8 bytes per object of fresh memory.
-    int reached = reach.reachedCount();
-    for (int i = 0; i < reached; i++) {
+    int i = 0;
+    for (int end; (end = reach.awaitPositions(i)) > i; ) {
+      t.walk(i, end);
+      i = end;
+    }
+    return t;
+  }
+
+  /**
+   * Walks breadth-first positions, parents first: an object's parent is read at the parent's
+   * position, which trails this one; the parent's class is its route's. Per-position copies of
+   * routes and classes made the walk no faster but cost 8 bytes per object of fresh memory.
+   */
+  private void walk(int from, int to) {
+    for (int i = from; i < to; i++) {
       int o = reach.reachedAt(i);
-      int cls = t.index.classIndexOf(o);
+      int cls = index.classIndexOf(o);
       int pp = reach.parentPosition(i);
       int route;
       if (pp == Reachability.ROOT) {
-        route = t.rootRoute(o, cls);
+        route = rootRoute(o, cls);
       } else {
         int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
-        int pr = t.routeOf[p];
+        int pr = routeOf[p];
         byte slot = reach.slotAtPosition(i);
-        int pcls = t.classIdx.getInt(pr);
-        if (pcls != t.javaLangClass && EdgeSlots.decode(slot, false) >= 0) {
+        int pcls = classIdx.getInt(pr);
+        if (pcls != javaLangClass && EdgeSlots.decode(slot, false) >= 0) {
           // Not a static field, nor a slot to read from the dump: the route follows from the parent's
           // route, the slot and the class alone, and siblings repeat them.
           int h = ((pr * 31 + slot) * 31 + cls) * 0x9E3779B9 >>> (32 - FAST_BITS);
-          if (t.fastParent[h] == pr && t.fastSlot[h] == slot && t.fastClass[h] == cls) {
-            route = t.fastRoute[h];
+          if (fastParent[h] == pr && fastSlot[h] == slot && fastClass[h] == cls) {
+            route = fastRoute[h];
           } else {
-            route = t.routeFor(o, cls, p, pcls, pr, slot);
-            t.fastParent[h] = pr;
-            t.fastSlot[h] = slot;
-            t.fastClass[h] = cls;
-            t.fastRoute[h] = route;
+            route = routeFor(o, cls, p, pcls, pr, slot);
+            fastParent[h] = pr;
+            fastSlot[h] = slot;
+            fastClass[h] = cls;
+            fastRoute[h] = route;
           }
         } else {
-          route = t.routeFor(o, cls, p, pcls, pr, slot);
+          route = routeFor(o, cls, p, pcls, pr, slot);
         }
       }
-      t.routeOf[o] = route;
+      routeOf[o] = route;
     }
-    return t;
   }
 
   private int rootRoute(int o, int cls) {

@@ -10,14 +10,15 @@ import io.memdiff.hprof.ScanOptions;
 import io.memdiff.testdata.ScenarioRunner;
 import io.memdiff.testdata.scenarios.PathShapes;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The dominator tree is the same whether it is computed on a second thread in arrays allocated during
- * the shortest-path search (a roomy heap) or after the search in arrays of its own (a tight heap).
+ * The dominator tree and the route table are the same whether they are computed on other threads,
+ * beside the shortest-path search (a roomy heap), or after the search (a tight heap).
  */
 class HeapAnalysisModesTest {
   @TempDir Path dir;
@@ -29,8 +30,10 @@ class HeapAnalysisModesTest {
     Path dump = ScenarioRunner.run(PathShapes.class, dir).get(0);
     try (HprofFile f = HprofFile.open(dump)) {
       DumpCatalog catalog = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE);
-      HeapAnalysis beside = HeapAnalysis.analyse(HeapIndex.build(catalog, ScanOptions.STRICT), true, p -> {}, false);
-      HeapAnalysis after = HeapAnalysis.analyse(HeapIndex.build(catalog, ScanOptions.STRICT), true, p -> {}, true);
+      HeapAnalysis beside = HeapAnalysis.analyse(HeapIndex.build(catalog, ScanOptions.STRICT), true, true, p -> {},
+          false);
+      HeapAnalysis after = HeapAnalysis.analyse(HeapIndex.build(catalog, ScanOptions.STRICT), true, true, p -> {},
+          true);
       int n = beside.index().objectCount();
       assertThat(after.index().objectCount()).isEqualTo(n);
       int dominated = 0;
@@ -43,6 +46,36 @@ class HeapAnalysisModesTest {
         }
       }
       assertThat(dominated).isGreaterThan(n / 2); // a real tree, not every object under the virtual root
+      assertSameRoutes(beside.routes(), after.routes(), n);
+    }
+  }
+
+  /** A route table started before the search reads each position as it becomes final. */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void routesThatTrailTheSearchAreTheRoutesAfterIt() throws Exception {
+    Path dump = ScenarioRunner.run(PathShapes.class, dir).get(0);
+    try (HprofFile f = HprofFile.open(dump)) {
+      DumpCatalog catalog = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE);
+      ObjectGraph graph = ObjectGraph.build(HeapIndex.build(catalog, ScanOptions.STRICT));
+      Reachability reach = Reachability.seed(graph);
+      CompletableFuture<RouteTable> trailing = CompletableFuture.supplyAsync(() -> RouteTable.compute(reach));
+      Thread.sleep(50); // it reads the roots, then waits for the search
+      assertThat(trailing).isNotDone();
+      reach.search();
+      RouteTable after = RouteTable.compute(reach);
+      assertThat(reach.reachedCount()).isGreaterThan(4096 * 4); // published several times on the way
+      assertSameRoutes(trailing.get(1, TimeUnit.MINUTES), after, graph.nodeCount());
+    }
+  }
+
+  private static void assertSameRoutes(RouteTable a, RouteTable b, int objects) {
+    assertThat(a.routeCount()).isEqualTo(b.routeCount()).isGreaterThan(100);
+    for (int o = 0; o < objects; o++) {
+      assertThat(a.routeOf(o)).as("route of object %d", o).isEqualTo(b.routeOf(o));
+    }
+    for (int r = 0; r < a.routeCount(); r++) {
+      assertThat(a.steps(r)).as("steps of route %d", r).isEqualTo(b.steps(r));
     }
   }
 }
