@@ -139,6 +139,9 @@ final class MemdiffCommand implements Callable<Integer> {
    * once its summary is built, so memory is that of {@code threads} dumps, not of all of them.
    */
   private List<SiteSummary> loadAll(int threads, Progress progress, PrintWriter err) throws IOException {
+    if (threads == 1) {
+      return loadInTurn(progress, err);
+    }
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "memdiff-dump");
       t.setDaemon(true);
@@ -170,6 +173,67 @@ final class MemdiffCommand implements Callable<Integer> {
       return out;
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * One dump at a time, reading the next one ahead: once a dump's shortest paths are found, its
+   * dominator tree and sites take a core or two for a while, and the next dump's catalogue (and its
+   * index, when the heap has room for it beside this analysis) is read on another thread meanwhile.
+   */
+  private List<SiteSummary> loadInTurn(Progress progress, PrintWriter err) throws IOException {
+    java.util.function.Consumer<String> phase = what -> progress.step("memdiff: " + what);
+    List<SiteSummary> out = new ArrayList<>();
+    SiteSummaries.Input current = SiteSummaries.prepare(dumps.get(0), dumpOptions, phase, err, false);
+    for (int i = 0; i < dumps.size(); i++) {
+      Path next = i + 1 < dumps.size() ? dumps.get(i + 1) : null;
+      List<java.util.concurrent.CompletableFuture<SiteSummaries.Input>> ahead = new ArrayList<>(1);
+      Runnable readAhead = () -> {
+        if (next != null) {
+          ahead.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+              return SiteSummaries.prepare(next, dumpOptions, phase, err, true);
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }, task -> {
+            Thread t = new Thread(task, "memdiff-read-ahead");
+            t.setDaemon(true);
+            t.start();
+          }));
+        }
+      };
+      try {
+        out.add(SiteSummaries.summarize(current, phase, readAhead));
+      } catch (IOException | RuntimeException | Error e) {
+        for (var f : ahead) {
+          f.thenAccept(SiteSummaries::closeQuietly);
+        }
+        throw e;
+      }
+      if (next != null) {
+        current = joinInput(ahead.get(0)); // summarize ran readAhead, whatever the input
+      }
+    }
+    return out;
+  }
+
+  private static SiteSummaries.Input joinInput(java.util.concurrent.CompletableFuture<SiteSummaries.Input> f)
+      throws IOException {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof java.io.UncheckedIOException io) {
+        throw io.getCause();
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw e;
     }
   }
 

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.memdiff.diff.SiteSummarizer;
 import io.memdiff.diff.SiteSummary;
 import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.HprofFormatException;
+import io.memdiff.hprof.ScanOptions;
 import io.memdiff.paths.HeapAnalysis;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,19 +21,106 @@ final class SiteSummaries {
 
   static SiteSummary load(Path input, DumpOptions options, Consumer<String> phase, java.io.PrintWriter err)
       throws IOException {
-    if (isSummaryFile(input)) {
-      return read(input);
+    return summarize(prepare(input, options, phase, err, false), phase, () -> {});
+  }
+
+  /**
+   * A diff input made ready for {@link #summarize}: a summary file read, or a dump opened and
+   * catalogued, and indexed unless that is left to {@code summarize}.
+   */
+  static final class Input implements AutoCloseable {
+    final Path path;
+    final SiteSummary summary;
+    final HprofFile file;
+    final DumpCatalog catalog;
+    final ScanOptions scanOptions;
+    final HeapIndex index;
+
+    private Input(Path path, SiteSummary summary, HprofFile file, DumpCatalog catalog, ScanOptions scanOptions,
+        HeapIndex index) {
+      this.path = path;
+      this.summary = summary;
+      this.file = file;
+      this.catalog = catalog;
+      this.scanOptions = scanOptions;
+      this.index = index;
     }
-    SiteSummary summary;
-    try (HprofFile file = options.open(input)) {
+
+    @Override
+    public void close() throws IOException {
+      if (file != null) {
+        file.close();
+      }
+    }
+  }
+
+  /**
+   * @param indexWhenRoomy index the dump too if the heap has room for its index beside what is live
+   *     now (another dump's analysis, when the caller reads ahead)
+   */
+  static Input prepare(Path input, DumpOptions options, Consumer<String> phase, java.io.PrintWriter err,
+      boolean indexWhenRoomy) throws IOException {
+    if (isSummaryFile(input)) {
+      return new Input(input, read(input), null, null, null, null);
+    }
+    HprofFile file = options.open(input);
+    try {
       phase.accept("reading " + input);
       DumpCatalog catalog = options.catalog(file);
       Warnings.print(err, catalog);
-      HeapAnalysis analysis = HeapAnalysis.analyse(catalog, options.scanOptions(), true,
-          SiteSummarizer.needsRoutes(catalog),
-          p -> phase.accept(p + " of " + input));
-      phase.accept("summarizing sites of " + input);
-      summary = SiteSummarizer.summarize(analysis, input.toString());
+      HeapIndex index = null;
+      if (indexWhenRoomy && roomForIndex(catalog)) {
+        phase.accept("indexing objects of " + input);
+        index = HeapIndex.build(catalog, options.scanOptions());
+      }
+      return new Input(input, null, file, catalog, options.scanOptions(), index);
+    } catch (IOException | RuntimeException | Error e) {
+      file.close();
+      throw e;
+    }
+  }
+
+  static void closeQuietly(Input input) {
+    try {
+      input.close();
+    } catch (IOException e) {
+      // already failing for another reason
+    }
+  }
+
+  /**
+   * The index takes about 16 bytes per object once built and as much again while it is built; twice
+   * that, to leave the analysis it is built beside room to finish.
+   */
+  private static boolean roomForIndex(DumpCatalog catalog) {
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    return free > 64 * catalog.objects();
+  }
+
+  /**
+   * Analyses and summarizes a prepared input, then closes it.
+   *
+   * @param afterSearch run once the shortest paths are found, while the rest of the analysis (the
+   *     dominator tree, the sites) goes on: when a caller reads the next input ahead
+   */
+  static SiteSummary summarize(Input input, Consumer<String> phase, Runnable afterSearch) throws IOException {
+    if (input.summary != null) {
+      afterSearch.run();
+      return input.summary;
+    }
+    SiteSummary summary;
+    try (input) {
+      Consumer<String> of = p -> phase.accept(p + " of " + input.path);
+      HeapIndex index = input.index;
+      if (index == null) {
+        of.accept("indexing objects");
+        index = HeapIndex.build(input.catalog, input.scanOptions);
+      }
+      HeapAnalysis analysis = HeapAnalysis.analyse(index, true, SiteSummarizer.needsRoutes(input.catalog), of);
+      afterSearch.run();
+      phase.accept("summarizing sites of " + input.path);
+      summary = SiteSummarizer.summarize(analysis, input.path.toString());
     }
     // The analysis is garbage now, all but its summary: the next dump's reuses its pages, and the
     // closed dump's mapping is released, so memory follows the largest dump, not the number of dumps.

@@ -45,6 +45,21 @@ class DiffCommandTest {
   }
 
   @Test
+  void aBrokenDumpReadAheadFailsAsItsOwnTurnWould() throws IOException {
+    // The second dump is read while the first one's sites are summed: its error still ends the run
+    // with one line naming it, and the same run with --parallel 2 names it the same way.
+    byte[] whole = java.nio.file.Files.readAllBytes(dumps.get(1));
+    Path broken = java.nio.file.Files.write(dir.resolve("broken.hprof"), Arrays.copyOf(whole, whole.length / 2));
+    Cli inTurn = Cli.run(dumps.get(0).toString(), broken.toString(), dumps.get(2).toString());
+    assertThat(inTurn.exitCode()).isEqualTo(3);
+    assertThat(inTurn.errLines()).hasSize(1);
+    assertThat(inTurn.err()).startsWith("memdiff: " + broken + ": ").contains("offset 0x").doesNotContain("Exception");
+    Cli twoAtATime = Cli.run(dumps.get(0).toString(), broken.toString(), dumps.get(2).toString(), "--parallel", "2");
+    assertThat(twoAtATime.exitCode()).isEqualTo(3);
+    assertThat(twoAtATime.err()).isEqualTo(inTurn.err());
+  }
+
+  @Test
   void clustersPrintTheOwnersPathUnderTheirFirstSite() {
     Cli r = Cli.run(args());
     assertThat(r.out()).contains("held by thread \"" + LeakyService.WORKER + "\"")

@@ -54,6 +54,12 @@ public final class HeapAnalysis {
     return analyse(index, withDominators, false, phase, false);
   }
 
+  /** @param withRoutes the caller will ask for {@link #routes()}: compute them beside the search */
+  public static HeapAnalysis analyse(HeapIndex index, boolean withDominators, boolean withRoutes,
+      Consumer<String> phase) {
+    return analyse(index, withDominators, withRoutes, phase, false);
+  }
+
   /**
    * @param oneAtATime compute the dominator tree and the routes after the shortest paths, as when the
    *     heap is tight
