@@ -4,6 +4,7 @@ import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HeapIndex;
 import io.memdiff.paths.Folding;
 import io.memdiff.paths.HeapAnalysis;
+import io.memdiff.paths.ObjectGraph;
 import io.memdiff.paths.PathDescriber;
 import io.memdiff.paths.Reachability;
 import io.memdiff.paths.RouteTable;
@@ -79,48 +80,28 @@ public final class SiteSummarizer {
       }
     } else {
       RouteTable routes = analysis.routes();
-      // Objects on one route share a site, and so do unreachable objects of one class: name each once.
+      // Objects on one route share a site (a route fixes the class and the reachability): name each
+      // route's once, from its representative, before the objects are walked.
       int[] siteOfRoute = new int[routes.routeCount()];
-      Arrays.fill(siteOfRoute, -1);
-      int[] unreachableSiteOfClass = new int[catalog.classCount()];
-      Arrays.fill(unreachableSiteOfClass, -1);
+      for (int r = 0; r < siteOfRoute.length; r++) {
+        siteOfRoute[r] = retentionSite(routes.representative(r), reach, describer, folding, routes, r);
+      }
       // Each object's route is replaced by its site, in the route table's own array.
       siteOf = routes.takeRoutes();
-      for (int o = 0; o < n; o++) {
-        int r = siteOf[o];
-        int s;
-        if (r >= 0) {
-          s = siteOfRoute[r];
-          if (s < 0) {
-            s = retentionSite(o, reach, describer, folding, routes, r);
-            siteOfRoute[r] = s;
-          }
-        } else {
-          int c = index.classIndexOf(o);
-          s = unreachableSiteOfClass[c];
-          if (s < 0) {
-            s = retentionSite(o, reach, describer, folding, routes, r);
-            unreachableSiteOfClass[c] = s;
-          }
-        }
-        siteOf[o] = s;
-      }
+      routesToSites(siteOf, siteOfRoute, reach, describer, folding);
     }
     int sites = keys.size();
     long[] counts = new long[sites];
     long[] shallow = new long[sites];
+    int[] exampleObjects = new int[sites * MAX_EXAMPLES];
+    count(siteOf, analysis.graph(), counts, shallow, exampleObjects);
     List<List<String>> examples = new ArrayList<>(sites);
     for (int s = 0; s < sites; s++) {
-      examples.add(new ArrayList<>(2));
-    }
-    io.memdiff.paths.ObjectGraph graph = analysis.graph();
-    for (int o = 0; o < n; o++) {
-      int s = siteOf[o];
-      long c = counts[s]++;
-      shallow[s] += graph.shallowSize(o);
-      if (c < MAX_EXAMPLES) {
-        examples.get(s).add("0x" + Long.toHexString(index.address(o)));
+      List<String> e = new ArrayList<>((int) Math.min(MAX_EXAMPLES, counts[s]));
+      for (int k = 0; k < counts[s] && k < MAX_EXAMPLES; k++) {
+        e.add("0x" + Long.toHexString(index.address(exampleObjects[s * MAX_EXAMPLES + k])));
       }
+      examples.add(e);
     }
     // The dominator tree has been computed on another thread while the sites were being found.
     long[] retained = analysis.dominators().retainedByGroup(siteOf, sites);
@@ -133,6 +114,51 @@ public final class SiteSummarizer {
     DumpMeta meta = new DumpMeta(displayPath, catalog.file().timestampMillis(), catalog.file().idSize(), n,
         catalog.totalShallowBytes(), catalog.scan().truncated(), allocation ? "allocation" : "retention");
     return new SiteSummary(SiteSummary.SCHEMA_VERSION, meta, stats);
+  }
+
+  /*
+   * The two walks over every object are methods of their own, with what is rare (a class's first
+   * unreachable object) behind a call: compiled alone, they are small, where compiled inside run()
+   * they took its string building and path folding along, and every profile change recompiled all.
+   */
+
+  /** Replaces each object's route by its route's site; unreachable objects get their class's. */
+  private void routesToSites(int[] siteOf, int[] siteOfRoute, Reachability reach, PathDescriber describer,
+      Folding folding) {
+    int[] unreachableSiteOfClass = null;
+    for (int o = 0; o < siteOf.length; o++) {
+      int r = siteOf[o];
+      if (r >= 0) {
+        siteOf[o] = siteOfRoute[r];
+      } else {
+        if (unreachableSiteOfClass == null) {
+          unreachableSiteOfClass = new int[catalog.classCount()];
+          Arrays.fill(unreachableSiteOfClass, -1);
+        }
+        siteOf[o] = unreachableSite(o, unreachableSiteOfClass, reach, describer, folding);
+      }
+    }
+  }
+
+  private int unreachableSite(int o, int[] siteOfClass, Reachability reach, PathDescriber describer,
+      Folding folding) {
+    int c = index.classIndexOf(o);
+    if (siteOfClass[c] < 0) {
+      siteOfClass[c] = retentionSite(o, reach, describer, folding, null, null);
+    }
+    return siteOfClass[c];
+  }
+
+  /** Objects and shallow bytes per site, and the first objects of each, in index order. */
+  private static void count(int[] siteOf, ObjectGraph graph, long[] counts, long[] shallow, int[] exampleObjects) {
+    for (int o = 0; o < siteOf.length; o++) {
+      int s = siteOf[o];
+      long c = counts[s]++;
+      shallow[s] += graph.shallowSize(o);
+      if (c < MAX_EXAMPLES) {
+        exampleObjects[s * MAX_EXAMPLES + (int) c] = o;
+      }
+    }
   }
 
   private int retentionSite(int o, Reachability reach, PathDescriber describer, Folding folding, RouteTable routes,
