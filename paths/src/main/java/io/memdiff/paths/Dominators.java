@@ -127,72 +127,12 @@ public final class Dominators {
     // Each examined edge is a tree edge of one non-root object, or a pair: with instances' edges to
     // their classes out of the graph, few edges lead into roots, so the bound is close.
     long[] pairs = new long[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, examined - (reachedCount - roots)))];
-    int pairCount = 0;
     vertex[0] = -1;
-    int count = 0;
-    {
-      // An explicit stack of (object, depth-first number of the referrer) entries, marked when popped,
-      // so it is exactly a recursive search: a popped object's entries go on top of its siblings'.
-      // Entries are pushed in reverse, so references are followed in field order. Reading one
-      // object's references in a row, with the visited check of each independent of the others,
-      // lets the processor overlap those cache misses instead of waiting on them one by one.
-      long[] todo = new long[Math.max(16, Math.min(reachedCount + roots, 1 << 16))];
-      while (todo.length < roots) {
-        todo = grow(todo);
-      }
-      int top = 0;
-      for (int r = roots - 1; r >= 0; r--) {
-        todo[top++] = (long) reach.reachedAt(r) << 32;
-      }
-      while (top > 0) {
-        long entry = todo[--top];
-        int next = (int) (entry >>> 32);
-        if (isSet(visited, next)) {
-          if (pairCount == pairs.length) {
-            pairs = grow(pairs);
-          }
-          pairs[pairCount++] = (long) dfnum[next] << 32 | (int) entry;
-          continue;
-        }
-        int num = ++count;
-        visited[next >>> 6] |= 1L << next;
-        dfnum[next] = num;
-        vertex[num] = next;
-        parent[num] = (int) entry;
-        int firstEdge = g.firstEdge(next);
-        int endEdge = g.endEdge(next);
-        int extraFrom = 0;
-        int extraTo = 0;
-        if (hasExtra != null && isSet(hasExtra, next)) {
-          extraFrom = firstIndexOf(extraSources, next);
-          extraTo = extraFrom;
-          while (extraTo < extraSources.length && extraSources[extraTo] == next) {
-            extraTo++;
-          }
-        }
-        if (top + (endEdge - firstEdge) + (extraTo - extraFrom) > todo.length) {
-          todo = Arrays.copyOf(todo, (int) Math.min(Integer.MAX_VALUE - 16,
-              Math.max(2L * todo.length, (long) top + (endEdge - firstEdge) + (extraTo - extraFrom))));
-        }
-        for (int e = extraTo - 1; e >= extraFrom; e--) {
-          todo[top++] = (long) extraTargets[e] << 32 | num;
-        }
-        for (int e = endEdge - 1; e >= firstEdge; e--) {
-          int target = g.target(e);
-          if (isSet(isRoot, target)) {
-            continue;
-          }
-          if (!isSet(visited, target)) {
-            todo[top++] = (long) target << 32 | num;
-          } else {
-            if (pairCount == pairs.length) {
-              pairs = grow(pairs);
-            }
-            pairs[pairCount++] = (long) dfnum[target] << 32 | num;
-          }
-        }
-      }
-    }
+    Search search = depthFirst(g, reach, isRoot, extraSources, extraTargets, hasExtra, visited, dfnum, vertex, parent,
+        pairs);
+    pairs = search.pairs;
+    int pairCount = search.pairCount;
+    int count = search.count;
     isRoot = null;
     extraSources = null;
     extraTargets = null;
@@ -222,6 +162,42 @@ public final class Dominators {
       label[w] = w;
       ancestor[w] = -1;
     }
+    semidominators(semi, label, ancestor, parent, pairs, pairCount, count);
+    pairs = null;
+    // Labels are done with: the immediate dominator of w goes in its place (0 stays 0).
+    int[] dom = label;
+    immediateDominators(dom, semi, parent, count);
+
+    // 4. Retained bytes and subtree sizes, summed up the dominator tree in depth-first numbers (a
+    // dominator precedes the vertices it dominates). The spent semidominator and ancestor arrays
+    // take the retained bytes, a long in two ints; the parent array takes the subtree sizes.
+    int[] retainedLow = semi;
+    int[] retainedHigh = ancestor;
+    int[] size = parent;
+    sumUp(g, dom, vertex, retainedLow, retainedHigh, size, count);
+
+    // 5. The dominator tree in preorder, positions 1..count, so a subtree is a run of positions that
+    // retainedByGroup sweeps without building the tree. A vertex is placed before those it
+    // dominates, at the next free position of its dominator; the dominator array then holds the
+    // vertex's own next free position, and once its last child is placed, the end of its subtree.
+    int[] end = dom;
+    end[0] = 1; // the virtual root's next free position
+    for (int w = 1; w <= count; w++) {
+      int d = dom[w];
+      int position = end[d];
+      end[d] = position + size[w];
+      end[w] = position + 1;
+    }
+    // Each vertex moves to its position (end − size) with its retained bytes and its object: a
+    // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
+    // built in.
+    permute(end, size, retainedLow, retainedHigh, vertex, count);
+    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited);
+  }
+
+  /** Step 3 of {@link #compute}: semidominators by Lengauer–Tarjan's link/eval (see there). */
+  private static void semidominators(int[] semi, int[] label, int[] ancestor, int[] parent, long[] pairs,
+      int pairCount, int count) {
     Compression compression = new Compression(semi, label, ancestor);
     int pair = pairCount - 1;
     for (int w = count; w >= 1; w--) {
@@ -244,10 +220,10 @@ public final class Dominators {
       semi[w] = semiW;
       ancestor[w] = parent[w];
     }
-    pairs = null;
-    compression = null;
-    // Labels are done with: the immediate dominator of w goes in its place (0 stays 0).
-    int[] dom = label;
+  }
+
+  /** Step 3 of {@link #compute}, continued: the semi-NCA rule, into {@code dom}. */
+  private static void immediateDominators(int[] dom, int[] semi, int[] parent, int count) {
     for (int w = 1; w <= count; w++) {
       int semiW = semi[w];
       int d = parent[w];
@@ -256,13 +232,11 @@ public final class Dominators {
       }
       dom[w] = d;
     }
+  }
 
-    // 4. Retained bytes and subtree sizes, summed up the dominator tree in depth-first numbers (a
-    // dominator precedes the vertices it dominates). The spent semidominator and ancestor arrays
-    // take the retained bytes, a long in two ints; the parent array takes the subtree sizes.
-    int[] retainedLow = semi;
-    int[] retainedHigh = ancestor;
-    int[] size = parent;
+  /** Step 4 of {@link #compute}: retained bytes and subtree sizes, summed up the dominator tree. */
+  private static void sumUp(ObjectGraph g, int[] dom, int[] vertex, int[] retainedLow, int[] retainedHigh,
+      int[] size, int count) {
     for (int w = 1; w <= count; w++) {
       long shallow = g.shallowSize(vertex[w]);
       retainedLow[w] = (int) shallow;
@@ -278,22 +252,10 @@ public final class Dominators {
         size[d] += size[w];
       }
     }
+  }
 
-    // 5. The dominator tree in preorder, positions 1..count, so a subtree is a run of positions that
-    // retainedByGroup sweeps without building the tree. A vertex is placed before those it
-    // dominates, at the next free position of its dominator; the dominator array then holds the
-    // vertex's own next free position, and once its last child is placed, the end of its subtree.
-    int[] end = dom;
-    end[0] = 1; // the virtual root's next free position
-    for (int w = 1; w <= count; w++) {
-      int d = dom[w];
-      int position = end[d];
-      end[d] = position + size[w];
-      end[w] = position + 1;
-    }
-    // Each vertex moves to its position (end − size) with its retained bytes and its object: a
-    // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
-    // built in.
+  /** Step 5 of {@link #compute}: each vertex to its preorder position, cycle by cycle, in place. */
+  private static void permute(int[] end, int[] size, int[] retainedLow, int[] retainedHigh, int[] vertex, int count) {
     for (int i = 1; i <= count; i++) {
       int target;
       while ((target = end[i] - size[i]) != i) {
@@ -304,7 +266,91 @@ public final class Dominators {
         swap(vertex, i, target);
       }
     }
-    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited);
+  }
+
+  /** What the depth-first search leaves: the number of objects reached and the non-tree pairs. */
+  private static final class Search {
+    long[] pairs;
+    int pairCount;
+    int count;
+  }
+
+  /**
+   * Step 1 of {@link #compute}, a method of its own so that the compiler takes each step's loop
+   * alone (compiled inside one long method, each loop's on-stack replacement compiled all of it).
+   */
+  private static Search depthFirst(ObjectGraph g, Reachability reach, long[] isRoot, int[] extraSources,
+      int[] extraTargets, long[] hasExtra, long[] visited, int[] dfnum, int[] vertex, int[] parent, long[] pairs) {
+    int roots = reach.rootCount();
+    int reachedCount = reach.reachedCount();
+    int pairCount = 0;
+    int count = 0;
+    // An explicit stack of (object, depth-first number of the referrer) entries, marked when popped,
+    // so it is exactly a recursive search: a popped object's entries go on top of its siblings'.
+    // Entries are pushed in reverse, so references are followed in field order. Reading one
+    // object's references in a row, with the visited check of each independent of the others,
+    // lets the processor overlap those cache misses instead of waiting on them one by one.
+    long[] todo = new long[Math.max(16, Math.min(reachedCount + roots, 1 << 16))];
+    while (todo.length < roots) {
+      todo = grow(todo);
+    }
+    int top = 0;
+    for (int r = roots - 1; r >= 0; r--) {
+      todo[top++] = (long) reach.reachedAt(r) << 32;
+    }
+    while (top > 0) {
+      long entry = todo[--top];
+      int next = (int) (entry >>> 32);
+      if (isSet(visited, next)) {
+        if (pairCount == pairs.length) {
+          pairs = grow(pairs);
+        }
+        pairs[pairCount++] = (long) dfnum[next] << 32 | (int) entry;
+        continue;
+      }
+      int num = ++count;
+      visited[next >>> 6] |= 1L << next;
+      dfnum[next] = num;
+      vertex[num] = next;
+      parent[num] = (int) entry;
+      int firstEdge = g.firstEdge(next);
+      int endEdge = g.endEdge(next);
+      int extraFrom = 0;
+      int extraTo = 0;
+      if (hasExtra != null && isSet(hasExtra, next)) {
+        extraFrom = firstIndexOf(extraSources, next);
+        extraTo = extraFrom;
+        while (extraTo < extraSources.length && extraSources[extraTo] == next) {
+          extraTo++;
+        }
+      }
+      if (top + (endEdge - firstEdge) + (extraTo - extraFrom) > todo.length) {
+        todo = Arrays.copyOf(todo, (int) Math.min(Integer.MAX_VALUE - 16,
+            Math.max(2L * todo.length, (long) top + (endEdge - firstEdge) + (extraTo - extraFrom))));
+      }
+      for (int e = extraTo - 1; e >= extraFrom; e--) {
+        todo[top++] = (long) extraTargets[e] << 32 | num;
+      }
+      for (int e = endEdge - 1; e >= firstEdge; e--) {
+        int target = g.target(e);
+        if (isSet(isRoot, target)) {
+          continue;
+        }
+        if (!isSet(visited, target)) {
+          todo[top++] = (long) target << 32 | num;
+        } else {
+          if (pairCount == pairs.length) {
+            pairs = grow(pairs);
+          }
+          pairs[pairCount++] = (long) dfnum[target] << 32 | num;
+        }
+      }
+    }
+    Search search = new Search();
+    search.pairs = pairs;
+    search.pairCount = pairCount;
+    search.count = count;
+    return search;
   }
 
   /**
