@@ -21,7 +21,11 @@ final class SiteSummaries {
 
   static SiteSummary load(Path input, DumpOptions options, Consumer<String> phase, java.io.PrintWriter err)
       throws IOException {
-    return summarize(prepare(input, options, phase, err, false), phase, () -> {});
+    SiteSummary summary = summarize(prepare(input, options, phase, err, false), phase, () -> {});
+    // The analysis is garbage now, all but its summary: the next dump's reuses its pages, and the
+    // closed dump's mapping is released, so memory follows the largest dump, not the number of dumps.
+    io.memdiff.hprof.Memory.collectBetweenPhases();
+    return summary;
   }
 
   /**
@@ -99,7 +103,8 @@ final class SiteSummaries {
   }
 
   /**
-   * Analyses and summarizes a prepared input, then closes it.
+   * Analyses and summarizes a prepared input, then closes it. Its analysis is garbage then, all but
+   * the summary.
    *
    * @param afterSearch run once the shortest paths are found, while the rest of the analysis (the
    *     dominator tree, the sites) goes on: when a caller reads the next input ahead
@@ -122,9 +127,6 @@ final class SiteSummaries {
       phase.accept("summarizing sites of " + input.path);
       summary = SiteSummarizer.summarize(analysis, input.path.toString());
     }
-    // The analysis is garbage now, all but its summary: the next dump's reuses its pages, and the
-    // closed dump's mapping is released, so memory follows the largest dump, not the number of dumps.
-    io.memdiff.hprof.Memory.collectBetweenPhases();
     return summary;
   }
 
