@@ -17,6 +17,10 @@ public final class SiteKeys {
 
   /** {@code Foo$$Lambda$17+0x0000000801234} and {@code Foo$$Lambda+0x80040640} both become {@code Foo$$Lambda+*}. */
   public static String normalize(String name) {
+    // Called for every step of every route: most names hold neither pattern, and need no matcher.
+    if (!name.contains("$$Lambda$") && !name.contains("+0x")) {
+      return name;
+    }
     String n = LAMBDA_COUNTER.matcher(name).replaceAll("\\$\\$Lambda");
     return HIDDEN_SUFFIX.matcher(n).replaceAll("+*");
   }

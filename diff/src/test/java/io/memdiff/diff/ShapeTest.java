@@ -62,5 +62,9 @@ class ShapeTest {
   void lambdaAndHiddenClassAddressesAreNormalised() {
     assertThat(SiteKeys.normalize("Foo$$Lambda$17+0x0000000801234")).isEqualTo("Foo$$Lambda+*");
     assertThat(SiteKeys.normalize("Foo$$Lambda+0x0000000080040640")).isEqualTo("Foo$$Lambda+*");
+    assertThat(SiteKeys.normalize("static Foo$$Lambda$3.arg$1")).isEqualTo("static Foo$$Lambda.arg$1");
+    assertThat(SiteKeys.normalize("jdk.internal.Hidden+0x1f")).isEqualTo("jdk.internal.Hidden+*");
+    assertThat(SiteKeys.normalize("java.util.HashMap$Node.next")).isEqualTo("java.util.HashMap$Node.next");
+    assertThat(SiteKeys.normalize("a+0xg")).isEqualTo("a+0xg"); // no hex digit after 0x: no address
   }
 }
