@@ -12,6 +12,7 @@ import io.memdiff.testdata.scenarios.PathShapes;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,19 +22,25 @@ import org.junit.jupiter.api.io.TempDir;
  * beside the shortest-path search (a roomy heap), or after the search (a tight heap).
  */
 class HeapAnalysisModesTest {
-  @TempDir Path dir;
+  @TempDir static Path dir;
+  static Path dump;
+
+  @BeforeAll
+  static void dump() throws Exception {
+    dump = ScenarioRunner.run(PathShapes.class, dir).get(0);
+  }
+
+  private static HeapIndex index(HprofFile f) throws Exception {
+    return HeapIndex.build(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE), ScanOptions.STRICT);
+  }
 
   @Test
   // A broken permutation loops instead of failing, on the dominator thread: give up on it.
   @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void bothWaysGiveTheSameDominatorTree() throws Exception {
-    Path dump = ScenarioRunner.run(PathShapes.class, dir).get(0);
     try (HprofFile f = HprofFile.open(dump)) {
-      DumpCatalog catalog = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE);
-      HeapAnalysis beside = HeapAnalysis.analyse(HeapIndex.build(catalog, ScanOptions.STRICT), true, true, p -> {},
-          false);
-      HeapAnalysis after = HeapAnalysis.analyse(HeapIndex.build(catalog, ScanOptions.STRICT), true, true, p -> {},
-          true);
+      HeapAnalysis beside = HeapAnalysis.analyse(index(f), true, true, p -> {}, false);
+      HeapAnalysis after = HeapAnalysis.analyse(index(f), true, true, p -> {}, true);
       int n = beside.index().objectCount();
       assertThat(after.index().objectCount()).isEqualTo(n);
       int dominated = 0;
@@ -54,10 +61,8 @@ class HeapAnalysisModesTest {
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void routesThatTrailTheSearchAreTheRoutesAfterIt() throws Exception {
-    Path dump = ScenarioRunner.run(PathShapes.class, dir).get(0);
     try (HprofFile f = HprofFile.open(dump)) {
-      DumpCatalog catalog = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE);
-      ObjectGraph graph = ObjectGraph.build(HeapIndex.build(catalog, ScanOptions.STRICT));
+      ObjectGraph graph = ObjectGraph.build(index(f));
       Reachability reach = Reachability.seed(graph);
       CompletableFuture<RouteTable> trailing = CompletableFuture.supplyAsync(() -> RouteTable.compute(reach));
       Thread.sleep(50); // it reads the roots, then waits for the search
