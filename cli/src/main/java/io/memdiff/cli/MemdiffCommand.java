@@ -157,14 +157,7 @@ final class MemdiffCommand implements Callable<Integer> {
         try {
           out.add(f.get());
         } catch (java.util.concurrent.ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof IOException io) {
-            throw io;
-          }
-          if (cause instanceof RuntimeException re) {
-            throw re;
-          }
-          throw (Error) cause;
+          throw rethrown(e.getCause());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IOException("interrupted", e);
@@ -227,18 +220,25 @@ final class MemdiffCommand implements Callable<Integer> {
     try {
       return f.join();
     } catch (java.util.concurrent.CompletionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof java.io.UncheckedIOException io) {
-        throw io.getCause();
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw e;
+      throw rethrown(e.getCause());
     }
+  }
+
+  /** What failed on another thread, to throw on this one: I/O errors as themselves, unwrapped. */
+  private static IOException rethrown(Throwable cause) {
+    if (cause instanceof java.io.UncheckedIOException io) {
+      return io.getCause();
+    }
+    if (cause instanceof IOException io) {
+      return io;
+    }
+    if (cause instanceof RuntimeException re) {
+      throw re;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return new IOException(cause);
   }
 
   private int gate(List<SiteDiff> sites, PrintWriter err) {
