@@ -126,11 +126,12 @@ public final class Dominators {
     workspace = null;
     // Each examined edge is a tree edge of one non-root object, or a pair: with instances' edges to
     // their classes out of the graph, few edges lead into roots, so the bound is close.
-    long[] pairs = new long[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, examined - (reachedCount - roots)))];
+    // (Allocated in the call, so that no reference here keeps the first array alive if the search grows it.)
+    int pairBound = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, examined - (reachedCount - roots)));
     vertex[0] = -1;
     Search search = depthFirst(g, reach, isRoot, extraSources, extraTargets, hasExtra, visited, dfnum, vertex, parent,
-        pairs);
-    pairs = search.pairs;
+        new long[pairBound]);
+    long[] pairs = search.pairs;
     int pairCount = search.pairCount;
     int count = search.count;
     isRoot = null;
