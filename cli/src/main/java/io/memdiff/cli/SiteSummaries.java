@@ -117,12 +117,10 @@ final class SiteSummaries {
     SiteSummary summary;
     try (input) {
       Consumer<String> of = p -> phase.accept(p + " of " + input.path);
-      HeapIndex index = input.index;
-      if (index == null) {
-        of.accept("indexing objects");
-        index = HeapIndex.build(input.catalog, input.scanOptions);
-      }
-      HeapAnalysis analysis = HeapAnalysis.analyse(index, true, SiteSummarizer.needsRoutes(input.catalog), of);
+      boolean routes = SiteSummarizer.needsRoutes(input.catalog);
+      HeapAnalysis analysis = input.index != null
+          ? HeapAnalysis.analyse(input.index, true, routes, of)
+          : HeapAnalysis.analyse(input.catalog, input.scanOptions, true, routes, of); // indexes it first
       afterSearch.run();
       phase.accept("summarizing sites of " + input.path);
       summary = SiteSummarizer.summarize(analysis, input.path.toString());
