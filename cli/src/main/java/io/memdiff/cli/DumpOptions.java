@@ -72,8 +72,9 @@ final class DumpOptions {
     return HprofFile.open(path, tmpDir, windowSize);
   }
 
-  DumpCatalog catalog(HprofFile file) throws IOException {
-    return DumpCatalog.build(file, scanOptions(), layoutOverrides());
+  /** @param forIndex the objects will be indexed next: keep where they are, so the index need not read them again */
+  DumpCatalog catalog(HprofFile file, boolean forIndex) throws IOException {
+    return DumpCatalog.build(file, scanOptions(), layoutOverrides(), forIndex);
   }
 
   HeapIndex index(DumpCatalog catalog) throws IOException {

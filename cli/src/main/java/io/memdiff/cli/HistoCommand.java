@@ -58,7 +58,7 @@ final class HistoCommand implements Callable<Integer> {
     }
     try (HprofFile file = dumpOptions.open(dump); Progress progress = new Progress(spec.commandLine().getErr())) {
       progress.step("memdiff: reading " + dump);
-      DumpCatalog catalog = dumpOptions.catalog(file);
+      DumpCatalog catalog = dumpOptions.catalog(file, retained);
       Warnings.print(spec.commandLine().getErr(), catalog);
       long[] retainedByClass = null;
       if (retained) {

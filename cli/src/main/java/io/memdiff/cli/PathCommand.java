@@ -79,7 +79,7 @@ final class PathCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try (HprofFile file = dumpOptions.open(dump); Progress progress = new Progress(err)) {
       progress.step("memdiff: reading " + dump);
-      DumpCatalog catalog = dumpOptions.catalog(file);
+      DumpCatalog catalog = dumpOptions.catalog(file, true);
       Warnings.print(err, catalog);
       HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true, target.className != null,
           phase -> progress.step("memdiff: " + phase));

@@ -63,7 +63,7 @@ final class ShowCommand implements Callable<Integer> {
     long addr = Addresses.parse(address);
     PrintWriter err = spec.commandLine().getErr();
     try (HprofFile file = dumpOptions.open(dump); Progress progress = new Progress(err)) {
-      DumpCatalog catalog = dumpOptions.catalog(file);
+      DumpCatalog catalog = dumpOptions.catalog(file, true);
       Warnings.print(err, catalog);
       HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true, p -> progress.step("memdiff: " + p));
       HeapIndex index = a.index();

@@ -70,7 +70,9 @@ final class SiteSummaries {
     HprofFile file = options.open(input);
     try {
       phase.accept("reading " + input);
-      DumpCatalog catalog = options.catalog(file);
+      // Read ahead, the dump is catalogued beside another's analysis: it is not to keep its objects
+      // for the index then (12 bytes each more at that peak), but read them again if there is room.
+      DumpCatalog catalog = options.catalog(file, !indexWhenRoomy);
       Warnings.print(err, catalog);
       HeapIndex index = null;
       if (indexWhenRoomy && roomForIndex(catalog)) {

@@ -38,7 +38,7 @@ final class SummaryCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try (HprofFile file = dumpOptions.open(dump); Progress progress = new Progress(spec.commandLine().getErr())) {
       progress.step("memdiff: reading " + dump);
-      DumpCatalog catalog = dumpOptions.catalog(file);
+      DumpCatalog catalog = dumpOptions.catalog(file, true);
       Warnings.print(spec.commandLine().getErr(), catalog);
       progress.step("memdiff: indexing objects of " + dump);
       HeapIndex index = dumpOptions.index(catalog);

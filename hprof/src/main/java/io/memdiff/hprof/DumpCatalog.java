@@ -36,6 +36,8 @@ public final class DumpCatalog {
   private final long lowestAddress;
   private final boolean addressesPack;
   private final boolean allocationTraces;
+  /** Each part's objects as the first pass met them, until the index takes them; null if not kept. */
+  private ObjectRecords[] objectRecords;
 
   private DumpCatalog(Pass1 p, Layout layoutOverride) {
     this.file = p.file;
@@ -47,6 +49,7 @@ public final class DumpCatalog {
     this.objectArrays = p.heap.objectArrays;
     this.primitiveArrays = p.heap.primitiveArrays;
     this.objectsPerPart = p.objectsPerPart;
+    this.objectRecords = p.records;
     this.lowestAddress = p.heap.lowestAddress;
     this.addressesPack = p.heap.lowestAddress > p.heap.highestAddress // no objects
         || IndexColumns.addressesPack(p.heap.lowestAddress, p.heap.highestAddress, p.heap.lowBitsOr == p.heap.lowBitsAnd);
@@ -92,18 +95,28 @@ public final class DumpCatalog {
    */
   public static DumpCatalog build(HprofFile file, ScanOptions options, LayoutOverrides layoutOverrides)
       throws HprofFormatException {
-    return build(file, options, layoutOverrides, SPLIT_THRESHOLD);
+    return build(file, options, layoutOverrides, false, SPLIT_THRESHOLD);
+  }
+
+  /**
+   * @param keepObjects keep each object's address, record offset and class (12 bytes per object in
+   *     most dumps) for {@link HeapIndex#build}, which then need not read the dump again
+   */
+  public static DumpCatalog build(HprofFile file, ScanOptions options, LayoutOverrides layoutOverrides,
+      boolean keepObjects) throws HprofFormatException {
+    return build(file, options, layoutOverrides, keepObjects, SPLIT_THRESHOLD);
   }
 
   /** @param splitThreshold parse heap records on two threads from this file size on (tests lower it) */
-  static DumpCatalog build(HprofFile file, ScanOptions options, LayoutOverrides layoutOverrides, long splitThreshold)
-      throws HprofFormatException {
+  static DumpCatalog build(HprofFile file, ScanOptions options, LayoutOverrides layoutOverrides, boolean keepObjects,
+      long splitThreshold) throws HprofFormatException {
     Pass1 pass = new Pass1(file);
     int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
+    boolean wideOffsets = file.data().length() > 0xFFFF_FFFFL;
+    List<HeapPart> parts = new ArrayList<>();
     if (!options.lenient() && threads > 1 && file.length() >= splitThreshold) {
-      List<HeapPart> parts = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
-        parts.add(new HeapPart());
+        parts.add(new HeapPart(keepObjects ? new ObjectRecords(wideOffsets) : null));
       }
       pass.scan = RecordScanner.scanInParts(file, pass, parts, options);
       pass.objectsPerPart = new long[parts.size()];
@@ -111,12 +124,22 @@ public final class DumpCatalog {
         HeapPart h = parts.get(i);
         pass.objectsPerPart[i] = h.instances + h.objectArrays + h.primitiveArrays;
       }
-      pass.heap = parts.get(0);
-      for (int i = 1; i < parts.size(); i++) {
-        pass.heap.append(parts.get(i));
-      }
     } else {
+      pass.heap = new HeapPart(keepObjects ? new ObjectRecords(wideOffsets) : null);
+      parts.add(pass.heap);
       pass.scan = RecordScanner.scan(file, pass, options);
+    }
+    if (keepObjects) {
+      pass.records = new ObjectRecords[parts.size()];
+      for (int i = 0; i < parts.size(); i++) {
+        HeapPart h = parts.get(i);
+        h.records.classIds = h.tally.classIds();
+        pass.records[i] = h.records;
+      }
+    }
+    pass.heap = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      pass.heap.append(parts.get(i));
     }
     pass.applyThreads();
     DumpCatalog catalog = new DumpCatalog(pass, null);
@@ -202,6 +225,23 @@ public final class DumpCatalog {
    * Objects other than class mirrors in each part of the first pass when it was split over threads
    * (a later pass split the same way finds the same parts), or null when it ran on one thread.
    */
+  /**
+   * Each part's objects as the first pass met them, in file order, or null if they were not kept or
+   * did not fit (see {@link ObjectRecords}). The catalogue lets go of them: the index takes them once.
+   */
+  ObjectRecords[] takeObjectRecords() {
+    ObjectRecords[] r = objectRecords;
+    objectRecords = null;
+    if (r != null) {
+      for (ObjectRecords part : r) {
+        if (!part.usable()) {
+          return null;
+        }
+      }
+    }
+    return r;
+  }
+
   long[] objectsPerPart() {
     return objectsPerPart;
   }
@@ -284,7 +324,9 @@ public final class DumpCatalog {
     final StackTraces stacks = new StackTraces();
     final Long2LongOpenHashMap classNameIds = new Long2LongOpenHashMap();
     /** Heap sub-records go here in a sequential scan; a split scan merges its parts into it. */
-    HeapPart heap = new HeapPart();
+    HeapPart heap;
+    /** Each part's objects, when kept for the index. */
+    ObjectRecords[] records;
     ScanResult scan;
     /** Objects other than class mirrors in each part of a split scan; null after a sequential one. */
     long[] objectsPerPart;
@@ -378,6 +420,12 @@ public final class DumpCatalog {
     IntOpenHashSet traceSerials = new IntOpenHashSet();
     int lastTraceSerial;
     static final int TRACES = 1 << 16;
+    /** Where each object is and what class, for the index; null when not kept. */
+    final ObjectRecords records;
+
+    HeapPart(ObjectRecords records) {
+      this.records = records;
+    }
 
     private void trace(int serial) {
       if (traceSerials != null && (serial != lastTraceSerial || traceSerials.isEmpty())) {
@@ -412,6 +460,9 @@ public final class DumpCatalog {
     public void classDump(ClassDump classDump) {
       classDumps.add(classDump);
       address(classDump.classId());
+      if (records != null) {
+        records.mirror(classDump.classId(), classDump.recordOffset());
+      }
       layoutSamples.object(classDump.classId(), -1);
     }
 
@@ -420,7 +471,11 @@ public final class DumpCatalog {
       instances++;
       address(objectId);
       trace(traceSerial);
-      layoutSamples.instance(objectId, tally, tally.instance(classId, valuesLength));
+      int slot = tally.instance(classId, valuesLength);
+      layoutSamples.instance(objectId, tally, slot);
+      if (records != null) {
+        records.add(objectId, recordOffset, slot);
+      }
     }
 
     @Override
@@ -428,8 +483,11 @@ public final class DumpCatalog {
       objectArrays++;
       address(objectId);
       trace(traceSerial);
-      tally.objectArray(arrayClassId, length);
+      int slot = tally.objectArray(arrayClassId, length);
       layoutSamples.object(objectId, length);
+      if (records != null) {
+        records.add(objectId, recordOffset, slot);
+      }
     }
 
     @Override
@@ -439,6 +497,9 @@ public final class DumpCatalog {
       trace(traceSerial);
       tally.primitiveArray(type, length);
       layoutSamples.object(objectId, -1);
+      if (records != null) {
+        records.add(objectId, recordOffset, -1 - type);
+      }
     }
 
     /** Appends a later part of the file. */

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Every object of a dump as a dense {@code int} object index over ascending addresses, with its class
  * and where its record starts, so any object can be read back from the mapped file. Built in a second
- * pass with arrays sized exactly from the {@link DumpCatalog}'s counts, then kept in 12 bytes per
+ * pass (or from the first pass's records) with arrays sized exactly from the {@link DumpCatalog}'s counts, then kept in 12 bytes per
  * object where the dump allows (nearly always): addresses 8-byte aligned within 32 GiB of the lowest
  * as unsigned ints of (address − base) / 8, record offsets below 4 GiB as unsigned ints; else 20.
  */
@@ -67,7 +67,11 @@ public final class HeapIndex {
     }
   }
 
-  /** Scans the selected heap dump a second time and indexes its objects. */
+  /**
+   * Indexes the selected heap dump's objects: from what the catalogue's pass kept of them when it
+   * kept them (see {@link DumpCatalog#build(HprofFile, ScanOptions, LayoutOverrides, boolean)}), else
+   * by scanning the dump a second time.
+   */
   public static HeapIndex build(DumpCatalog catalog, ScanOptions options) throws HprofFormatException {
     long total = catalog.objects();
     if (total > Integer.MAX_VALUE - 16) {
@@ -78,8 +82,41 @@ public final class HeapIndex {
         catalog.file().data().length() <= 0xFFFF_FFFFL);
     int[] classes = new int[(int) total];
     long[] perPart = catalog.objectsPerPart();
+    ObjectRecords[] records = catalog.takeObjectRecords();
     Collector c;
-    if (perPart != null && !options.lenient()) {
+    if (records != null) {
+      // The first pass kept every object: copy each part into its stretch of the arrays, the parts
+      // on threads of their own, as a second pass would have.
+      List<Collector> parts = new ArrayList<>();
+      List<java.util.concurrent.CompletableFuture<Void>> copies = new ArrayList<>();
+      int start = 0;
+      for (int k = 0; k < records.length; k++) {
+        ObjectRecords part = records[k];
+        Collector into = new Collector(catalog, columns, classes, start, start + part.count());
+        parts.add(into);
+        start += part.count();
+        Runnable copy = () -> {
+          int[] classOfSlot = new int[part.classIds.length];
+          for (int s = 0; s < classOfSlot.length; s++) {
+            classOfSlot[s] = catalog.classIndexOfId(part.classIds[s]);
+          }
+          part.replay(into, classOfSlot, into.primitiveClasses);
+          into.mirrorAddresses.addAll(part.mirrorAddresses);
+          into.mirrorOffsets.addAll(part.mirrorOffsets);
+        };
+        copies.add(k < records.length - 1 ? java.util.concurrent.CompletableFuture.runAsync(copy)
+            : java.util.concurrent.CompletableFuture.runAsync(copy, Runnable::run));
+      }
+      try {
+        java.util.concurrent.CompletableFuture.allOf(copies.toArray(new java.util.concurrent.CompletableFuture<?>[0])).join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+      c = parts.get(0);
+      for (int k = 1; k < parts.size(); k++) {
+        c.append(parts.get(k));
+      }
+    } else if (perPart != null && !options.lenient()) {
       // The first pass was split over threads: split this one the same way. Each part writes its own
       // stretch of the arrays, starting where the objects of the parts before it end.
       List<Collector> parts = new ArrayList<>();
@@ -121,8 +158,10 @@ public final class HeapIndex {
         continue;
       }
       previous = address;
-      columns.move(i, unique);
-      classes[unique] = classes[i];
+      if (unique != i) {
+        columns.move(i, unique);
+        classes[unique] = classes[i];
+      }
       unique++;
     }
     if (unique != columns.capacity()) {
@@ -406,7 +445,7 @@ public final class HeapIndex {
   }
 
   /** Pass 2: fills the arrays in record order and notes whether that order is ascending. */
-  private static final class Collector implements HprofVisitor {
+  private static final class Collector implements HprofVisitor, ObjectRecords.Sink {
     final DumpCatalog catalog;
     final MappedFile data;
     final int idSize;
@@ -442,7 +481,8 @@ public final class HeapIndex {
       }
     }
 
-    private void add(long address, long offset, int classIndex) {
+    @Override
+    public void add(long address, long offset, int classIndex) {
       if (count >= limit) {
         throw new IllegalStateException("second pass found more objects than the first");
       }

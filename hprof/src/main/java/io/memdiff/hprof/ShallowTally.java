@@ -87,7 +87,8 @@ final class ShallowTally {
     return blocks > packed;
   }
 
-  void objectArray(long arrayClassId, int length) {
+  /** @return the class's slot */
+  int objectArray(long arrayClassId, int length) {
     int s = slot(arrayClassId);
     counts.set(s, counts.getLong(s) + 1);
     elementSums.set(s, elementSums.getLong(s) + length);
@@ -98,6 +99,7 @@ final class ShallowTally {
     }
     // n·ref mod 256 depends only on n mod 64 for ref sizes 4 and 8.
     b[length & 63]++;
+    return s;
   }
 
   void primitiveArray(int type, int length) {

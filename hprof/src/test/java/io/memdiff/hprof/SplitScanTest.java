@@ -33,8 +33,8 @@ class SplitScanTest {
   void aRealDumpSplitInTwoGivesTheSameCatalog() throws IOException {
     Path dump = ScenarioRunner.run(LeakyService.class, dir, "1", "2").get(1);
     try (HprofFile f = HprofFile.open(dump)) {
-      assertSame(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE, 0),
-          DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE, Long.MAX_VALUE));
+      assertSame(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE, false, 0),
+          DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE, false, Long.MAX_VALUE));
     }
   }
 
@@ -52,14 +52,45 @@ class SplitScanTest {
   void aRealDumpIndexedInTwoPartsGivesTheSameIndex() throws IOException {
     Path dump = ScenarioRunner.run(LeakyService.class, dir, "1", "2").get(1);
     try (HprofFile f = HprofFile.open(dump)) {
-      DumpCatalog split = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE, 0);
+      DumpCatalog split = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE, false, 0);
       assertThat(split.objectsPerPart()).hasSize(2);
       assertThat(split.objectsPerPart()[0]).isPositive();
       assertThat(split.objectsPerPart()[1]).isPositive();
       HeapIndex index = HeapIndex.build(split, ScanOptions.STRICT);
       assertThat(index.recordsWereInAddressOrder()).isTrue();
       assertSameIndex(index,
-          HeapIndex.build(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE, Long.MAX_VALUE), ScanOptions.STRICT));
+          HeapIndex.build(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE, false, Long.MAX_VALUE), ScanOptions.STRICT));
+      // The first pass can keep every object for the index, split or not: the same index, no second pass.
+      for (long threshold : new long[] {0, Long.MAX_VALUE}) {
+        assertThat(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE, true, threshold).takeObjectRecords())
+            .isNotNull();
+        assertSameIndex(HeapIndex.build(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE, true, threshold),
+            ScanOptions.STRICT), index);
+      }
+    }
+  }
+
+  @Test
+  void objectsThatDoNotPackAreReadAgainByTheIndex() throws IOException {
+    // An address 4 bytes past another: the kept records give up, and the index reads the dump.
+    io.memdiff.testdata.HprofWriter w = new io.memdiff.testdata.HprofWriter(8);
+    long cls = 0x100;
+    w.loadClass(1, cls, 1, w.string("Node"));
+    w.segment(w.body().classDump(cls, 0, 0, 0, new long[0][], new long[0][])
+        .instance(0x1000, 1, cls, w.body()).instance(0x1004, 1, cls, w.body()));
+    w.segment(w.body().instance(0x2000, 1, cls, w.body()));
+    w.heapDumpEnd();
+    Path f = w.writeTo(dir.resolve("odd.hprof"));
+    try (HprofFile file = HprofFile.open(f)) {
+      assertThat(DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, true, 0).takeObjectRecords()).isNull();
+      HeapIndex index = HeapIndex.build(DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, true, 0),
+          ScanOptions.STRICT);
+      long[] expected = {0x100, 0x1000, 0x1004, 0x2000};
+      assertThat(index.objectCount()).isEqualTo(expected.length);
+      for (int o = 0; o < expected.length; o++) {
+        assertThat(index.address(o)).isEqualTo(expected[o]);
+        assertThat(index.indexOf(expected[o])).isEqualTo(o);
+      }
     }
   }
 
@@ -76,7 +107,7 @@ class SplitScanTest {
     w.heapDumpEnd();
     Path f = w.writeTo(dir.resolve("parts.hprof"));
     try (HprofFile file = HprofFile.open(f)) {
-      DumpCatalog split = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, 0);
+      DumpCatalog split = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, 0);
       assertThat(split.objectsPerPart()).containsExactly(2, 3);
       HeapIndex index = HeapIndex.build(split, ScanOptions.STRICT);
       assertThat(index.recordsWereInAddressOrder()).isFalse();
@@ -87,7 +118,9 @@ class SplitScanTest {
         assertThat(index.indexOf(expected[o])).isEqualTo(o);
       }
       assertSameIndex(index, HeapIndex.build(
-          DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, Long.MAX_VALUE), ScanOptions.STRICT));
+          DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, Long.MAX_VALUE), ScanOptions.STRICT));
+      assertSameIndex(index, HeapIndex.build(
+          DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, true, 0), ScanOptions.STRICT));
     }
   }
 
@@ -96,8 +129,8 @@ class SplitScanTest {
     Path f2 = Fixtures.twoHeapDumps(8).writeTo(dir.resolve("two.hprof"));
     try (HprofFile f = HprofFile.open(f2)) {
       ScanOptions second = new ScanOptions(1, false);
-      assertSame(DumpCatalog.build(f, second, LayoutOverrides.NONE, 0),
-          DumpCatalog.build(f, second, LayoutOverrides.NONE, Long.MAX_VALUE));
+      assertSame(DumpCatalog.build(f, second, LayoutOverrides.NONE, false, 0),
+          DumpCatalog.build(f, second, LayoutOverrides.NONE, false, Long.MAX_VALUE));
     }
   }
 
@@ -110,7 +143,7 @@ class SplitScanTest {
     Path f = w.writeTo(dir.resolve("broken.hprof"));
     long secondSegment = w.recordOffsets().get(w.recordOffsets().size() - 2);
     try (HprofFile file = HprofFile.open(f)) {
-      assertThatThrownBy(() -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, 0))
+      assertThatThrownBy(() -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, 0))
           .isInstanceOf(HprofFormatException.class)
           .hasMessageContaining("unknown heap-dump sub-record 0x42")
           .hasMessageContaining("at offset 0x" + Long.toHexString(secondSegment + 9 + 1 + 8));
