@@ -55,15 +55,30 @@ public final class HeapIndex {
     this.bucketShift = shift;
     int count = (int) ((span - 1) >>> shift) + 1;
     this.bucketStart = new int[count + 1];
-    int b = 0;
-    for (int i = 0; i < n; i++) {
-      int bi = (int) ((columns.address(i) - base) >>> shift);
+    // Two halves on two threads: the second starts at the bucket after the first half's last object.
+    int mid = n / 2;
+    int midBucket = mid == 0 ? 0 : bucketOf(mid - 1) + 1;
+    java.util.concurrent.CompletableFuture<Void> second =
+        java.util.concurrent.CompletableFuture.runAsync(() -> fillBuckets(mid, n, midBucket, count));
+    fillBuckets(0, mid, 0, midBucket - 1);
+    second.join();
+  }
+
+  private int bucketOf(int object) {
+    return (int) ((columns.address(object) - base) >>> bucketShift);
+  }
+
+  /** Fills bucketStart[fromBucket..lastBucket] from objects [from, to); buckets after to's last get to. */
+  private void fillBuckets(int from, int to, int fromBucket, int lastBucket) {
+    int b = fromBucket;
+    for (int i = from; i < to; i++) {
+      int bi = bucketOf(i);
       while (b <= bi) {
         bucketStart[b++] = i;
       }
     }
-    while (b <= count) {
-      bucketStart[b++] = n;
+    while (b <= lastBucket) {
+      bucketStart[b++] = to;
     }
   }
 
@@ -143,18 +158,30 @@ public final class HeapIndex {
       c.appendClassMirrors();
       int n = c.count;
       columns.sort(n);
-      for (int i = 0; i < n; i++) {
-        classes[i] = c.classOfRecord(columns.offset(i));
-      }
+      c.classesInAddressOrder(n);
     }
     int n = c.count;
+    int unique = dropDuplicates(columns, classes, n);
+    long duplicates = n - unique;
+    if (unique != columns.capacity()) {
+      columns.trim(unique);
+      classes = java.util.Arrays.copyOf(classes, unique);
+    }
+    return new HeapIndex(catalog, columns, classes, duplicates, c.ascending);
+  }
+
+  /**
+   * Keeps the first of each run of entries with one address (in a method of its own, like the other
+   * loops over every object here, so that C2 compiles the loop and not all of build around it).
+   *
+   * @return how many entries are left
+   */
+  private static int dropDuplicates(IndexColumns columns, int[] classes, int n) {
     int unique = 0;
-    long duplicates = 0;
     long previous = 0;
     for (int i = 0; i < n; i++) {
       long address = columns.address(i);
       if (unique > 0 && previous == address) {
-        duplicates++;
         continue;
       }
       previous = address;
@@ -164,11 +191,7 @@ public final class HeapIndex {
       }
       unique++;
     }
-    if (unique != columns.capacity()) {
-      columns.trim(unique);
-      classes = java.util.Arrays.copyOf(classes, unique);
-    }
-    return new HeapIndex(catalog, columns, classes, duplicates, c.ascending);
+    return unique;
   }
 
   public DumpCatalog catalog() {
@@ -498,6 +521,13 @@ public final class HeapIndex {
       }
       classes[count] = classIndex;
       count++;
+    }
+
+    /** After the columns are sorted: each entry's class, read from its record again. */
+    void classesInAddressOrder(int n) {
+      for (int i = 0; i < n; i++) {
+        classes[i] = classOfRecord(columns.offset(i));
+      }
     }
 
     int classOfRecord(long offset) {

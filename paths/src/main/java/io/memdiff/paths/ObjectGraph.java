@@ -66,10 +66,7 @@ public final class ObjectGraph {
   public static ObjectGraph build(HeapIndex index) {
     int n = index.objectCount();
     ReferenceKinds kinds = new ReferenceKinds(index.catalog());
-    int[] classObjects = new int[index.catalog().classCount()];
-    for (int c = 0; c < classObjects.length; c++) {
-      classObjects[c] = index.indexOf(index.catalog().classAt(c).classId());
-    }
+    int[] classObjects = classObjects(index);
     int mid = n / 2;
     CompletableFuture<Long> secondCount = CompletableFuture.supplyAsync(() -> countReferences(index, mid, n));
     long firstCount = countReferences(index, 0, mid);
@@ -89,9 +86,7 @@ public final class ObjectGraph {
     if (gap > 0) {
       System.arraycopy(targets, (int) firstCount, targets, first.end, last.end - (int) firstCount);
       System.arraycopy(slots, (int) firstCount, slots, first.end, last.end - (int) firstCount);
-      for (int o = mid; o < n; o++) {
-        offsets[o] -= gap;
-      }
+      shiftDown(offsets, mid, n, gap);
     }
     offsets[n] = last.end - gap;
     first.weakSources.addAll(last.weakSources);
@@ -104,6 +99,24 @@ public final class ObjectGraph {
     g.hugeShallow = first.hugeShallow;
     g.hugeShallow.putAll(last.hugeShallow);
     return g;
+  }
+
+  // The loops of build are methods of their own: build runs once per dump, and a loop in it had C2
+  // compile all of build with everything it calls inlined (0.3 s of a core in a three-dump diff).
+
+  /** Each class's object index, by class index. */
+  private static int[] classObjects(HeapIndex index) {
+    int[] classObjects = new int[index.catalog().classCount()];
+    for (int c = 0; c < classObjects.length; c++) {
+      classObjects[c] = index.indexOf(index.catalog().classAt(c).classId());
+    }
+    return classObjects;
+  }
+
+  private static void shiftDown(int[] offsets, int from, int to, int gap) {
+    for (int o = from; o < to; o++) {
+      offsets[o] -= gap;
+    }
   }
 
   /** Objects per call of the per-object loops (see {@link Part#read}). */
