@@ -118,6 +118,7 @@ public final class DumpCatalog {
       for (int i = 0; i < threads; i++) {
         parts.add(new HeapPart(keepObjects ? new ObjectRecords(wideOffsets) : null));
       }
+      pass.heap = parts.get(0); // top-level records come first in the file, before any part's
       pass.scan = RecordScanner.scanInParts(file, pass, parts, options);
       pass.objectsPerPart = new long[parts.size()];
       for (int i = 0; i < parts.size(); i++) {
@@ -222,10 +223,6 @@ public final class DumpCatalog {
   }
 
   /**
-   * Objects other than class mirrors in each part of the first pass when it was split over threads
-   * (a later pass split the same way finds the same parts), or null when it ran on one thread.
-   */
-  /**
    * Each part's objects as the first pass met them, in file order, or null if they were not kept or
    * did not fit (see {@link ObjectRecords}). The catalogue lets go of them: the index takes them once.
    */
@@ -242,6 +239,10 @@ public final class DumpCatalog {
     return r;
   }
 
+  /**
+   * Objects other than class mirrors in each part of the first pass when it was split over threads
+   * (a later pass split the same way finds the same parts), or null when it ran on one thread.
+   */
   long[] objectsPerPart() {
     return objectsPerPart;
   }

@@ -7,8 +7,8 @@ import it.unimi.dsi.fastutil.longs.LongArrayList;
  * {@link HeapIndex} can be built without reading the dump a second time. The pass does not know yet
  * the lowest address or how many objects there are, so addresses are kept as eighths of their
  * distance from the part's first object, in chunks; a part whose objects do not fit that (an address
- * not 8-aligned with the first, or more than 16 GiB away) stops recording and the index reads the
- * dump again.
+ * not 8-aligned with the first, or more than 16 GiB away, or more objects than an int counts) stops
+ * recording and the index reads the dump again.
  *
  * <p>A class is kept as the part's {@link ShallowTally} slot, or {@code -1 - type} for a primitive
  * array; {@link #classIds} turns slots back into class ids once the pass is over.
@@ -17,6 +17,8 @@ final class ObjectRecords {
   /** Entries per chunk: 4 MiB less an array header, so a chunk fills whole heap regions. */
   static final int CHUNK = (1 << 20) - 16;
   private static final long REACH = 1L << 34;
+  /** More objects than an index holds: the index reports that, after its own pass. */
+  private static final int MAX_COUNT = Integer.MAX_VALUE - 16;
 
   private final boolean wideOffsets;
   private int[][] deltas = new int[8][];
@@ -49,7 +51,7 @@ final class ObjectRecords {
       first = address;
     }
     long delta = address - first;
-    if ((delta & 7) != 0 || delta >= REACH || delta < -REACH) {
+    if ((delta & 7) != 0 || delta >= REACH || delta < -REACH || count == MAX_COUNT) {
       drop();
       return;
     }
