@@ -506,18 +506,6 @@ public final class RecordScanner {
         return ~pos;
       }
       if (lenientSkip(pos, end, false, problem)) {
-        return end;
-      }
-    }
-    if (p + need > end) {
-      String problem = describeSubRecord(tag) + " needs " + (need + 1) + " bytes but its record has " + (end - pos) + " left";
-      if (cutByEof) {
-        if (!options.lenient()) {
-          throw error(pos, "truncated file: " + problem);
-        }
-        return ~pos;
-      }
-      if (lenientSkip(pos, end, false, problem)) {
         return ~end;
       }
     }

@@ -73,50 +73,53 @@ class SplitScanTest {
   @Test
   void objectsThatDoNotPackAreReadAgainByTheIndex() throws IOException {
     // An address 4 bytes past another: the kept records give up, and the index reads the dump.
-    io.memdiff.testdata.HprofWriter w = new io.memdiff.testdata.HprofWriter(8);
-    long cls = 0x100;
-    w.loadClass(1, cls, 1, w.string("Node"));
-    w.segment(w.body().classDump(cls, 0, 0, 0, new long[0][], new long[0][])
-        .instance(0x1000, 1, cls, w.body()).instance(0x1004, 1, cls, w.body()));
-    w.segment(w.body().instance(0x2000, 1, cls, w.body()));
-    w.heapDumpEnd();
-    Path f = w.writeTo(dir.resolve("odd.hprof"));
+    Path f = nodesInTwoSegments("odd.hprof", new long[] {0x1000, 0x1004}, new long[] {0x2000});
     try (HprofFile file = HprofFile.open(f)) {
       assertThat(DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, true, 0).takeObjectRecords()).isNull();
       HeapIndex index = HeapIndex.build(DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, true, 0),
           ScanOptions.STRICT);
-      long[] expected = {0x100, 0x1000, 0x1004, 0x2000};
-      assertThat(index.objectCount()).isEqualTo(expected.length);
-      for (int o = 0; o < expected.length; o++) {
-        assertThat(index.address(o)).isEqualTo(expected[o]);
-        assertThat(index.indexOf(expected[o])).isEqualTo(o);
-      }
+      assertAddresses(index, 0x100, 0x1000, 0x1004, 0x2000);
+    }
+  }
+
+  /** A dump of class Node (mirror at 0x100) with instances at these addresses, in two segments. */
+  private Path nodesInTwoSegments(String name, long[] first, long[] second) throws IOException {
+    io.memdiff.testdata.HprofWriter w = new io.memdiff.testdata.HprofWriter(8);
+    long cls = 0x100;
+    w.loadClass(1, cls, 1, w.string("Node"));
+    var one = w.body().classDump(cls, 0, 0, 0, new long[0][], new long[0][]);
+    for (long a : first) {
+      one.instance(a, 1, cls, w.body());
+    }
+    var two = w.body();
+    for (long a : second) {
+      two.instance(a, 1, cls, w.body());
+    }
+    w.segment(one);
+    w.segment(two);
+    w.heapDumpEnd();
+    return w.writeTo(dir.resolve(name));
+  }
+
+  /** The index holds exactly these addresses, in this order, and finds each. */
+  private static void assertAddresses(HeapIndex index, long... expected) {
+    assertThat(index.objectCount()).isEqualTo(expected.length);
+    for (int o = 0; o < expected.length; o++) {
+      assertThat(index.address(o)).isEqualTo(expected[o]);
+      assertThat(index.indexOf(expected[o])).isEqualTo(o);
     }
   }
 
   @Test
   void partsOutOfAddressOrderAreDetectedAndSorted() throws IOException {
     // Like JDK 21's parallel dumper: each segment ascends, but the second holds the lower addresses.
-    io.memdiff.testdata.HprofWriter w = new io.memdiff.testdata.HprofWriter(8);
-    long cls = 0x100;
-    w.loadClass(1, cls, 1, w.string("Node"));
-    w.segment(w.body().classDump(cls, 0, 0, 0, new long[0][], new long[0][])
-        .instance(0x5000, 1, cls, w.body()).instance(0x5010, 1, cls, w.body()));
-    w.segment(w.body().instance(0x1000, 1, cls, w.body()).instance(0x1010, 1, cls, w.body())
-        .instance(0x1020, 1, cls, w.body()));
-    w.heapDumpEnd();
-    Path f = w.writeTo(dir.resolve("parts.hprof"));
+    Path f = nodesInTwoSegments("parts.hprof", new long[] {0x5000, 0x5010}, new long[] {0x1000, 0x1010, 0x1020});
     try (HprofFile file = HprofFile.open(f)) {
       DumpCatalog split = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, 0);
       assertThat(split.objectsPerPart()).containsExactly(2, 3);
       HeapIndex index = HeapIndex.build(split, ScanOptions.STRICT);
       assertThat(index.recordsWereInAddressOrder()).isFalse();
-      assertThat(index.objectCount()).isEqualTo(6);
-      long[] expected = {0x100, 0x1000, 0x1010, 0x1020, 0x5000, 0x5010};
-      for (int o = 0; o < expected.length; o++) {
-        assertThat(index.address(o)).isEqualTo(expected[o]);
-        assertThat(index.indexOf(expected[o])).isEqualTo(o);
-      }
+      assertAddresses(index, 0x100, 0x1000, 0x1010, 0x1020, 0x5000, 0x5010);
       assertSameIndex(index, HeapIndex.build(
           DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, Long.MAX_VALUE), ScanOptions.STRICT));
       assertSameIndex(index, HeapIndex.build(
