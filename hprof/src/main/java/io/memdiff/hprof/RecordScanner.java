@@ -409,7 +409,8 @@ public final class RecordScanner {
           need += n * id;
         }
       }
-      case PRIMITIVE_ARRAY_DUMP -> {
+      case PRIMITIVE_ARRAY_DUMP, PRIMITIVE_ARRAY_NODATA -> {
+        // The same header; only PRIMITIVE ARRAY DUMP has the elements after it.
         need = id + 9L;
         if (p + need <= end) {
           long n = d.u4(p + id + 4);
@@ -417,10 +418,12 @@ public final class RecordScanner {
           if (!BasicType.isPrimitive(type) && invalidElementType(pos, end, cutByEof, tag, type)) {
             return ~end;
           }
+          boolean withElements = tag == PRIMITIVE_ARRAY_DUMP;
           long elements = p + need;
-          long bytes = n * BasicType.size(type, id);
+          long bytes = withElements ? n * BasicType.size(type, id) : 0;
           if (elements + bytes <= end) {
-            v.primitiveArray(pos, d.id(p, id), d.i4(p + id), type, elements, checkLength(pos, tag, n));
+            v.primitiveArray(pos, d.id(p, id), d.i4(p + id), type, withElements ? elements : -1,
+                checkLength(pos, tag, n));
             subRecordCounts[tag]++;
             return elements + bytes;
           }
@@ -475,17 +478,6 @@ public final class RecordScanner {
         need = 4L + id;
         if (p + need <= end) {
           v.heapDumpInfo(d.i4(p), d.id(p + 4, id));
-        }
-      }
-      case PRIMITIVE_ARRAY_NODATA -> {
-        need = id + 9L;
-        if (p + need <= end) {
-          long n = d.u4(p + id + 4);
-          int type = d.u1(p + id + 8);
-          if (!BasicType.isPrimitive(type) && invalidElementType(pos, end, cutByEof, tag, type)) {
-            return ~end;
-          }
-          v.primitiveArray(pos, d.id(p, id), d.i4(p + id), type, -1, checkLength(pos, tag, n));
         }
       }
       default -> {
