@@ -6,10 +6,11 @@ import java.util.List;
 
 /**
  * Every object of a dump as a dense {@code int} object index over ascending addresses, with its class
- * and where its record starts, so any object can be read back from the mapped file. Built in a second
- * pass (or from the first pass's records) with arrays sized exactly from the {@link DumpCatalog}'s counts, then kept in 12 bytes per
- * object where the dump allows (nearly always): addresses 8-byte aligned within 32 GiB of the lowest
- * as unsigned ints of (address − base) / 8, record offsets below 4 GiB as unsigned ints; else 20.
+ * and where its record starts, so any object can be read back from the mapped file. Built from the
+ * first pass's records of the objects, or in a second pass, with arrays sized exactly from the
+ * {@link DumpCatalog}'s counts, then kept in 12 bytes per object where the dump allows (nearly
+ * always): addresses 8-byte aligned within 32 GiB of the lowest as unsigned ints of (address − base)
+ * / 8, record offsets below 4 GiB as unsigned ints; else 20.
  */
 public final class HeapIndex {
   public static final byte KIND_CLASS = 1;
@@ -58,10 +59,7 @@ public final class HeapIndex {
     // Two halves on two threads: the second starts at the bucket after the first half's last object.
     int mid = n / 2;
     int midBucket = mid == 0 ? 0 : bucketOf(mid - 1) + 1;
-    java.util.concurrent.CompletableFuture<Void> second =
-        java.util.concurrent.CompletableFuture.runAsync(() -> fillBuckets(mid, n, midBucket, count));
-    fillBuckets(0, mid, 0, midBucket - 1);
-    second.join();
+    InParts.run(List.of(() -> fillBuckets(mid, n, midBucket, count), () -> fillBuckets(0, mid, 0, midBucket - 1)));
   }
 
   private int bucketOf(int object) {
@@ -103,14 +101,13 @@ public final class HeapIndex {
       // The first pass kept every object: copy each part into its stretch of the arrays, the parts
       // on threads of their own, as a second pass would have.
       List<Collector> parts = new ArrayList<>();
-      List<java.util.concurrent.CompletableFuture<Void>> copies = new ArrayList<>();
+      List<Runnable> copies = new ArrayList<>();
       int start = 0;
-      for (int k = 0; k < records.length; k++) {
-        ObjectRecords part = records[k];
+      for (ObjectRecords part : records) {
         Collector into = new Collector(catalog, columns, classes, start, start + part.count());
         parts.add(into);
         start += part.count();
-        Runnable copy = () -> {
+        copies.add(() -> {
           int[] classOfSlot = new int[part.classIds.length];
           for (int s = 0; s < classOfSlot.length; s++) {
             classOfSlot[s] = catalog.classIndexOfId(part.classIds[s]);
@@ -118,15 +115,9 @@ public final class HeapIndex {
           part.replay(into, classOfSlot, into.primitiveClasses);
           into.mirrorAddresses.addAll(part.mirrorAddresses);
           into.mirrorOffsets.addAll(part.mirrorOffsets);
-        };
-        copies.add(k < records.length - 1 ? java.util.concurrent.CompletableFuture.runAsync(copy)
-            : java.util.concurrent.CompletableFuture.runAsync(copy, Runnable::run));
+        });
       }
-      try {
-        java.util.concurrent.CompletableFuture.allOf(copies.toArray(new java.util.concurrent.CompletableFuture<?>[0])).join();
-      } catch (java.util.concurrent.CompletionException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : e;
-      }
+      InParts.run(copies);
       c = parts.get(0);
       for (int k = 1; k < parts.size(); k++) {
         c.append(parts.get(k));

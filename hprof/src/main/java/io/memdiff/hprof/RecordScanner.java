@@ -3,6 +3,9 @@ package io.memdiff.hprof;
 import static io.memdiff.hprof.Tags.*;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
 
 /**
  * The one record loop: walks top-level records and the sub-records of the selected heap dump, checks
@@ -75,37 +78,34 @@ public final class RecordScanner {
       startRange[part++] = ranges.length;
     }
     RecordScanner[] scanners = new RecordScanner[n];
-    java.util.List<java.util.concurrent.CompletableFuture<Void>> running = new java.util.ArrayList<>();
+    List<Runnable> work = new ArrayList<>(n);
     for (int k = 0; k < n; k++) {
       RecordScanner s = new RecordScanner(file, parts.get(k), options);
       scanners[k] = s;
       int from = startRange[k];
       int to = startRange[k + 1];
-      Runnable work = () -> {
+      work.add(() -> {
         for (int i = from; i < to; i += 2) {
           try {
             s.subRecords(ranges[i], ranges[i + 1], false);
           } catch (HprofFormatException e) {
-            throw new java.util.concurrent.CompletionException(e);
+            throw new CompletionException(e);
           }
         }
-      };
-      // The last part runs on this thread, the others on the common pool.
-      running.add(k < n - 1 ? java.util.concurrent.CompletableFuture.runAsync(work)
-          : java.util.concurrent.CompletableFuture.runAsync(work, Runnable::run));
+      });
+    }
+    try {
+      InParts.run(work); // the first part's error first: the lowest offset
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof HprofFormatException f) {
+        throw f;
+      }
+      throw e;
     }
     long[] subCounts = result.subRecordCounts();
-    for (int k = 0; k < n; k++) {
-      try {
-        running.get(k).join();
-      } catch (java.util.concurrent.CompletionException e) {
-        if (e.getCause() instanceof HprofFormatException f) {
-          throw f;
-        }
-        throw e;
-      }
+    for (RecordScanner s : scanners) {
       for (int t = 0; t < 256; t++) {
-        subCounts[t] += scanners[k].subRecordCounts[t];
+        subCounts[t] += s.subRecordCounts[t];
       }
     }
     return result;
