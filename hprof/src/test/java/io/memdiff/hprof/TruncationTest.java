@@ -105,6 +105,16 @@ class TruncationTest {
         assertThat(c.objects()).as("cut at %d", cut).isLessThanOrEqualTo(fullObjects);
         assertThat(c.scan().truncated()).as("cut at %d", cut).isTrue();
         assertThat(c.scan().truncatedAt()).isLessThanOrEqualTo(cut);
+        // The index from the first pass's records holds what a second lenient pass finds.
+        ScanOptions lenient = new ScanOptions(0, true);
+        HeapIndex read = HeapIndex.build(c, lenient);
+        HeapIndex kept = HeapIndex.build(DumpCatalog.build(file, lenient, LayoutOverrides.NONE, true), lenient);
+        assertThat(kept.objectCount()).as("cut at %d", cut).isEqualTo(read.objectCount());
+        for (int o = 0; o < read.objectCount(); o++) {
+          assertThat(kept.address(o)).as("cut at %d", cut).isEqualTo(read.address(o));
+          assertThat(kept.recordOffset(o)).as("cut at %d", cut).isEqualTo(read.recordOffset(o));
+          assertThat(kept.classIndexOf(o)).as("cut at %d", cut).isEqualTo(read.classIndexOf(o));
+        }
       }
     }
   }
