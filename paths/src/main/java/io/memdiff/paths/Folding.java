@@ -16,11 +16,20 @@ public final class Folding {
   /**
    * A rule: when a step's source is (a subclass of) {@code base} and the following steps' field names
    * match {@code tokens} ({@code x*} = any number of {@code x}, {@code a|b*} = any number of either),
-   * they fold into one step named by the source's JDK class and {@code suffix}.
+   * they fold into one step named by the source's JDK class and {@code suffix}. The tokens are parsed
+   * once, here: {@code names[t]} the field names token {@code t} accepts, {@code repeat[t]} its star.
    */
-  private record Rule(String base, String[] tokens, String suffix, String fixedLabel) {
+  private record Rule(String base, String[][] names, boolean[] repeat, String suffix, String fixedLabel) {
     Rule(String base, String tokens, String suffix) {
       this(base, tokens.split(" "), suffix, null);
+    }
+
+    Rule(String base, String[] tokens, String suffix, String fixedLabel) {
+      this(base, new String[tokens.length][], new boolean[tokens.length], suffix, fixedLabel);
+      for (int t = 0; t < tokens.length; t++) {
+        repeat[t] = tokens[t].endsWith("*");
+        names[t] = (repeat[t] ? tokens[t].substring(0, tokens[t].length() - 1) : tokens[t]).split("\\|");
+      }
     }
   }
 
@@ -75,47 +84,50 @@ public final class Folding {
   }
 
   public List<Step> fold(List<Step> steps) {
+    // Called for every route of a dump: each step's field name is taken once, not once per rule.
+    String[] fields = new String[steps.size()];
+    for (int s = 0; s < fields.length; s++) {
+      fields[s] = fieldName(steps.get(s).edge());
+    }
     List<Step> out = new ArrayList<>(steps.size());
     int i = 0;
     while (i < steps.size()) {
+      int end = -1;
+      Rule rule = null;
+      ClassInfo source = null;
       if (i > 0) {
-        int end = -1;
-        String label = null;
-        ClassInfo source = index.classOf(steps.get(i - 1).object());
+        source = index.classOf(steps.get(i - 1).object());
         for (int r = 0; r < RULES.size() && end < 0; r++) {
           if (bases[r] != null && source.isSubclassOf(bases[r])) {
-            end = match(RULES.get(r).tokens(), steps, i);
-            if (end > 0) {
-              Rule rule = RULES.get(r);
-              label = rule.fixedLabel() != null ? rule.fixedLabel() : jdkName(source) + rule.suffix();
-            }
+            rule = RULES.get(r);
+            end = match(rule, fields, i);
           }
         }
-        if (end > 0) {
-          Step last = steps.get(end - 1);
-          out.add(new Step(label, last.object(), last.className()));
-          i = end;
-          continue;
-        }
       }
-      out.add(steps.get(i));
-      i++;
+      if (end > 0) {
+        Step last = steps.get(end - 1);
+        String label = rule.fixedLabel() != null ? rule.fixedLabel() : jdkName(source) + rule.suffix();
+        out.add(new Step(label, last.object(), last.className()));
+        i = end;
+      } else {
+        out.add(steps.get(i));
+        i++;
+      }
     }
     return foldRepeats(out);
   }
 
-  /** Steps {@code [from, end)} match the tokens in full; returns end, or −1. */
-  private static int match(String[] tokens, List<Step> steps, int from) {
+  /** Field names {@code [from, end)} match the rule's tokens in full; returns end, or −1. */
+  private static int match(Rule rule, String[] fields, int from) {
     int s = from;
-    for (String token : tokens) {
-      boolean repeat = token.endsWith("*");
-      String[] names = (repeat ? token.substring(0, token.length() - 1) : token).split("\\|");
-      if (repeat) {
-        while (s < steps.size() && matchesAny(names, steps.get(s))) {
+    for (int t = 0; t < rule.names().length; t++) {
+      String[] names = rule.names()[t];
+      if (rule.repeat()[t]) {
+        while (s < fields.length && matchesAny(names, fields[s])) {
           s++;
         }
       } else {
-        if (s >= steps.size() || !matchesAny(names, steps.get(s))) {
+        if (s >= fields.length || !matchesAny(names, fields[s])) {
           return -1;
         }
         s++;
@@ -124,8 +136,7 @@ public final class Folding {
     return s;
   }
 
-  private static boolean matchesAny(String[] names, Step step) {
-    String field = fieldName(step.edge());
+  private static boolean matchesAny(String[] names, String field) {
     for (String n : names) {
       if (n.equals(field)) {
         return true;
