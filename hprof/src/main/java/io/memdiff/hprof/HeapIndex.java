@@ -3,6 +3,7 @@ package io.memdiff.hprof;
 import it.unimi.dsi.fastutil.longs.LongArrays;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Every object of a dump as a dense {@code int} object index over ascending addresses, with its class
@@ -91,9 +92,10 @@ public final class HeapIndex {
       throw new HprofFormatException(catalog.file().path(), 0,
           "has " + total + " objects; memdiff indexes at most " + (Integer.MAX_VALUE - 16));
     }
+    CompletableFuture<int[]> classesAside = Memory.intsAside((int) total);
     IndexColumns columns = new IndexColumns((int) total, catalog.lowestAddress(), catalog.addressesPack(),
         catalog.file().data().length() <= 0xFFFF_FFFFL);
-    int[] classes = new int[(int) total];
+    int[] classes = classesAside.join();
     long[] perPart = catalog.objectsPerPart();
     ObjectRecords[] records = catalog.takeObjectRecords();
     Collector c;

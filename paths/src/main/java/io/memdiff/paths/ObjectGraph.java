@@ -2,6 +2,7 @@ package io.memdiff.paths;
 
 import io.memdiff.hprof.EdgeLabel;
 import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.Memory;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.concurrent.CompletableFuture;
 
@@ -74,10 +75,11 @@ public final class ObjectGraph {
     if (bound > Integer.MAX_VALUE - 16) {
       throw new IllegalStateException("more than 2^31 references are not supported yet: " + bound);
     }
+    CompletableFuture<int[]> targetsAside = Memory.intsAside((int) bound);
     int[] offsets = new int[n + 1];
-    int[] targets = new int[(int) bound];
     byte[] slots = new byte[(int) bound];
     int[] shallow = new int[n]; // filled while each record is at hand; the halves write disjoint ranges
+    int[] targets = targetsAside.join();
     CompletableFuture<Part> second = CompletableFuture.supplyAsync(
         () -> Part.read(index, kinds, classObjects, mid, n, (int) firstCount, offsets, targets, slots, shallow));
     Part first = Part.read(index, kinds, classObjects, 0, mid, 0, offsets, targets, slots, shallow);
