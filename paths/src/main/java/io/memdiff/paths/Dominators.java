@@ -80,25 +80,15 @@ public final class Dominators {
     // root instead. So the search follows none, and none becomes a predecessor pair. (The most
     // common such edge, an instance's to its class, is not in the graph at all: see ObjectGraph.)
     int roots = reach.rootCount();
-    long[] isRoot = new long[(n + 63) >>> 6];
-    for (int r = 0; r < roots; r++) {
-      int o = reach.reachedAt(r);
-      isRoot[o >>> 6] |= 1L << o;
-    }
+    long[] isRoot = rootBits(reach, n);
     // Soft/weak/finalizer/phantom referents into objects only such references reach: few, so they
     // are kept sorted by source, with a bit per object saying whether it has any.
     int[] extraSources = new int[0];
     int[] extraTargets = new int[0];
     long[] hasExtra = null;
     if (g.weakEdgeCount() > 0) {
-      long[] sorted = new long[g.weakEdgeCount()];
-      int m = 0;
-      for (int i = 0; i < g.weakEdgeCount(); i++) {
-        if (weakEdgeCounts(reach, g, i) && !isSet(isRoot, g.weakTarget(i))) {
-          sorted[m++] = (long) g.weakSource(i) << 32 | i;
-        }
-      }
-      Arrays.sort(sorted, 0, m);
+      long[] sorted = extraEdges(reach, isRoot);
+      int m = sorted.length;
       extraSources = new int[m];
       extraTargets = new int[m];
       hasExtra = new long[(n + 63) >>> 6];
@@ -158,11 +148,7 @@ public final class Dominators {
     dfnum = null;
     int[] label = new int[count + 1];
     int[] ancestor = new int[count + 1];
-    for (int w = 0; w <= count; w++) {
-      semi[w] = w;
-      label[w] = w;
-      ancestor[w] = -1;
-    }
+    unlinked(semi, label, ancestor, count);
     semidominators(semi, label, ancestor, parent, pairs, pairCount, count);
     pairs = null;
     // Labels are done with: the immediate dominator of w goes in its place (0 stays 0).
@@ -182,6 +168,55 @@ public final class Dominators {
     // dominates, at the next free position of its dominator; the dominator array then holds the
     // vertex's own next free position, and once its last child is placed, the end of its subtree.
     int[] end = dom;
+    place(end, size, count);
+    // Each vertex moves to its position (end − size) with its retained bytes and its object: a
+    // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
+    // built in.
+    permute(end, size, retainedLow, retainedHigh, vertex, count);
+    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited);
+  }
+
+  private static long[] rootBits(Reachability reach, int n) {
+    long[] isRoot = new long[(n + 63) >>> 6];
+    for (int r = 0; r < reach.rootCount(); r++) {
+      int o = reach.reachedAt(r);
+      isRoot[o >>> 6] |= 1L << o;
+    }
+    return isRoot;
+  }
+
+  /** The weak edges that count (see {@link #weakEdgeCounts}) and lead to no root, sorted: (source, edge). */
+  private static long[] extraEdges(Reachability reach, long[] isRoot) {
+    ObjectGraph g = reach.graph();
+    long[] sorted = new long[g.weakEdgeCount()];
+    int m = 0;
+    for (int i = 0; i < g.weakEdgeCount(); i++) {
+      if (weakEdgeCounts(reach, g, i) && !isSet(isRoot, g.weakTarget(i))) {
+        sorted[m++] = (long) g.weakSource(i) << 32 | i;
+      }
+    }
+    Arrays.sort(sorted, 0, m);
+    return Arrays.copyOf(sorted, m);
+  }
+
+  // The loops over every vertex (and every root and weak edge) are methods of their own, here as in the other steps: compute runs
+  // once per dump, and a loop in it had C2 compile all of it with everything it calls inlined.
+
+  /** Step 3 of {@link #compute}, first: every vertex its own semidominator and label, and unlinked. */
+  private static void unlinked(int[] semi, int[] label, int[] ancestor, int count) {
+    for (int w = 0; w <= count; w++) {
+      semi[w] = w;
+      label[w] = w;
+      ancestor[w] = -1;
+    }
+  }
+
+  /**
+   * Step 5 of {@link #compute}, first: each vertex's position in the tree's preorder, as described
+   * there; {@code dom} becomes the end array.
+   */
+  private static void place(int[] dom, int[] size, int count) {
+    int[] end = dom;
     end[0] = 1; // the virtual root's next free position
     for (int w = 1; w <= count; w++) {
       int d = dom[w];
@@ -189,11 +224,6 @@ public final class Dominators {
       end[d] = position + size[w];
       end[w] = position + 1;
     }
-    // Each vertex moves to its position (end − size) with its retained bytes and its object: a
-    // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
-    // built in.
-    permute(end, size, retainedLow, retainedHigh, vertex, count);
-    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited);
   }
 
   /** Step 3 of {@link #compute}: semidominators by Lengauer–Tarjan's link/eval (see there). */
