@@ -67,6 +67,9 @@ public final class HeapAnalysis {
   static HeapAnalysis analyse(HeapIndex index, boolean withDominators, boolean withRoutes, Consumer<String> phase,
       boolean oneAtATime) {
     phase.accept("reading references");
+    // The first pass's kept records are garbage once the index is built: collected now, their pages
+    // take the graph's arrays instead of fresh ones.
+    Memory.collectBetweenPhases();
     ObjectGraph graph = ObjectGraph.build(index);
     // Every record has been read for the last time in a row; from here on only the few objects on
     // paths are read again. Dropping the mapping takes the dump's pages out of resident memory (a
