@@ -176,6 +176,10 @@ public final class Dominators {
     return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited);
   }
 
+  // The loops over every root, weak edge and vertex are methods of their own, here as in the other
+  // steps: compute runs once per dump, and a loop in it had C2 compile all of it with everything it
+  // calls inlined.
+
   private static long[] rootBits(Reachability reach, int n) {
     long[] isRoot = new long[(n + 63) >>> 6];
     for (int r = 0; r < reach.rootCount(); r++) {
@@ -198,9 +202,6 @@ public final class Dominators {
     Arrays.sort(sorted, 0, m);
     return Arrays.copyOf(sorted, m);
   }
-
-  // The loops over every vertex (and every root and weak edge) are methods of their own, here as in the other steps: compute runs
-  // once per dump, and a loop in it had C2 compile all of it with everything it calls inlined.
 
   /** Step 3 of {@link #compute}, first: every vertex its own semidominator and label, and unlinked. */
   private static void unlinked(int[] semi, int[] label, int[] ancestor, int count) {
