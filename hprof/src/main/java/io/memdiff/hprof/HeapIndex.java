@@ -2,6 +2,7 @@ package io.memdiff.hprof;
 
 import it.unimi.dsi.fastutil.longs.LongArrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -158,7 +159,7 @@ public final class HeapIndex {
     long duplicates = n - unique;
     if (unique != columns.capacity()) {
       columns.trim(unique);
-      classes = java.util.Arrays.copyOf(classes, unique);
+      classes = Arrays.copyOf(classes, unique);
     }
     return new HeapIndex(catalog, columns, classes, duplicates, c.ascending);
   }

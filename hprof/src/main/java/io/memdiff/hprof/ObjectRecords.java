@@ -1,6 +1,7 @@
 package io.memdiff.hprof;
 
 import it.unimi.dsi.fastutil.longs.LongArrayList;
+import java.util.Arrays;
 
 /**
  * One part's objects as the first pass meets them — address, record offset, class — kept so that
@@ -73,12 +74,12 @@ final class ObjectRecords {
   private void grow(int c) {
     if (c == deltas.length) {
       int n = c * 2;
-      deltas = java.util.Arrays.copyOf(deltas, n);
-      classCodes = java.util.Arrays.copyOf(classCodes, n);
+      deltas = Arrays.copyOf(deltas, n);
+      classCodes = Arrays.copyOf(classCodes, n);
       if (wideOffsets) {
-        longOffsets = java.util.Arrays.copyOf(longOffsets, n);
+        longOffsets = Arrays.copyOf(longOffsets, n);
       } else {
-        offsets = java.util.Arrays.copyOf(offsets, n);
+        offsets = Arrays.copyOf(offsets, n);
       }
     }
     deltas[c] = new int[CHUNK];
