@@ -47,7 +47,9 @@ class DominatorsBruteForceTest {
     try (HprofFile file = write(w, heap, random, nodes, "random-" + seed + ".hprof")) {
       HeapAnalysis a = analyse(file);
       // Every reference is strong here.
-      assertMatchesTheDefinition(a, edges(a.index(), (source, label, target) -> true), random, seed);
+      List<List<Integer>> edges = edges(a.index(), (source, label, target) -> true);
+      assertMatchesTheDefinition(a, a.dominators(), edges, random, seed);
+      assertMatchesTheDefinitionInSmallBatches(file, edges, random, seed);
     }
   }
 
@@ -98,7 +100,22 @@ class DominatorsBruteForceTest {
         assertThat(reachable[o]).as("object %d of seed %d reached", o, seed)
             .isEqualTo(reach.label(o) != Reachability.UNREACHABLE);
       }
-      assertMatchesTheDefinition(a, edges, random, seed);
+      assertMatchesTheDefinition(a, a.dominators(), edges, random, seed);
+      assertMatchesTheDefinitionInSmallBatches(file, edges, random, seed);
+    }
+  }
+
+  /**
+   * The depth-first search pushing one or two of an object's references at a time (4096 in use), so
+   * that nearly every object's rest waits below a batch on the stack: the same dominators.
+   */
+  private static void assertMatchesTheDefinitionInSmallBatches(HprofFile file, List<List<Integer>> edges,
+      Random random, int seed) throws java.io.IOException {
+    for (int batch : new int[] {1, 2}) {
+      DumpCatalog catalog = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE);
+      HeapAnalysis plain = HeapAnalysis.analyse(catalog, ScanOptions.STRICT, false, x -> {});
+      Dominators d = Dominators.compute(plain.reachability(), false, null, batch);
+      assertMatchesTheDefinition(plain, d, edges, random, seed);
     }
   }
 
@@ -153,7 +170,8 @@ class DominatorsBruteForceTest {
    * v dominates u when removing v cuts u off from every root; a retained size is the object plus
    * everything it dominates; a group retains its members but those another member dominates.
    */
-  private static void assertMatchesTheDefinition(HeapAnalysis a, List<List<Integer>> edges, Random random, int seed) {
+  private static void assertMatchesTheDefinition(HeapAnalysis a, Dominators dominators, List<List<Integer>> edges,
+      Random random, int seed) {
     int n = a.index().objectCount();
     List<Integer> roots = roots(a);
     boolean[] reachable = reach(edges, roots, -1);
@@ -166,36 +184,36 @@ class DominatorsBruteForceTest {
     }
     for (int v = 0; v < n; v++) {
       if (!reachable[v]) {
-        expectedRetained[v] = a.dominators().shallow(v);
-        assertThat(a.dominators().retained(v)).isEqualTo(expectedRetained[v]);
+        expectedRetained[v] = dominators.shallow(v);
+        assertThat(dominators.retained(v)).isEqualTo(expectedRetained[v]);
         continue;
       }
       boolean[] without = reach(edges, roots, v);
-      long expected = a.dominators().shallow(v);
+      long expected = dominators.shallow(v);
       for (int u = 0; u < n; u++) {
         if (u != v && reachable[u] && !without[u]) {
-          expected += a.dominators().shallow(u);
+          expected += dominators.shallow(u);
           if (groupOf[u] >= 0 && groupOf[u] == groupOf[v]) {
             nested[u] = true;
           }
         }
       }
       expectedRetained[v] = expected;
-      assertThat(a.dominators().retained(v)).as("object %d of seed %d", v, seed).isEqualTo(expected);
+      assertThat(dominators.retained(v)).as("object %d of seed %d", v, seed).isEqualTo(expected);
     }
     // The batch form, on a sample with repeats and unreachable objects among it.
     int[] sample = random.ints(n / 2 + 1, 0, n).toArray();
-    long[] batch = a.dominators().retained(sample);
+    long[] batch = dominators.retained(sample);
     for (int k = 0; k < sample.length; k++) {
       assertThat(batch[k]).as("sampled object %d of seed %d", sample[k], seed).isEqualTo(expectedRetained[sample[k]]);
     }
     long[] expectedByGroup = new long[groups];
     for (int o = 0; o < n; o++) {
       if (groupOf[o] >= 0 && !nested[o]) {
-        expectedByGroup[groupOf[o]] += a.dominators().retained(o);
+        expectedByGroup[groupOf[o]] += dominators.retained(o);
       }
     }
-    assertThat(a.dominators().retainedByGroup(groupOf, groups)).as("seed %d", seed).containsExactly(expectedByGroup);
+    assertThat(dominators.retainedByGroup(groupOf, groups)).as("seed %d", seed).containsExactly(expectedByGroup);
   }
 
   /** Objects reachable from the roots without passing through {@code removed}. */
