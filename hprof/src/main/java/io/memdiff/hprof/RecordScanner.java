@@ -383,28 +383,20 @@ public final class RecordScanner {
     long p = pos + 1;
     long need;
     switch (tag) {
+      // The loop visits every instance and object array that fits in its segment with a length an
+      // array can have; here one did not, and all that is left is to say why.
       case INSTANCE_DUMP -> {
         need = 2L * id + 8;
         if (p + need <= end) {
-          long n = d.u4(p + 2L * id + 4);
-          long values = p + need;
-          if (values + n <= end) {
-            v.instance(pos, d.id(p, id), d.i4(p + id), d.id(p + id + 4, id), values, (int) n);
-            subRecordCounts[tag]++;
-            return values + n;
-          }
-          need += n;
+          need += d.u4(p + 2L * id + 4);
         }
       }
       case OBJECT_ARRAY_DUMP -> {
         need = 2L * id + 8;
         if (p + need <= end) {
           long n = d.u4(p + id + 4);
-          long elements = p + need;
-          if (elements + n * id <= end) {
-            v.objectArray(pos, d.id(p, id), d.i4(p + id), d.id(p + id + 8, id), elements, checkLength(pos, tag, n));
-            subRecordCounts[tag]++;
-            return elements + n * id;
+          if (p + need + n * id <= end) {
+            throw tooLong(pos, tag, n);
           }
           need += n * id;
         }
@@ -523,9 +515,13 @@ public final class RecordScanner {
 
   private int checkLength(long pos, int tag, long n) throws HprofFormatException {
     if (n > Integer.MAX_VALUE - 8) {
-      throw error(pos, describeSubRecord(tag) + " declares " + n + " elements, more than a JVM array can hold");
+      throw tooLong(pos, tag, n);
     }
     return (int) n;
+  }
+
+  private HprofFormatException tooLong(long pos, int tag, long n) {
+    return error(pos, describeSubRecord(tag) + " declares " + n + " elements, more than a JVM array can hold");
   }
 
   /** Parses a CLASS DUMP at {@code p} (after the tag); returns its end, or −1 if it overruns {@code end}. */

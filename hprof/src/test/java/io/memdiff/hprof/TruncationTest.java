@@ -133,6 +133,45 @@ class TruncationTest {
     }
   }
 
+  /**
+   * An instance or object array whose length field runs past its segment (the file itself goes on):
+   * strict names the record, what it needs and what its segment has left, at its offset; lenient
+   * abandons the rest of the segment and keeps what came before.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("lyingObjectRecords")
+  void anObjectRecordOverrunningItsSegmentIsReportedWithBothLengths(String name, byte[] record, long needs)
+      throws IOException {
+    HprofWriter w = new HprofWriter(8);
+    w.segment(w.body().root(0x05, 0x10).rawSubRecord(record));
+    w.heapDumpEnd();
+    long segment = w.recordOffsets().get(w.recordOffsets().size() - 2);
+    long at = segment + 9 + 9; // the segment's header, then the root before the record
+    Path f = write(w.toByteArray());
+    try (HprofFile file = HprofFile.open(f)) {
+      HprofFormatException e = catchThrowableOfType(
+          () -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE), HprofFormatException.class);
+      assertThat(e).as(name).isNotNull();
+      assertThat(e.getMessage()).contains(name + ") needs " + needs + " bytes but its record has "
+          + record.length + " left");
+      assertThat(e.offset()).isEqualTo(at);
+      DumpCatalog lenient = DumpCatalog.build(file, new ScanOptions(0, true), LayoutOverrides.NONE);
+      assertThat(lenient.roots().size()).isEqualTo(1);
+      assertThat(lenient.objects()).isZero();
+    }
+  }
+
+  static Stream<Arguments> lyingObjectRecords() {
+    HprofWriter w = new HprofWriter(8);
+    // Declares 1000 bytes of field values, has 8.
+    byte[] instance = w.body().u1(0x21).id(0x20).u4(1).id(0x30).u4(1000).u8(0).toByteArray();
+    // Declares 1000 elements, has one.
+    byte[] objectArray = w.body().u1(0x22).id(0x20).u4(1).u4(1000).id(0x30).id(0x10).toByteArray();
+    return Stream.of(
+        Arguments.of("INSTANCE DUMP", instance, 1L + 2 * 8 + 8 + 1000),
+        Arguments.of("OBJECT ARRAY DUMP", objectArray, 1L + 2 * 8 + 8 + 1000 * 8));
+  }
+
   @Test
   void aRecordLongerThanTheFileIsReportedWithBothLengths() throws IOException {
     HprofWriter w = new HprofWriter(8);
