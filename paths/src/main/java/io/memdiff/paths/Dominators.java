@@ -8,9 +8,11 @@ import java.util.Arrays;
  * The dominator tree of the reachable heap and each object's retained size: semidominators by
  * Lengauer–Tarjan (simple link/eval with iterative path compression: no recursion to overflow on a
  * million-long list), immediate dominators by the semi-NCA rule. The graph is the strong references
- * plus the soft/weak/finalizer/phantom referents into objects that only such references reach, under
- * a virtual root whose children are {@link Reachability}'s roots. Unreachable objects dominate and
- * retain only themselves.
+ * under a virtual root whose children are {@link Reachability}'s roots. A soft/weak/finalizer/phantom
+ * referent keeps nothing alive, so an object that only such referents reach is another child of the
+ * virtual root, and the references of such objects into strongly reachable ones are left out: what
+ * they hold is garbage once the referents are cleared, so they change no strongly reachable object's
+ * dominator. Unreachable objects dominate and retain only themselves.
  */
 public final class Dominators {
   /** {@link #idom} of a root object: the virtual root. */
@@ -45,100 +47,77 @@ public final class Dominators {
   }
 
   public static Dominators compute(Reachability reach) {
-    return compute(reach, false, null);
-  }
-
-  /**
-   * The search's three per-object arrays, allocated ahead (see {@link HeapAnalysis}): first touch of
-   * fresh memory is dear, and the breadth-first search before the pass leaves the other core idle.
-   */
-  public static final class Workspace {
-    final int[] numbers;
-    final int[] vertices;
-    final int[] parents;
-
-    private Workspace(int objects) {
-      numbers = new int[objects];
-      vertices = new int[objects + 1];
-      parents = new int[objects + 1];
-    }
-
-    public static Workspace allocate(int objects) {
-      return new Workspace(objects);
-    }
+    return compute(reach, false);
   }
 
   /**
    * @param releaseEdges drop the graph's strong edges once the depth-first search has read them (see
    *     {@link ObjectGraph#releaseEdges}), for a caller that needs them no more
-   * @param workspace the search's arrays, allocated for this graph's objects, or null
    */
-  public static Dominators compute(Reachability reach, boolean releaseEdges, Workspace workspace) {
-    return compute(reach, releaseEdges, workspace, BATCH);
+  public static Dominators compute(Reachability reach, boolean releaseEdges) {
+    return compute(reach, releaseEdges, BATCH);
   }
 
   /** @param batch references of one object the depth-first search pushes at a time (tests try small ones) */
-  static Dominators compute(Reachability reach, boolean releaseEdges, Workspace workspace, int batch) {
-    ObjectGraph g = reach.graph();
-    int n = g.nodeCount();
-    // An edge into a root never changes a dominator: a path through it can always start at the
-    // root instead. So the search follows none, and none becomes a predecessor pair. (The most
-    // common such edge, an instance's to its class, is not in the graph at all: see ObjectGraph.)
-    int roots = reach.rootCount();
-    long[] isRoot = rootBits(reach, n);
-    // Soft/weak/finalizer/phantom referents into objects only such references reach: few, so they
-    // are kept sorted by source, with a bit per object saying whether it has any.
-    int[] extraSources = new int[0];
-    int[] extraTargets = new int[0];
-    long[] hasExtra = null;
-    if (g.weakEdgeCount() > 0) {
-      long[] sorted = extraEdges(reach, isRoot);
-      int m = sorted.length;
-      extraSources = new int[m];
-      extraTargets = new int[m];
-      hasExtra = new long[(n + 63) >>> 6];
-      for (int k = 0; k < m; k++) {
-        extraSources[k] = (int) (sorted[k] >>> 32);
-        extraTargets[k] = g.weakTarget((int) sorted[k]);
-        hasExtra[extraSources[k] >>> 6] |= 1L << extraSources[k];
-      }
-    }
+  static Dominators compute(Reachability reach, boolean releaseEdges, int batch) {
+    return complete(searchStrong(reach, batch), releaseEdges);
+  }
 
-    // 1. Depth-first numbering: the virtual root is 0, reached objects 1..count. Every edge the search
-    // examines is either the tree edge that reaches its target first, or a non-tree edge kept as a
-    // (target, source) pair in depth-first numbers: the only predecessors Lengauer–Tarjan must look
-    // up, since a tree edge's source is the parent. No further pass over the graph builds them.
-    // Whether an object was visited is a bit (2 MB for 14 M objects: it stays in cache, where the
-    // numbers would not); its number is read only for a non-tree edge.
-    long[] visited = new long[(n + 63) >>> 6];
-    boolean fits = workspace != null && workspace.numbers.length == n;
-    int[] dfnum = fits ? workspace.numbers : new int[n];
-    // At most every edge is examined (fewer: none into a root, none from an unreachable object).
-    long examined = (long) g.edgeCount() + extraSources.length;
-    int reachedCount = reach.reachedCount();
-    int[] vertex = fits ? workspace.vertices : new int[reachedCount + 1];
-    int[] parent = fits ? workspace.parents : new int[reachedCount + 1];
-    workspace = null;
-    // Each examined edge is a tree edge of one non-root object, or a pair: with instances' edges to
-    // their classes out of the graph, few edges lead into roots, so the bound is close.
-    // (Allocated in the call, so that no reference here keeps the first array alive if the search grows it.)
-    int pairBound = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, examined - (reachedCount - roots)));
-    vertex[0] = -1;
-    Search search = depthFirst(g, reach, isRoot, extraSources, extraTargets, hasExtra, visited, dfnum, vertex, parent,
-        new long[pairBound], batch);
+  /**
+   * The pass's first half: the depth-first search over strong references from the roots. It needs
+   * only the roots, so it may run while {@link Reachability#search} is still labelling the heap from
+   * the same seed (see {@link HeapAnalysis}); it numbers exactly the strongly reachable objects.
+   *
+   * @param seeded seeded, searched or not
+   */
+  static Search searchStrong(Reachability seeded) {
+    return searchStrong(seeded, BATCH);
+  }
+
+  /** @param batch references of one object the search pushes at a time */
+  static Search searchStrong(Reachability seeded, int batch) {
+    ObjectGraph g = seeded.graph();
+    int n = g.nodeCount();
+    int roots = seeded.rootCount();
+    int[] rootObjects = new int[roots];
+    long[] isRoot = new long[(n + 63) >>> 6];
+    for (int r = 0; r < roots; r++) {
+      int o = seeded.reachedAt(r);
+      rootObjects[r] = o;
+      isRoot[o >>> 6] |= 1L << o;
+    }
+    Search search = new Search(seeded, isRoot, roots, batch);
+    search.run(rootObjects, 0);
+    search.strongCount = search.count;
+    return search;
+  }
+
+  /**
+   * The pass's second half, once {@link Reachability#search} is done: the search goes on from the
+   * soft/weak/finalizer/phantom referents into objects nothing strong reaches, each a child of the
+   * virtual root; then Lengauer–Tarjan, retained sizes and the tree's order.
+   */
+  static Dominators complete(Search search, boolean releaseEdges) {
+    ObjectGraph g = search.graph;
+    Reachability reach = search.reach;
+    // A referent does not keep its object alive, and what only referents reach is about to be
+    // collected, so neither takes part in a strongly reachable object's dominators: the search
+    // enters those objects from the virtual root and ignores their references back into the
+    // strongly reachable ones.
+    search.run(referentSeeds(reach), search.strongCount);
     long[] pairs = search.pairs;
     int pairCount = search.pairCount;
     int count = search.count;
-    isRoot = null;
-    extraSources = null;
-    extraTargets = null;
-    hasExtra = null;
-
+    int[] dfnum = search.dfnum;
+    int[] vertex = search.vertex;
+    int[] parent = search.parent;
+    long[] visited = search.visited;
+    search.release();
     if (releaseEdges) {
       g.releaseEdges(); // the search was their last reader: their memory goes to the arrays below
     }
 
-    // 2. The non-tree predecessors, sorted by target: Lengauer–Tarjan visits targets from the last
+    // 1 was the search (see Search). 2. The non-tree predecessors, sorted by target: Lengauer–Tarjan visits targets from the last
     // number down, so it takes each target's pairs from the end of the array.
     sortByTarget(pairs, pairCount, count);
 
@@ -185,27 +164,20 @@ public final class Dominators {
   // steps: compute runs once per dump, and a loop in it had C2 compile all of it with everything it
   // calls inlined.
 
-  private static long[] rootBits(Reachability reach, int n) {
-    long[] isRoot = new long[(n + 63) >>> 6];
-    for (int r = 0; r < reach.rootCount(); r++) {
-      int o = reach.reachedAt(r);
-      isRoot[o >>> 6] |= 1L << o;
-    }
-    return isRoot;
-  }
-
-  /** The weak edges that count (see {@link #weakEdgeCounts}) and lead to no root, sorted: (source, edge). */
-  private static long[] extraEdges(Reachability reach, long[] isRoot) {
+  /**
+   * The targets of the referents that reach objects nothing strong reaches, from objects something
+   * reaches, in the graph's order: the second search's entries.
+   */
+  private static int[] referentSeeds(Reachability reach) {
     ObjectGraph g = reach.graph();
-    long[] sorted = new long[g.weakEdgeCount()];
+    int[] seeds = new int[g.weakEdgeCount()];
     int m = 0;
     for (int i = 0; i < g.weakEdgeCount(); i++) {
-      if (weakEdgeCounts(reach, g, i) && !isSet(isRoot, g.weakTarget(i))) {
-        sorted[m++] = (long) g.weakSource(i) << 32 | i;
+      if (weakEdgeCounts(reach, g, i)) {
+        seeds[m++] = g.weakTarget(i);
       }
     }
-    Arrays.sort(sorted, 0, m);
-    return Arrays.copyOf(sorted, m);
+    return Arrays.copyOf(seeds, m);
   }
 
   /** Step 3 of {@link #compute}, first: every vertex its own semidominator and label, and unlinked. */
@@ -305,112 +277,162 @@ public final class Dominators {
     }
   }
 
-  /** References of one object the depth-first search pushes at a time (see {@link #depthFirst}). */
+  /** References of one object the depth-first search pushes at a time (see {@link Search#run}). */
   private static final int BATCH = 4096;
 
-  /** What the depth-first search leaves: the number of objects reached and the non-tree pairs. */
-  private static final class Search {
+  /**
+   * The depth-first search, in two runs (see {@link #searchStrong} and {@link #complete}): the
+   * numbering, the search tree's parents, and every non-tree edge it examines as a (target, source)
+   * pair in depth-first numbers, the only predecessors Lengauer–Tarjan must look up, since a tree
+   * edge's source is the parent. No further pass over the graph builds them. Whether an object was
+   * visited is a bit (2 MB for 14 M objects: it stays in cache, where the numbers would not); its
+   * number is read only for a non-tree edge.
+   */
+  static final class Search {
+    final ObjectGraph graph;
+    final Reachability reach;
+    private final int batch;
+    private long[] isRoot;
+    final long[] visited;
+    int[] dfnum;
+    int[] vertex;
+    int[] parent;
     long[] pairs;
     int pairCount;
+    /** Objects numbered so far, 1..count; 0 is the virtual root. */
     int count;
-  }
+    /** Objects the strong run numbered. */
+    int strongCount;
+    private long[] todo;
 
-  /**
-   * Step 1 of {@link #compute}, a method of its own so that the compiler takes each step's loop
-   * alone (compiled inside one long method, each loop's on-stack replacement compiled all of it).
-   */
-  private static Search depthFirst(ObjectGraph g, Reachability reach, long[] isRoot, int[] extraSources,
-      int[] extraTargets, long[] hasExtra, long[] visited, int[] dfnum, int[] vertex, int[] parent, long[] pairs,
-      int batch) {
-    int roots = reach.rootCount();
-    int reachedCount = reach.reachedCount();
-    int pairCount = 0;
-    int count = 0;
-    // An explicit stack of (object, depth-first number of the referrer) entries, marked when popped,
-    // so it is exactly a recursive search: a popped object's entries go on top of its siblings'.
-    // Entries are pushed in reverse, so references are followed in field order. Reading one
-    // object's references in a row, with the visited check of each independent of the others,
-    // lets the processor overlap those cache misses instead of waiting on them one by one.
-    // An object with more than `batch` references pushes them a batch at a time: below each, an
-    // entry (−1 − first edge of the rest, the object's number) that pushes the next when popped, so
-    // the stack holds at most a batch of entries per object on the path rather than all of a huge
-    // array's: 8 bytes per reference, and as much again in the copies left as the stack grows, would
-    // be 0.8 GB beside the analysis for a map of 50 M entries (on the 0.64 GB benchmark dump the stack
-    // grew to 1.7 M entries; now 0.26 M). The objects are visited in the same order either way.
-    long[] todo = new long[Math.max(16, Math.min(reachedCount + roots, 1 << 16))];
-    while (todo.length < roots) {
-      todo = grow(todo);
+    Search(Reachability reach, long[] isRoot, int roots, int batch) {
+      this.graph = reach.graph();
+      this.reach = reach;
+      this.isRoot = isRoot;
+      this.batch = batch;
+      int n = graph.nodeCount();
+      visited = new long[(n + 63) >>> 6];
+      dfnum = new int[n];
+      vertex = new int[n + 1];
+      parent = new int[n + 1];
+      vertex[0] = -1;
+      // Every examined edge is a tree edge of one non-root object or a pair, and edges are examined
+      // from reached objects only; with instances' edges to their classes out of the graph, few
+      // lead into roots. Unreachable objects are a few per cent and mostly leaves (the slack), so the
+      // estimate holds unless the heap is odd, and then the array grows.
+      long estimate = (long) graph.edgeCount() - n + roots + n / 16;
+      pairs = new long[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, estimate))];
+      todo = new long[Math.max(16, Math.min(n + 1, 1 << 16))];
     }
-    int top = 0;
-    for (int r = roots - 1; r >= 0; r--) {
-      todo[top++] = (long) reach.reachedAt(r) << 32;
+
+    /** Drops what the later steps do not read. */
+    void release() {
+      isRoot = null;
+      todo = null;
+      dfnum = null;
+      vertex = null;
+      parent = null;
+      pairs = null;
     }
-    while (top > 0) {
-      long entry = todo[--top];
-      int next = (int) (entry >>> 32);
-      int num;
-      int firstEdge;
-      int endEdge;
-      int extraFrom = 0;
-      int extraTo = 0;
-      if (next < 0) {
-        num = (int) entry;
-        firstEdge = -1 - next;
-        endEdge = g.endEdge(vertex[num]);
-      } else {
-        if (isSet(visited, next)) {
-          if (pairCount == pairs.length) {
-            pairs = grow(pairs);
-          }
-          pairs[pairCount++] = (long) dfnum[next] << 32 | (int) entry;
-          continue;
-        }
-        num = ++count;
-        visited[next >>> 6] |= 1L << next;
-        dfnum[next] = num;
-        vertex[num] = next;
-        parent[num] = (int) entry;
-        firstEdge = g.firstEdge(next);
-        endEdge = g.endEdge(next);
-        if (hasExtra != null && isSet(hasExtra, next)) {
-          extraFrom = firstIndexOf(extraSources, next);
-          extraTo = extraFrom;
-          while (extraTo < extraSources.length && extraSources[extraTo] == next) {
-            extraTo++;
-          }
-        }
-      }
-      int batchEnd = endEdge - firstEdge > batch ? firstEdge + batch : endEdge;
-      long needed = (long) top + (extraTo - extraFrom) + 1 + (batchEnd - firstEdge);
-      if (needed > todo.length) {
-        todo = Arrays.copyOf(todo, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(2L * todo.length, needed)));
-      }
-      for (int e = extraTo - 1; e >= extraFrom; e--) {
-        todo[top++] = (long) extraTargets[e] << 32 | num;
-      }
-      if (batchEnd < endEdge) {
-        todo[top++] = (long) (-1 - batchEnd) << 32 | num;
-      }
-      for (int e = batchEnd - 1; e >= firstEdge; e--) {
-        int target = g.target(e);
-        if (isSet(isRoot, target)) {
-          continue;
-        }
-        if (!isSet(visited, target)) {
-          todo[top++] = (long) target << 32 | num;
+
+    /**
+     * Numbers everything the seeds reach, each seed a child of the virtual root, in the order given.
+     * An edge into a root is not followed (a path through it can always start at the root instead,
+     * so it never changes a dominator) and becomes no pair; nor does one into an object numbered
+     * at most {@code floor}.
+     *
+     * <p>An explicit stack of (object, depth-first number of the referrer) entries, marked when
+     * popped, so it is exactly a recursive search: a popped object's entries go on top of its
+     * siblings'. Entries are pushed in reverse, so references are followed in field order. Reading
+     * one object's references in a row, with the visited check of each independent of the others,
+     * lets the processor overlap those cache misses instead of waiting on them one by one. An
+     * object with more than {@code batch} references pushes them a batch at a time: below each, an
+     * entry (−1 − first edge of the rest, the object's number) that pushes the next when popped, so
+     * the stack holds at most a batch of entries per object on the path rather than all of a huge
+     * array's: 8 bytes per reference, and as much again in the copies left as the stack grows, would
+     * be 0.8 GB beside the analysis for a map of 50 M entries (on the 0.64 GB benchmark dump the
+     * stack grew to 1.7 M entries; now 0.26 M). The objects are visited in the same order either way.
+     * The virtual root's references are the seeds, pushed the same way.
+     */
+    void run(int[] seeds, int floor) {
+      ObjectGraph g = graph;
+      long[] isRoot = this.isRoot;
+      long[] visited = this.visited;
+      int[] dfnum = this.dfnum;
+      int[] vertex = this.vertex;
+      int[] parent = this.parent;
+      long[] pairs = this.pairs;
+      long[] todo = this.todo;
+      int pairCount = this.pairCount;
+      int count = this.count;
+      int top = 0;
+      todo[top++] = (long) -1 << 32; // the virtual root's references from the first
+      while (top > 0) {
+        long entry = todo[--top];
+        int next = (int) (entry >>> 32);
+        int num;
+        int firstEdge;
+        int endEdge;
+        if (next < 0) {
+          num = (int) entry;
+          firstEdge = -1 - next;
+          endEdge = num == 0 ? seeds.length : g.endEdge(vertex[num]);
         } else {
-          if (pairCount == pairs.length) {
-            pairs = grow(pairs);
+          if (isSet(visited, next)) {
+            int d = dfnum[next];
+            if (d > floor) {
+              if (pairCount == pairs.length) {
+                pairs = grow(pairs);
+              }
+              pairs[pairCount++] = (long) d << 32 | (int) entry;
+            }
+            continue;
           }
-          pairs[pairCount++] = (long) dfnum[target] << 32 | num;
+          num = ++count;
+          visited[next >>> 6] |= 1L << next;
+          dfnum[next] = num;
+          vertex[num] = next;
+          parent[num] = (int) entry;
+          firstEdge = g.firstEdge(next);
+          endEdge = g.endEdge(next);
+        }
+        int batchEnd = endEdge - firstEdge > batch ? firstEdge + batch : endEdge;
+        long needed = (long) top + 1 + (batchEnd - firstEdge);
+        if (needed > todo.length) {
+          todo = Arrays.copyOf(todo, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(2L * todo.length, needed)));
+        }
+        if (batchEnd < endEdge) {
+          todo[top++] = (long) (-1 - batchEnd) << 32 | num;
+        }
+        if (num == 0) {
+          for (int e = batchEnd - 1; e >= firstEdge; e--) {
+            todo[top++] = (long) seeds[e] << 32;
+          }
+          continue;
+        }
+        for (int e = batchEnd - 1; e >= firstEdge; e--) {
+          int target = g.target(e);
+          if (isSet(isRoot, target)) {
+            continue;
+          }
+          if (!isSet(visited, target)) {
+            todo[top++] = (long) target << 32 | num;
+          } else {
+            int d = dfnum[target];
+            if (d > floor) {
+              if (pairCount == pairs.length) {
+                pairs = grow(pairs);
+              }
+              pairs[pairCount++] = (long) d << 32 | num;
+            }
+          }
         }
       }
+      this.pairs = pairs;
+      this.todo = todo;
+      this.pairCount = pairCount;
+      this.count = count;
     }
-    Search search = new Search();
-    search.pairs = pairs;
-    search.pairCount = pairCount;
-    search.count = count;
-    return search;
   }
 
   /**
@@ -463,8 +485,9 @@ public final class Dominators {
     return (bits[i >>> 6] & 1L << i) != 0;
   }
 
+  /** By half: the pairs' estimate is close, and the array is the pass's largest. */
   private static long[] grow(long[] a) {
-    return Arrays.copyOf(a, (int) Math.min(Integer.MAX_VALUE - 16, 2L * a.length));
+    return Arrays.copyOf(a, (int) Math.min(Integer.MAX_VALUE - 16, a.length + (a.length >> 1) + 16));
   }
 
   private static boolean weakEdgeCounts(Reachability reach, ObjectGraph g, int i) {
@@ -509,21 +532,6 @@ public final class Dominators {
       }
       return label[v];
     }
-  }
-
-  /** The first index of {@code value} in a sorted array that holds it. */
-  private static int firstIndexOf(int[] sorted, int value) {
-    int lo = 0;
-    int hi = sorted.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (sorted[mid] < value) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   /** Immediate dominator: an object index, {@link #VIRTUAL_ROOT}, or −1 when unreachable. */

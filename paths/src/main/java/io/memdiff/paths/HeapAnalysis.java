@@ -12,10 +12,11 @@ import java.util.function.Consumer;
 /**
  * One dump, analysed: index, strong reference graph, shortest paths from the roots, dominator tree,
  * and on request the route table. Phases run in order and report their names, so a caller can show
- * progress. When the heap has room, the breadth-first search shares the cores: another thread
- * allocates the dominator pass's arrays meanwhile and a third follows the search with the route
- * table, position by position as they become final; the dominator tree is then computed beside
- * whatever the caller does next. {@link #dominators()} and {@link #routes()} wait.
+ * progress. When the heap has room, the breadth-first search shares the cores: another thread runs
+ * the dominator pass's depth-first search over strong references meanwhile (it needs only the roots)
+ * and a third follows the search with the route table, position by position as they become final;
+ * the dominator tree is then completed beside whatever the caller does next. {@link #dominators()}
+ * and {@link #routes()} wait.
  */
 public final class HeapAnalysis {
   private final HeapIndex index;
@@ -78,15 +79,14 @@ public final class HeapAnalysis {
     Memory.collectBetweenPhases();
     phase.accept("finding shortest paths");
     boolean concurrent = (withDominators || withRoutes) && !oneAtATime && roomForAll(graph);
-    CompletableFuture<Dominators.Workspace> workspace = null;
+    Reachability reach = Reachability.seed(graph);
+    CompletableFuture<Dominators.Search> strong = null;
     if (concurrent && withDominators) {
-      // The search runs on one core: the other meanwhile allocates (and so first touches) the
-      // dominator pass's arrays.
-      int n = graph.nodeCount();
-      workspace = CompletableFuture.supplyAsync(() -> Dominators.Workspace.allocate(n),
+      // The dominator pass's depth-first search over strong references needs only the roots: it
+      // runs on the other core beside the breadth-first search.
+      strong = CompletableFuture.supplyAsync(() -> Dominators.searchStrong(reach),
           task -> startDaemon("memdiff-dominators", task));
     }
-    Reachability reach = Reachability.seed(graph);
     CompletableFuture<RouteTable> routes = null;
     if (concurrent && withRoutes) {
       // An object's route needs only its parent's, which precedes it: the table trails the search.
@@ -98,10 +98,9 @@ public final class HeapAnalysis {
       phase.accept("computing dominators");
       // The dominator pass's search is the last reader of the graph's edges, so it drops them.
       if (concurrent) {
-        dom = workspace.thenApplyAsync(w -> Dominators.compute(reach, true, w),
-            task -> startDaemon("memdiff-dominators", task));
+        dom = strong.thenApplyAsync(s -> Dominators.complete(s, true), task -> startDaemon("memdiff-dominators", task));
       } else {
-        dom = CompletableFuture.completedFuture(Dominators.compute(reach, true, null));
+        dom = CompletableFuture.completedFuture(Dominators.compute(reach, true));
       }
     }
     return new HeapAnalysis(index, graph, reach, dom, routes);
