@@ -1,0 +1,33 @@
+package io.memdiff.paths;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The dominator pass's radix sort of (target, source) pairs by target, on a stretch of the array. */
+class PairSortTest {
+  @ParameterizedTest
+  @CsvSource({"0, 1000, 300", "0, 1000, 200000", "37, 1000, 200000", "37, 1000, 70000", "500, 501, 9", "990, 1000, 2000000000"})
+  void sortsTheStretchByTargetAndLeavesTheRestAlone(int lo, int hi, int maxTarget) {
+    Random random = new Random(lo * 31L + maxTarget);
+    long[] pairs = new long[1000];
+    for (int i = 0; i < pairs.length; i++) {
+      pairs[i] = (long) random.nextInt(maxTarget + 1) << 32 | random.nextInt(1 << 20);
+    }
+    long[] before = pairs.clone();
+    Dominators.sortByTarget(pairs, lo, hi, maxTarget);
+    for (int i = lo + 1; i < hi; i++) {
+      assertThat(pairs[i] >>> 32).as("target at %d", i).isGreaterThanOrEqualTo(pairs[i - 1] >>> 32);
+    }
+    long[] sorted = Arrays.copyOfRange(pairs, lo, hi);
+    long[] expected = Arrays.copyOfRange(before, lo, hi);
+    Arrays.sort(sorted);
+    Arrays.sort(expected);
+    assertThat(sorted).as("the same pairs").containsExactly(expected);
+    assertThat(Arrays.copyOfRange(pairs, 0, lo)).containsExactly(Arrays.copyOfRange(before, 0, lo));
+    assertThat(Arrays.copyOfRange(pairs, hi, pairs.length)).containsExactly(Arrays.copyOfRange(before, hi, before.length));
+  }
+}
