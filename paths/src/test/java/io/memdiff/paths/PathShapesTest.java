@@ -104,6 +104,22 @@ class PathShapesTest {
   }
 
   @Test
+  void aReferenceRetainsNotItsReferent() {
+    for (String only : List.of("$WeakOnly", "$SoftOnly")) {
+      List<Integer> referents = instancesOf(P + only);
+      assumeTrue(!referents.isEmpty(), "the JVM cleared the referents before dumping");
+      int referent = referents.get(0);
+      int holder = a.reachability().referentHolder(referent);
+      assertThat(a.index().classOf(holder).name()).startsWith("java.lang.ref.");
+      // Nothing keeps the referent alive: it hangs from the root, and its holder retains only itself
+      // (the holder's queue is a shared static, and next is null while the referent is set).
+      assertThat(a.dominators().idom(referent)).as(only).isEqualTo(Dominators.VIRTUAL_ROOT);
+      assertThat(a.dominators().retained(holder)).as(only).isEqualTo(a.dominators().shallow(holder));
+      assertThat(a.dominators().retained(referent)).as(only).isEqualTo(a.dominators().shallow(referent));
+    }
+  }
+
+  @Test
   void aMillionLongListIsOneRouteAndItsHeadRetainsEveryLink() {
     List<Integer> links = instancesOf(P + "$Link");
     assertThat(links).hasSize(PathShapes.LINKS);
