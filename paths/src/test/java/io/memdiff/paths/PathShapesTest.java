@@ -104,6 +104,24 @@ class PathShapesTest {
   }
 
   @Test
+  void theGraphKeepsTheShallowSizeOfEveryObject() {
+    // In a byte per object where it fits (see ObjectGraph): the two long[] of the tree do not.
+    long large = 0;
+    List<Integer> wrong = new ArrayList<>();
+    for (int o = 0; o < a.index().objectCount(); o++) {
+      long expected = a.index().shallowSize(o);
+      if (a.graph().shallowSize(o) != expected) {
+        wrong.add(o);
+      }
+      if (expected > 255L * a.catalog().layout().align()) {
+        large++;
+      }
+    }
+    assertThat(wrong).isEmpty();
+    assertThat(large).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
   void aReferenceRetainsNotItsReferent() {
     for (String only : List.of("$WeakOnly", "$SoftOnly")) {
       List<Integer> referents = instancesOf(P + only);
