@@ -10,9 +10,10 @@ import java.util.concurrent.CompletableFuture;
  * Every object of a dump as a dense {@code int} object index over ascending addresses, with its class
  * and where its record starts, so any object can be read back from the mapped file. Built from the
  * first pass's records of the objects, or in a second pass, with arrays sized exactly from the
- * {@link DumpCatalog}'s counts, then kept in 12 bytes per object where the dump allows (nearly
+ * {@link DumpCatalog}'s counts, then kept in 10 bytes per object where the dump allows (nearly
  * always): addresses 8-byte aligned within 32 GiB of the lowest as unsigned ints of (address − base)
- * / 8, record offsets below 4 GiB as unsigned ints; else 20.
+ * / 8, record offsets below 4 GiB as unsigned ints, classes as chars (see {@link ClassColumn}); else
+ * up to 20.
  */
 public final class HeapIndex {
   public static final byte KIND_CLASS = 1;
@@ -26,7 +27,7 @@ public final class HeapIndex {
   /** Addresses and record offsets, packed as the class comment says where the dump allows. */
   private final IndexColumns columns;
   private final int objectCount;
-  private final int[] classIndexes;
+  private final ClassColumn classIndexes;
   private final long duplicateAddresses;
   private final boolean recordsWereInAddressOrder;
   /**
@@ -38,7 +39,8 @@ public final class HeapIndex {
   private final long base;
   private final int bucketShift;
 
-  private HeapIndex(DumpCatalog catalog, IndexColumns columns, int[] classIndexes, long duplicates, boolean ordered) {
+  private HeapIndex(DumpCatalog catalog, IndexColumns columns, ClassColumn classIndexes, long duplicates,
+      boolean ordered) {
     this.catalog = catalog;
     this.data = catalog.file().data();
     this.idSize = catalog.file().idSize();
@@ -46,7 +48,7 @@ public final class HeapIndex {
     this.duplicateAddresses = duplicates;
     this.recordsWereInAddressOrder = ordered;
     this.columns = columns;
-    int n = classIndexes.length;
+    int n = classIndexes.length();
     this.objectCount = n;
     this.base = n == 0 ? 0 : columns.address(0);
     long span = n == 0 ? 1 : columns.address(n - 1) - base + 1;
@@ -93,10 +95,11 @@ public final class HeapIndex {
       throw new HprofFormatException(catalog.file().path(), 0,
           "has " + total + " objects; memdiff indexes at most " + (Integer.MAX_VALUE - 16));
     }
-    CompletableFuture<int[]> classesAside = Memory.intsAside((int) total);
+    int length = (int) total;
+    CompletableFuture<ClassColumn> classesAside = Memory.aside(() -> ClassColumn.allocate(length, catalog.classCount()));
     IndexColumns columns = new IndexColumns((int) total, catalog.lowestAddress(), catalog.addressesPack(),
         catalog.file().data().length() <= 0xFFFF_FFFFL);
-    int[] classes = classesAside.join();
+    ClassColumn classes = classesAside.join();
     long[] perPart = catalog.objectsPerPart();
     ObjectRecords[] records = catalog.takeObjectRecords();
     Collector c;
@@ -159,7 +162,7 @@ public final class HeapIndex {
     long duplicates = n - unique;
     if (unique != columns.capacity()) {
       columns.trim(unique);
-      classes = Arrays.copyOf(classes, unique);
+      classes = classes.trim(unique);
     }
     return new HeapIndex(catalog, columns, classes, duplicates, c.ascending);
   }
@@ -170,7 +173,7 @@ public final class HeapIndex {
    *
    * @return how many entries are left
    */
-  private static int dropDuplicates(IndexColumns columns, int[] classes, int n) {
+  private static int dropDuplicates(IndexColumns columns, ClassColumn classes, int n) {
     int unique = 0;
     long previous = 0;
     for (int i = 0; i < n; i++) {
@@ -181,7 +184,7 @@ public final class HeapIndex {
       previous = address;
       if (unique != i) {
         columns.move(i, unique);
-        classes[unique] = classes[i];
+        classes.set(unique, classes.get(i));
       }
       unique++;
     }
@@ -211,11 +214,11 @@ public final class HeapIndex {
   }
 
   public int classIndexOf(int object) {
-    return classIndexes[object];
+    return classIndexes.get(object);
   }
 
   public ClassInfo classOf(int object) {
-    return catalog.classAt(classIndexes[object]);
+    return catalog.classAt(classIndexes.get(object));
   }
 
   /** Whether addresses are kept in 4 bytes each (see the class comment); for tests. */
@@ -467,7 +470,7 @@ public final class HeapIndex {
     final MappedFile data;
     final int idSize;
     final IndexColumns columns;
-    final int[] classes;
+    final ClassColumn classes;
     final int javaLangClass;
     final int[] primitiveClasses = new int[12];
     /** This part's stretch of the arrays: objects go to {@code [start, limit)}; count is the next slot. */
@@ -482,7 +485,7 @@ public final class HeapIndex {
 
     final IdCache classes2;
 
-    Collector(DumpCatalog catalog, IndexColumns columns, int[] classes, int start, int limit) {
+    Collector(DumpCatalog catalog, IndexColumns columns, ClassColumn classes, int start, int limit) {
       this.catalog = catalog;
       this.classes2 = new IdCache(catalog.classIndexById());
       this.data = catalog.file().data();
@@ -513,14 +516,14 @@ public final class HeapIndex {
       if (!columns.set(count, address, offset)) {
         throw new IllegalStateException("second pass found other objects than the first");
       }
-      classes[count] = classIndex;
+      classes.set(count, classIndex);
       count++;
     }
 
     /** After the columns are sorted: each entry's class, read from its record again. */
     void classesInAddressOrder(int n) {
       for (int i = 0; i < n; i++) {
-        classes[i] = classOfRecord(columns.offset(i));
+        classes.set(i, classOfRecord(columns.offset(i)));
       }
     }
 
@@ -575,13 +578,13 @@ public final class HeapIndex {
       while (j >= 0) {
         if (i >= 0 && columns.address(i) > ma[j]) {
           columns.move(i, k);
-          classes[k] = classes[i];
+          classes.set(k, classes.get(i));
           i--;
         } else {
           if (!columns.set(k, ma[j], mo[j])) {
             throw new IllegalStateException("second pass found other objects than the first");
           }
-          classes[k] = javaLangClass;
+          classes.set(k, javaLangClass);
           j--;
         }
         k--;
