@@ -121,9 +121,9 @@ public final class Dominators {
       g.releaseEdges(); // the search was their last reader: their memory goes to the arrays below
     }
 
-    // 1 was the search (see Search). 2. The non-tree predecessors, sorted by target: Lengauer–Tarjan
-    // visits targets from the last number down, so it takes each target's pairs from the end of the
-    // array. The strong run's are sorted already.
+    // (Step 1 is the search: see Search.) 2. The non-tree predecessors, sorted by target:
+    // Lengauer–Tarjan visits targets from the last number down, so it takes each target's pairs from
+    // the end of the array. The strong run's are sorted already.
     sortByTarget(pairs, search.strongPairs, pairCount, count);
 
     // 3. Semidominators by Lengauer–Tarjan's link/eval, then immediate dominators by the semi-NCA
