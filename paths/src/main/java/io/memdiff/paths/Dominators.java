@@ -46,10 +46,6 @@ public final class Dominators {
     this.reached = reached;
   }
 
-  public static Dominators compute(Reachability reach) {
-    return compute(reach, false);
-  }
-
   /**
    * @param releaseEdges drop the graph's strong edges once the depth-first search has read them (see
    *     {@link ObjectGraph#releaseEdges}), for a caller that needs them no more
