@@ -392,13 +392,11 @@ public final class RecordScanner {
         }
       }
       case OBJECT_ARRAY_DUMP -> {
+        // An array too long for a JVM cannot fit here instead: its elements would need 8 GB or more,
+        // and a segment's length is four bytes.
         need = 2L * id + 8;
         if (p + need <= end) {
-          long n = d.u4(p + id + 4);
-          if (p + need + n * id <= end) {
-            throw tooLong(pos, tag, n);
-          }
-          need += n * id;
+          need += d.u4(p + id + 4) * id;
         }
       }
       case PRIMITIVE_ARRAY_DUMP, PRIMITIVE_ARRAY_NODATA -> {
@@ -515,13 +513,9 @@ public final class RecordScanner {
 
   private int checkLength(long pos, int tag, long n) throws HprofFormatException {
     if (n > Integer.MAX_VALUE - 8) {
-      throw tooLong(pos, tag, n);
+      throw error(pos, describeSubRecord(tag) + " declares " + n + " elements, more than a JVM array can hold");
     }
     return (int) n;
-  }
-
-  private HprofFormatException tooLong(long pos, int tag, long n) {
-    return error(pos, describeSubRecord(tag) + " declares " + n + " elements, more than a JVM array can hold");
   }
 
   /** Parses a CLASS DUMP at {@code p} (after the tag); returns its end, or −1 if it overruns {@code end}. */

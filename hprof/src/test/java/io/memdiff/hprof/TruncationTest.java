@@ -134,6 +134,27 @@ class TruncationTest {
   }
 
   /**
+   * Android's PRIMITIVE ARRAY NODATA has no elements after its header, so any length fits its
+   * segment: one longer than a JVM array can be is refused by name and offset, not cast to an int.
+   */
+  @Test
+  void aLengthNoArrayCanHaveIsRefusedWhereNoElementsFollow() throws IOException {
+    HprofWriter w = new HprofWriter(8);
+    byte[] noData = w.body().u1(0xC3).id(0x40).u4(1).u4(0xFFFF_FFF0L).u1(Hprof.INT).toByteArray();
+    w.segment(w.body().root(0x05, 0x10).rawSubRecord(noData));
+    w.heapDumpEnd();
+    long segment = w.recordOffsets().get(w.recordOffsets().size() - 2);
+    Path f = write(w.toByteArray());
+    try (HprofFile file = HprofFile.open(f)) {
+      HprofFormatException e = catchThrowableOfType(
+          () -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE), HprofFormatException.class);
+      assertThat(e).isNotNull();
+      assertThat(e.getMessage()).contains("declares 4294967280 elements, more than a JVM array can hold");
+      assertThat(e.offset()).isEqualTo(segment + 9 + 9);
+    }
+  }
+
+  /**
    * An instance or object array whose length field runs past its segment (the file itself goes on):
    * strict names the record, what it needs and what its segment has left, at its offset; lenient
    * abandons the rest of the segment and keeps what came before.
