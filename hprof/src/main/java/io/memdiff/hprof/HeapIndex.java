@@ -353,62 +353,6 @@ public final class HeapIndex {
   }
 
   /**
-   * How many references {@link #forEachReference} hands out for an object, besides an instance's
-   * reference to its class ({@link EdgeLabel#CLASS_OF}, which the reference graph leaves out),
-   * counted without a visitor call per reference, for a pass that sizes arrays before filling them.
-   * Measured on the 0.64 GB benchmark dump, six runs each: the reference graph's first build took
-   * 0.84-1.39 s counting this way, 1.04-1.57 s counting through forEachReference
-   * (ReferenceCountTest keeps the two in step).
-   */
-  public int referenceCountWithoutClassOf(int object) {
-    long rec = recordOffset(object);
-    long p = rec + 1;
-    final int id = idSize;
-    int count = 0;
-    switch (data.u1(rec)) {
-      case Tags.INSTANCE_DUMP -> {
-        long values = p + 2L * id + 8;
-        long valuesLength = data.u4(p + 2L * id + 4);
-        int[] offsets = classOf(object).referenceFieldOffsets();
-        for (int i = 0; i < offsets.length && offsets[i] + id <= valuesLength; i++) {
-          if (data.id(values + offsets[i], id) != 0) {
-            count++;
-          }
-        }
-      }
-      case Tags.OBJECT_ARRAY_DUMP -> {
-        int length = data.i4(p + id + 4);
-        long elements = p + 2L * id + 8;
-        for (int i = 0; i < length; i++) {
-          if (data.id(elements + (long) i * id, id) != 0) {
-            count++;
-          }
-        }
-      }
-      case Tags.CLASS_DUMP -> {
-        ClassInfo c = catalog.classById(address(object));
-        if (c == null || c.dump() == null) {
-          return 0;
-        }
-        ClassDump d = c.dump();
-        count += (d.superId() != 0 ? 1 : 0) + (d.loaderId() != 0 ? 1 : 0) + (d.signersId() != 0 ? 1 : 0)
-            + (d.protectionDomainId() != 0 ? 1 : 0);
-        byte[] types = d.staticTypes();
-        long[] values = d.staticValues();
-        for (int i = 0; i < types.length; i++) {
-          if (types[i] == BasicType.OBJECT && values[i] != 0) {
-            count++;
-          }
-        }
-      }
-      default -> {
-        // primitive arrays reference nothing
-      }
-    }
-    return count;
-  }
-
-  /**
    * The label of the first reference from {@code object} to {@code targetAddress}, or −1 when there
    * is none. For an object array this is {@link EdgeLabel#ELEMENT} with the index only when
    * {@code exactIndex}; without it the array is not searched. Allocates nothing: the hot path of

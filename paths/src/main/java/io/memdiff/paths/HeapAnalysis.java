@@ -71,11 +71,14 @@ public final class HeapAnalysis {
     // The first pass's kept records are garbage once the index is built: collected now, their pages
     // take the graph's arrays instead of fresh ones.
     Memory.collectBetweenPhases();
-    ObjectGraph graph = ObjectGraph.build(index);
-    // Every record has been read for the last time in a row; from here on only the few objects on
-    // paths are read again. Dropping the mapping takes the dump's pages out of resident memory (a
-    // quarter to a third of the peak) before the largest arrays are allocated.
-    index.catalog().file().data().releasePages();
+    ObjectGraph graph = ObjectGraph.build(index, () -> {
+      // Every record has been read for the last time in a row; from here on only the few objects on
+      // paths are read again. Dropping the mapping takes the dump's pages out of resident memory (a
+      // quarter to a third of the peak) before the largest arrays are allocated.
+      index.catalog().file().data().releasePages();
+      Memory.collectBetweenPhases();
+    });
+    // The blocks the rows were read into are garbage now: their pages take the search's arrays.
     Memory.collectBetweenPhases();
     phase.accept("finding shortest paths");
     boolean concurrent = (withDominators || withRoutes) && !oneAtATime && roomForAll(graph);
