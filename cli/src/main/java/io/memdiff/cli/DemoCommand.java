@@ -52,6 +52,7 @@ final class DemoCommand implements Callable<Integer> {
     args.addAll(diffOptions);
     err.println("memdiff: memdiff " + String.join(" ", args));
     err.flush();
-    return Main.commandLine(spec.commandLine().getOut(), err).execute(args.toArray(new String[0]));
+    String[] diff = args.toArray(new String[0]);
+    return Main.commandLine(diff, spec.commandLine().getOut(), err).execute(diff);
   }
 }

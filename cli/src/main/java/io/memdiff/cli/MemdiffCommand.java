@@ -36,8 +36,6 @@ import picocli.CommandLine.Model.CommandSpec;
       "Heap dumps hold secrets: memdiff never prints string contents or field values unless asked",
       "(show --show-values)."
     },
-    subcommands = {HistoCommand.class, SummaryCommand.class, PathCommand.class, ShowCommand.class, SummarizeCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 a --fail-* threshold was crossed, 2 bad usage, 3 a dump could not be read,",
         "4 internal error.", "", "Examples:", "  memdiff a.hprof b.hprof c.hprof | grep com.acme",
         "  memdiff a.hprof b.hprof c.hprof --format json --top 20",
