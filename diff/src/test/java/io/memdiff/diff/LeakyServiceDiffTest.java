@@ -85,10 +85,32 @@ class LeakyServiceDiffTest {
   @Test
   void nothingElseGrowsAboveASmallNoiseFloor() {
     for (SiteDiff d : report.sites()) {
-      if (d.growthBytes() >= NOISE_FLOOR) {
+      if (d.growthBytes() >= NOISE_FLOOR && !movedFromAnotherSite(d)) {
         assertThat(d.site()).as(d.key()).containsAnyOf("static " + S + ".", "thread \"" + LeakyService.WORKER + "\"");
       }
     }
+  }
+
+  /**
+   * Whether other sites of the class lost at least as many objects as this one gained: the same
+   * objects, reached by another shortest path. A jar the JVM opened just before the first dump is
+   * reached through the cleaner list, whose newest entries come first, until later entries push it
+   * deeper than the static map of open jars; whether the map's path is the shorter then depends on
+   * the jar's bucket, that is on its file's name and modification time.
+   */
+  private static boolean movedFromAnotherSite(SiteDiff d) {
+    long lost = 0;
+    for (SiteStats first : summaries.get(0).sites()) {
+      if (first.className().equals(d.className()) && !first.key().equals(d.key())) {
+        long later = Math.min(count(1, first.key()), count(summaries.size() - 1, first.key()));
+        lost += Math.max(0, first.count() - later);
+      }
+    }
+    return lost >= d.growthObjects();
+  }
+
+  private static long count(int dump, String key) {
+    return summaries.get(dump).sites().stream().filter(s -> s.key().equals(key)).mapToLong(SiteStats::count).sum();
   }
 
   @Test
