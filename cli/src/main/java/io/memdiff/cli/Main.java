@@ -1,6 +1,7 @@
 package io.memdiff.cli;
 
 import io.memdiff.hprof.HprofFormatException;
+import io.memdiff.hprof.MappedFile;
 import io.memdiff.hprof.NoSuchDumpException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,9 +18,43 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    mapFirstDumpEarly(args);
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     System.exit(run(args, out, err));
+  }
+
+  /**
+   * Maps the first argument that is an HPROF file while the command line is still being parsed (a
+   * fifth of a second of one thread, with the other core idle): see {@link MappedFile#mapEarly}. A
+   * guess from the arguments alone, so it only maps: if the command reads that file, it takes the
+   * mapping; if not, it stays mapped and unread until memdiff exits. Five alternating runs of
+   * {@code path} on the 0.64 GB benchmark dump: from the end of parsing to the end of the first pass
+   * 0.54-0.81 s against 0.85-1.05 s.
+   */
+  static void mapFirstDumpEarly(String[] args) {
+    for (String a : args) {
+      if (a.startsWith("-")) {
+        continue;
+      }
+      java.nio.file.Path p = java.nio.file.Path.of(a);
+      if (isPlainHprof(p)) {
+        MappedFile.mapEarly(p);
+        return;
+      }
+    }
+  }
+
+  private static boolean isPlainHprof(java.nio.file.Path p) {
+    byte[] magic = "JAVA PROFILE ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    if (!java.nio.file.Files.isRegularFile(p)) {
+      return false; // a pipe's bytes would be taken from the command that reads it
+    }
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+      return java.util.Arrays.equals(in.readNBytes(magic.length), magic);
+    } catch (IOException | RuntimeException e) {
+      return false; // not a file, or not readable: the command says so
+    }
   }
 
   /** Runs memdiff as the command line would, writing to the given streams; returns the exit code. */

@@ -101,7 +101,7 @@ public final class HprofFile implements AutoCloseable {
     }
     Path inflated = isGzip(path) ? inflate(path, tmpDir) : null;
     try {
-      MappedFile data = new MappedFile(inflated != null ? inflated : path, windowSize);
+      MappedFile data = inflated != null ? new MappedFile(inflated, windowSize) : MappedFile.open(path, windowSize);
       return new HprofFile(path, inflated, data);
     } catch (IOException | RuntimeException e) {
       if (inflated != null) {

@@ -66,6 +66,68 @@ public final class MappedFile {
     this.rawEnd = bases == null ? -1 : length - 8;
   }
 
+  /** Files {@link #mapEarly} mapped, by absolute path, until {@link #open} takes them. */
+  private static final java.util.concurrent.ConcurrentHashMap<Path, MappedFile> EARLY =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Maps a dump before it is asked for, and faults its pages into this process's page tables on a
+   * daemon thread, for a caller that knows which file comes next while it still has other work (the
+   * command line's parsing, the JVM's start): the first read of each page of a mapping costs a page
+   * fault, and on the 0.64 GB benchmark dump those took 0.29 s of one core, 0.18-0.20 s of the first
+   * pass's 0.77-0.81 s. The pages are touched in two interleaved runs, from the start and from the
+   * middle, as the first pass reads them in two halves. A file that cannot be mapped is left to
+   * {@link #open} to report.
+   */
+  public static void mapEarly(Path path) {
+    try {
+      MappedFile f = new MappedFile(path, DEFAULT_WINDOW_SIZE);
+      EARLY.put(path.toAbsolutePath(), f);
+      Thread t = new Thread(f::touchPages, "memdiff-map-early");
+      t.setDaemon(true);
+      t.start();
+    } catch (IOException | RuntimeException e) {
+      // open maps it again and says what is wrong
+    }
+  }
+
+  /** Whether {@link #mapEarly} mapped this file and {@link #open} has not taken it yet. */
+  static boolean mappedEarly(Path path) {
+    return EARLY.containsKey(path.toAbsolutePath());
+  }
+
+  /** The file, mapped by {@link #mapEarly} if it was (with this window size and its current length), else now. */
+  public static MappedFile open(Path path, int windowSize) throws IOException {
+    MappedFile early = EARLY.remove(path.toAbsolutePath());
+    if (early != null && early.windowSize == windowSize && early.length == java.nio.file.Files.size(path)) {
+      return early;
+    }
+    return new MappedFile(path, windowSize);
+  }
+
+  /**
+   * Reads a byte of every page, through the buffers (which stay mapped while referenced here, so
+   * {@link #releasePages} cannot unmap one under this loop).
+   */
+  private void touchPages() {
+    MappedByteBuffer[] held = windows.clone();
+    long half = (length / 2) & ~4095L;
+    long sum = 0;
+    for (long a = 0, b = half; a < half || b < length; a += 4096, b += 4096) {
+      if (a < half) {
+        sum += held[(int) (a >>> shift)].get((int) (a & mask));
+      }
+      if (b < length) {
+        sum += held[(int) (b >>> shift)].get((int) (b & mask));
+      }
+    }
+    touched = sum;
+  }
+
+  /** Keeps the page reads of {@link #touchPages} from being optimised away. */
+  @SuppressWarnings("unused")
+  private static volatile long touched;
+
   public Path path() {
     return path;
   }
