@@ -93,7 +93,8 @@ final class PathCommand implements Callable<Integer> {
       IntArrayList objects = named != null ? objectsOf(a.index(), named) : objectAt(a, address);
       PathDescriber describer = new PathDescriber(a.reachability());
       Folding folding = fold ? new Folding(catalog, a.index()) : null;
-      RouteTable table = target.id != null ? null : a.routes();
+      // Only the targets' routes, and those of the objects on their paths, are read.
+      RouteTable table = target.id != null ? null : RouteTable.computeFor(a.reachability(), objects);
       Groups groups = new Groups(folding);
       // Each target's group goes in the route table's own array, as −2 − group while the routes of the
       // other targets are still to be read there; a last pass leaves −1 for every other object.

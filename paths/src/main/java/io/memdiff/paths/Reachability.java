@@ -243,6 +243,11 @@ public final class Reachability {
     return referentHolder.get(object);
   }
 
+  /** The breadth-first position of a reached object (the first call builds the inverse of the order). */
+  int position(int object) {
+    return positionOf()[object];
+  }
+
   private synchronized int[] positionOf() {
     if (positionOf == null) {
       int[] p = new int[label.length];

@@ -87,36 +87,110 @@ public final class RouteTable {
    */
   private void walk(int from, int to) {
     for (int i = from; i < to; i++) {
+      walkAt(i);
+    }
+  }
+
+  /**
+   * The routes of some objects and of every object on their shortest paths, and of no other: for a
+   * caller that reads only those (path, for one class's instances). The positions to walk are marked
+   * from the objects up their parents, then walked in breadth-first order as {@link #compute} walks
+   * all of them, so each route is the one compute gives it; a route's representative is the first
+   * marked object on it, which for the objects' own routes is the first such object of all (an
+   * object's route fixes its class). On the 0.64 GB benchmark dump, for its 1.11 M sessions,
+   * 0.25-0.3 s instead of 0.4-0.55 s for every object's, on the thread that waits for it.
+   */
+  public static RouteTable computeFor(Reachability reach, IntArrayList objects) {
+    RouteTable t = new RouteTable(reach);
+    int n = t.index.objectCount();
+    int reached = reach.reachedCount();
+    long[] wanted = new long[(n + 63) >>> 6];
+    for (int k = 0; k < objects.size(); k++) {
+      int o = objects.getInt(k);
+      wanted[o >>> 6] |= 1L << o;
+    }
+    long[] marked = new long[(reached + 63) >>> 6];
+    markWanted(reach, wanted, marked, reached);
+    // Up from each marked position in increasing order: a marked parent, which precedes its child,
+    // has had its own parents marked already.
+    for (int i = nextSet(marked, 0, reached); i >= 0; i = nextSet(marked, i + 1, reached)) {
+      for (int at = i; ; ) {
+        int pp = reach.parentPosition(at);
+        if (pp == Reachability.ROOT) {
+          break;
+        }
+        // A referent's parent is the object holding the reference, found by object, not position.
+        int q = pp >= 0 ? pp : reach.position(reach.referentHolder(reach.reachedAt(at)));
+        if ((marked[q >>> 6] & 1L << q) != 0) {
+          break;
+        }
+        marked[q >>> 6] |= 1L << q;
+        at = q;
+      }
+    }
+    for (int i = nextSet(marked, 0, reached); i >= 0; i = nextSet(marked, i + 1, reached)) {
+      t.walkAt(i);
+    }
+    return t;
+  }
+
+  private static void markWanted(Reachability reach, long[] wanted, long[] marked, int reached) {
+    for (int i = 0; i < reached; i++) {
       int o = reach.reachedAt(i);
-      int cls = index.classIndexOf(o);
-      int pp = reach.parentPosition(i);
-      int route;
-      if (pp == Reachability.ROOT) {
-        route = rootRoute(o, cls);
-      } else {
-        int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
-        int pr = routeOf[p];
-        byte slot = reach.slotAtPosition(i);
-        int pcls = classIdx.getInt(pr);
-        if (pcls != javaLangClass && EdgeSlots.decode(slot, false) >= 0) {
-          // Not a static field, nor a slot to read from the dump: the route follows from the parent's
-          // route, the slot and the class alone, and siblings repeat them.
-          int h = ((pr * 31 + slot) * 31 + cls) * 0x9E3779B9 >>> (32 - FAST_BITS);
-          if (fastParent[h] == pr && fastSlot[h] == slot && fastClass[h] == cls) {
-            route = fastRoute[h];
-          } else {
-            route = routeFor(o, cls, p, pcls, pr, slot);
-            fastParent[h] = pr;
-            fastSlot[h] = slot;
-            fastClass[h] = cls;
-            fastRoute[h] = route;
-          }
+      if ((wanted[o >>> 6] & 1L << o) != 0) {
+        marked[i >>> 6] |= 1L << i;
+      }
+    }
+  }
+
+  /** The first set bit at or after {@code from} and below {@code limit}, or −1. */
+  private static int nextSet(long[] bits, int from, int limit) {
+    if (from >= limit) {
+      return -1;
+    }
+    int w = from >>> 6;
+    long word = bits[w] & (-1L << from);
+    while (word == 0) {
+      if (++w >= bits.length) {
+        return -1;
+      }
+      word = bits[w];
+    }
+    int i = (w << 6) + Long.numberOfTrailingZeros(word);
+    return i < limit ? i : -1;
+  }
+
+  /** The route of the object at breadth-first position {@code i}, whose parent's route is known. */
+  private void walkAt(int i) {
+    int o = reach.reachedAt(i);
+    int cls = index.classIndexOf(o);
+    int pp = reach.parentPosition(i);
+    int route;
+    if (pp == Reachability.ROOT) {
+      route = rootRoute(o, cls);
+    } else {
+      int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
+      int pr = routeOf[p];
+      byte slot = reach.slotAtPosition(i);
+      int pcls = classIdx.getInt(pr);
+      if (pcls != javaLangClass && EdgeSlots.decode(slot, false) >= 0) {
+        // Not a static field, nor a slot to read from the dump: the route follows from the parent's
+        // route, the slot and the class alone, and siblings repeat them.
+        int h = ((pr * 31 + slot) * 31 + cls) * 0x9E3779B9 >>> (32 - FAST_BITS);
+        if (fastParent[h] == pr && fastSlot[h] == slot && fastClass[h] == cls) {
+          route = fastRoute[h];
         } else {
           route = routeFor(o, cls, p, pcls, pr, slot);
+          fastParent[h] = pr;
+          fastSlot[h] = slot;
+          fastClass[h] = cls;
+          fastRoute[h] = route;
         }
+      } else {
+        route = routeFor(o, cls, p, pcls, pr, slot);
       }
-      routeOf[o] = route;
     }
+    routeOf[o] = route;
   }
 
   private int rootRoute(int o, int cls) {
