@@ -455,19 +455,14 @@ public final class Dominators {
     int[] start = new int[1 << 16];
     for (int shift = 32; shift < 64 && (maxTarget >>> (shift - 32)) != 0; shift += 16) {
       Arrays.fill(start, 0);
-      for (int i = 0; i < n; i++) {
-        start[(int) (from[fromOffset + i] >>> shift) & 0xFFFF]++;
-      }
+      countDigits(from, fromOffset, n, shift, start);
       int sum = toOffset;
       for (int d = 0; d < start.length; d++) {
         int c = start[d];
         start[d] = sum;
         sum += c;
       }
-      for (int i = 0; i < n; i++) {
-        long p = from[fromOffset + i];
-        to[start[(int) (p >>> shift) & 0xFFFF]++] = p;
-      }
+      scatter(from, fromOffset, n, shift, start, to);
       long[] t = from;
       from = to;
       to = t;
@@ -477,6 +472,23 @@ public final class Dominators {
     }
     if (from != pairs) {
       System.arraycopy(from, fromOffset, pairs, lo, n);
+    }
+  }
+
+  // The sort's two loops over every pair are methods of their own: each reached C2 by on-stack
+  // replacement inside sortByTarget, which compiled all of it once per loop (four compilations of
+  // it in a three-dump diff).
+
+  private static void countDigits(long[] from, int offset, int n, int shift, int[] count) {
+    for (int i = 0; i < n; i++) {
+      count[(int) (from[offset + i] >>> shift) & 0xFFFF]++;
+    }
+  }
+
+  private static void scatter(long[] from, int offset, int n, int shift, int[] start, long[] to) {
+    for (int i = 0; i < n; i++) {
+      long p = from[offset + i];
+      to[start[(int) (p >>> shift) & 0xFFFF]++] = p;
     }
   }
 
