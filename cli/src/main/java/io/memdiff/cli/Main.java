@@ -111,6 +111,11 @@ public final class Main {
         cl.addSubcommand(s.getKey(), s.getValue().get());
       }
     }
+    // Each subcommand's --version (from mixinStandardHelpOptions) says what the top level's does;
+    // without a provider of its own it printed nothing.
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      sub.getCommandSpec().versionProvider(cl.getCommandSpec().versionProvider());
+    }
     // Settings after the subcommands: picocli applies them to those added so far.
     cl.setOut(out);
     cl.setErr(err);

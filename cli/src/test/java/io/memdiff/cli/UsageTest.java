@@ -29,6 +29,14 @@ class UsageTest {
     assertThat(r.out()).startsWith("memdiff ");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"histo", "summary", "path", "show", "summarize", "demo"})
+  void everyCommandsVersionNamesTheProgram(String command) {
+    Cli r = Cli.run(command, "--version");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("memdiff ");
+  }
+
   @Test
   void anUnknownOptionIsAUsageError() {
     Cli r = Cli.run("histo", "--no-such-option", "x.hprof");
