@@ -83,10 +83,10 @@ final class PathCommand implements Callable<Integer> {
       // A class name is checked before the analysis, which a typo would otherwise wait for.
       boolean[] named = target.className != null ? namedClasses(catalog) : null;
       long address = target.id != null ? Addresses.parse(target.id) : 0;
-      // The route table is made here, after the search, not beside it: the search already shares the
-      // cores with the dominator pass's, and after it this thread would otherwise wait for the rest
-      // of the dominator pass. On the 0.64 GB benchmark dump the search took 0.58-0.72 s instead of
-      // 0.74-1.04 s, and the table and the dominator pass now end within 0.1 s of each other.
+      // No route table beside the search: this command makes its own after it, for the instances
+      // only (below), on this thread while the other core completes the dominator tree. Beside the
+      // search it made three threads on two cores: on the 0.64 GB benchmark dump the search took
+      // 0.58-0.72 s without it, 0.74-1.04 s with it.
       HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true, false,
           phase -> progress.step("memdiff: " + phase));
       progress.step("memdiff: grouping paths");

@@ -14,17 +14,13 @@ public final class Memory {
   private Memory() {}
 
   /**
-   * An int array allocated on another thread, for the caller to join when it needs it: first touch
+   * A large allocation made on another thread, for the caller to join when it needs it: first touch
    * of fresh memory (the kernel clearing its pages) is most of what a large array costs, and there
    * it is paid beside what this thread allocates or computes meanwhile. On the 0.64 GB benchmark
-   * dump, the index's class column and the reference graph's targets so allocated: the 1.3 GB diff
-   * 6.8-8.8 s -> 6.3-7.6 s in seven alternating runs of it (six of them faster).
+   * dump, the index's class column and the reference graph's targets (then sized by a counting pass)
+   * so allocated: the 1.3 GB diff 6.8-8.8 s -> 6.3-7.6 s in seven alternating runs of it (six of them
+   * faster).
    */
-  public static CompletableFuture<int[]> intsAside(int length) {
-    return aside(() -> new int[length]);
-  }
-
-  /** Any large allocation made on another thread, as {@link #intsAside} does. */
   static <T> CompletableFuture<T> aside(java.util.function.Supplier<T> allocation) {
     return CompletableFuture.supplyAsync(allocation);
   }
