@@ -1,5 +1,6 @@
 package io.memdiff.cli;
 
+import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.HprofFormatException;
 import io.memdiff.hprof.MappedFile;
 import io.memdiff.hprof.NoSuchDumpException;
@@ -8,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -34,26 +36,9 @@ public final class Main {
    */
   static void mapFirstDumpEarly(String[] args) {
     for (String a : args) {
-      if (a.startsWith("-")) {
-        continue;
-      }
-      java.nio.file.Path p = java.nio.file.Path.of(a);
-      if (isPlainHprof(p)) {
-        MappedFile.mapEarly(p);
+      if (!a.startsWith("-") && HprofFile.mapEarly(Path.of(a))) {
         return;
       }
-    }
-  }
-
-  private static boolean isPlainHprof(java.nio.file.Path p) {
-    byte[] magic = "JAVA PROFILE ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    if (!java.nio.file.Files.isRegularFile(p)) {
-      return false; // a pipe's bytes would be taken from the command that reads it
-    }
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
-      return java.util.Arrays.equals(in.readNBytes(magic.length), magic);
-    } catch (IOException | RuntimeException e) {
-      return false; // not a file, or not readable: the command says so
     }
   }
 

@@ -48,7 +48,7 @@ public final class HprofFile implements AutoCloseable {
         break;
       }
     }
-    String magic = "JAVA PROFILE ";
+    String magic = MAGIC;
     byte[] head = new byte[(int) Math.min(len, magic.length())];
     data.get(0, head, 0, head.length);
     if (!magic.startsWith(new String(head, StandardCharsets.ISO_8859_1))) {
@@ -109,6 +109,31 @@ public final class HprofFile implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** How every HPROF file starts. */
+  private static final String MAGIC = "JAVA PROFILE ";
+
+  /**
+   * Maps {@code path} ahead of {@link #open} (see {@link MappedFile#mapEarly}) when it is a regular
+   * file that starts as an uncompressed HPROF file does; returns whether it did. Anything else (a
+   * gzip dump, a summary, a pipe, whose bytes would be taken from the reader, a missing file) is left
+   * to open to read or report.
+   */
+  public static boolean mapEarly(Path path) {
+    if (!Files.isRegularFile(path)) {
+      return false;
+    }
+    byte[] magic = MAGIC.getBytes(StandardCharsets.ISO_8859_1);
+    try (InputStream in = Files.newInputStream(path)) {
+      if (!java.util.Arrays.equals(in.readNBytes(magic.length), magic)) {
+        return false;
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    MappedFile.mapEarly(path);
+    return true;
   }
 
   private static boolean isGzip(Path path) throws IOException {
