@@ -8,6 +8,7 @@ import it.unimi.dsi.fastutil.longs.LongArrayList;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -104,60 +105,38 @@ public final class RouteTable {
     RouteTable t = new RouteTable(reach);
     int n = t.index.objectCount();
     int reached = reach.reachedCount();
-    long[] wanted = new long[(n + 63) >>> 6];
+    BitSet wanted = new BitSet(n);
     for (int k = 0; k < objects.size(); k++) {
-      int o = objects.getInt(k);
-      wanted[o >>> 6] |= 1L << o;
+      wanted.set(objects.getInt(k));
     }
-    long[] marked = new long[(reached + 63) >>> 6];
-    markWanted(reach, wanted, marked, reached);
+    BitSet marked = new BitSet(reached);
+    for (int i = 0; i < reached; i++) {
+      if (wanted.get(reach.reachedAt(i))) {
+        marked.set(i);
+      }
+    }
     // Up from each marked position in increasing order: a marked parent, which precedes its child,
     // has had its own parents marked already.
-    for (int i = nextSet(marked, 0, reached); i >= 0; i = nextSet(marked, i + 1, reached)) {
+    for (int i = marked.nextSetBit(0); i >= 0; i = marked.nextSetBit(i + 1)) {
       for (int at = i; ; ) {
         int pp = reach.parentPosition(at);
         if (pp == Reachability.ROOT) {
           break;
         }
-        // A referent's parent is the object holding the reference, found by object, not position.
+        // A referent's parent is the object holding the reference, found by object, not position
+        // (the first such look-up builds the search's position of every object).
         int q = pp >= 0 ? pp : reach.position(reach.referentHolder(reach.reachedAt(at)));
-        if ((marked[q >>> 6] & 1L << q) != 0) {
+        if (marked.get(q)) {
           break;
         }
-        marked[q >>> 6] |= 1L << q;
+        marked.set(q);
         at = q;
       }
     }
-    for (int i = nextSet(marked, 0, reached); i >= 0; i = nextSet(marked, i + 1, reached)) {
+    for (int i = marked.nextSetBit(0); i >= 0; i = marked.nextSetBit(i + 1)) {
       t.walkAt(i);
     }
     return t;
-  }
-
-  private static void markWanted(Reachability reach, long[] wanted, long[] marked, int reached) {
-    for (int i = 0; i < reached; i++) {
-      int o = reach.reachedAt(i);
-      if ((wanted[o >>> 6] & 1L << o) != 0) {
-        marked[i >>> 6] |= 1L << i;
-      }
-    }
-  }
-
-  /** The first set bit at or after {@code from} and below {@code limit}, or −1. */
-  private static int nextSet(long[] bits, int from, int limit) {
-    if (from >= limit) {
-      return -1;
-    }
-    int w = from >>> 6;
-    long word = bits[w] & (-1L << from);
-    while (word == 0) {
-      if (++w >= bits.length) {
-        return -1;
-      }
-      word = bits[w];
-    }
-    int i = (w << 6) + Long.numberOfTrailingZeros(word);
-    return i < limit ? i : -1;
   }
 
   /** The route of the object at breadth-first position {@code i}, whose parent's route is known. */
