@@ -7,27 +7,23 @@ import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.LayoutOverrides;
 import io.memdiff.hprof.ScanOptions;
-import io.memdiff.testdata.ScenarioRunner;
-import io.memdiff.testdata.scenarios.PathShapes;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dominator tree and the route table are the same whether they are computed on other threads,
  * beside the shortest-path search (a roomy heap), or after the search (a tight heap).
  */
 class HeapAnalysisModesTest {
-  @TempDir static Path dir;
   static Path dump;
 
   @BeforeAll
   static void dump() throws Exception {
-    dump = ScenarioRunner.run(PathShapes.class, dir).get(0);
+    dump = PathShapesDump.get();
   }
 
   private static HeapIndex index(HprofFile f) throws Exception {

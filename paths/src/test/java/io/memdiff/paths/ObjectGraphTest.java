@@ -8,21 +8,16 @@ import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.LayoutOverrides;
 import io.memdiff.hprof.ScanOptions;
-import io.memdiff.testdata.ScenarioRunner;
-import io.memdiff.testdata.scenarios.PathShapes;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The reference graph's rows: read in two halves into blocks, then copied into one array. */
 class ObjectGraphTest {
-  @TempDir Path dir;
-
   @Test
   void everyObjectsRowHoldsItsStrongReferencesInRecordOrder() throws Exception {
-    Path dump = ScenarioRunner.run(PathShapes.class, dir).get(0);
+    Path dump = PathShapesDump.get();
     try (HprofFile f = HprofFile.open(dump)) {
       HeapIndex index = HeapIndex.build(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE),
           ScanOptions.STRICT);

@@ -8,7 +8,6 @@ import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.LayoutOverrides;
 import io.memdiff.hprof.ScanOptions;
-import io.memdiff.testdata.ScenarioRunner;
 import io.memdiff.testdata.scenarios.PathShapes;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,12 +16,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Paths, labels and retained sizes on a real dump whose shapes are known by construction. */
 class PathShapesTest {
   private static final String P = PathShapes.class.getName();
-  @TempDir static Path dir;
   static HprofFile file;
   static HeapAnalysis a;
   static PathDescriber describer;
@@ -30,7 +27,7 @@ class PathShapesTest {
 
   @BeforeAll
   static void dump() throws Exception {
-    Path dump = ScenarioRunner.run(PathShapes.class, dir).get(0);
+    Path dump = PathShapesDump.get();
     file = HprofFile.open(dump);
     DumpCatalog catalog = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE);
     a = HeapAnalysis.analyse(catalog, ScanOptions.STRICT, true, phase -> {});

@@ -7,7 +7,6 @@ import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.LayoutOverrides;
 import io.memdiff.hprof.ScanOptions;
-import io.memdiff.testdata.ScenarioRunner;
 import io.memdiff.testdata.scenarios.PathShapes;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.ints.IntOpenHashSet;
@@ -16,7 +15,6 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The route table of some objects ({@code path --class}) against every object's: the same routes
@@ -24,12 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * that leads to one of them (the full table's may lead elsewhere).
  */
 class RoutesForTest {
-  @TempDir static Path dir;
   static Path dump;
 
   @BeforeAll
   static void dump() throws Exception {
-    dump = ScenarioRunner.run(PathShapes.class, dir).get(0);
+    dump = PathShapesDump.get();
   }
 
   @ParameterizedTest
