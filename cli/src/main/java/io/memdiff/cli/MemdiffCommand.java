@@ -195,9 +195,10 @@ final class MemdiffCommand implements Callable<Integer> {
         }
       };
       // No full collection between dumps here (SiteSummaries.load has one): it stopped the read-ahead
-      // for 0.1-0.4 s, and G1 reclaims the dead analysis's big arrays at its next young collection
-      // anyway. On the 1.3 GB set it was never slower without (7.20-7.54 s with it, 6.71-6.98 s
-      // without in one comparison, within the noise in another); the 5 GB set's peak RSS stayed 5.3 GB.
+      // for 0.1-0.4 s, and the collector reclaims the dead analysis's big arrays when the next
+      // dump's allocations need the room anyway. With G1, on the 1.3 GB set it was never slower
+      // without (7.20-7.54 s with it, 6.71-6.98 s without in one comparison, within the noise in
+      // another); the 5 GB set's peak RSS stayed 5.3 GB (4.8 GB with the serial collector).
       try {
         out.add(SiteSummaries.summarize(current, phase, readAhead));
       } catch (IOException | RuntimeException | Error e) {

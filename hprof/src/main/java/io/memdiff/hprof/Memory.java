@@ -4,11 +4,12 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Between phases of an analysis, a collection so the next phase's arrays reuse the pages of the
- * last phase's garbage. G1 would rather grow the heap than collect when a large array is asked for,
- * and fresh pages cost their first touch: on the 0.64 GB benchmark dump, collecting at three phase
- * boundaries took peak RSS from 2.5-2.7 GB to 2.35-2.39 GB at no cost in time. Few objects are
- * live at these points (a few large primitive arrays, which a collection neither scans nor moves),
- * so each collection takes milliseconds.
+ * last phase's garbage. A collector would rather grow the heap than collect when a large array is
+ * asked for, and fresh pages cost their first touch: on the 0.64 GB benchmark dump (with G1),
+ * collecting at three phase boundaries took peak RSS from 2.5-2.7 GB to 2.35-2.39 GB at no cost in
+ * time. Few objects are live at these points, a few large primitive arrays that a collection does
+ * not scan, so each collection takes milliseconds; the launcher's serial collector also slides
+ * them together (10-60 ms on that dump), which leaves the garbage's pages in one run for the next.
  */
 public final class Memory {
   private Memory() {}
