@@ -83,11 +83,9 @@ final class PathCommand implements Callable<Integer> {
       // A class name is checked before the analysis, which a typo would otherwise wait for.
       boolean[] named = target.className != null ? namedClasses(catalog) : null;
       long address = target.id != null ? Addresses.parse(target.id) : 0;
-      // No route table beside the search: this command makes its own after it, for the instances
-      // only (below), on this thread while the other core completes the dominator tree. Beside the
-      // search it made three threads on two cores: on the 0.64 GB benchmark dump the search took
-      // 0.58-0.72 s without it, 0.74-1.04 s with it.
-      HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true, false,
+      // The route table is made after the search, for the instances only (below), on this thread
+      // while the other core completes the dominator tree.
+      HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true,
           phase -> progress.step("memdiff: " + phase));
       progress.step("memdiff: grouping paths");
       IntArrayList objects = named != null ? objectsOf(a.index(), named) : objectAt(a, address);

@@ -121,10 +121,9 @@ final class SiteSummaries {
     SiteSummary summary;
     try (input) {
       Consumer<String> of = p -> phase.accept(p + " of " + input.path);
-      boolean routes = SiteSummarizer.needsRoutes(input.catalog);
       HeapAnalysis analysis = input.index != null
-          ? HeapAnalysis.analyse(input.index, true, routes, of)
-          : HeapAnalysis.analyse(input.catalog, input.scanOptions, true, routes, of); // indexes it first
+          ? HeapAnalysis.analyse(input.index, true, of)
+          : HeapAnalysis.analyse(input.catalog, input.scanOptions, true, of); // indexes it first
       afterSearch.run();
       phase.accept("summarizing sites of " + input.path);
       summary = SiteSummarizer.summarize(analysis, input.path.toString());

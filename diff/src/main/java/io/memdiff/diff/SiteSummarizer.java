@@ -37,11 +37,8 @@ public final class SiteSummarizer {
     siteByKey.defaultReturnValue(-1);
   }
 
-  /**
-   * Whether summarizing this dump reads {@link HeapAnalysis#routes()}: sites are routes unless
-   * objects carry allocation traces; an analysis asked for them computes them beside its search.
-   */
-  public static boolean needsRoutes(DumpCatalog catalog) {
+  /** Whether sites are routes ({@link HeapAnalysis#routes()}): unless objects carry allocation traces. */
+  private static boolean needsRoutes(DumpCatalog catalog) {
     return !catalog.objectsHaveAllocationTraces();
   }
 

@@ -20,7 +20,7 @@ final class Summaries {
       try (HprofFile f = HprofFile.open(p)) {
         DumpCatalog c = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE);
         out.add(SiteSummarizer.summarize(
-            HeapAnalysis.analyse(c, ScanOptions.STRICT, true, SiteSummarizer.needsRoutes(c), x -> {}), p.toString()));
+            HeapAnalysis.analyse(c, ScanOptions.STRICT, true, x -> {}), p.toString()));
       }
     }
     return out;

@@ -9,7 +9,6 @@ import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Shortest paths from the GC roots: a breadth-first search over strong references from a virtual
@@ -52,9 +51,6 @@ public final class Reachability {
   private final Int2IntOpenHashMap rootRecordOf;
   /** The holder of each soft/weak/finalizer/phantom referent that such a reference reached first. */
   private final Int2IntOpenHashMap referentHolder;
-  /** While the search runs: positions below this are final, for a reader on another thread. */
-  private volatile int published;
-  private volatile boolean searched;
   /**
    * Each object's position in {@link #order}, for the parent of single objects: 4 bytes per object
    * that the analysis itself does without (it walks positions), so built on first use.
@@ -82,7 +78,7 @@ public final class Reachability {
 
   /**
    * The roots, in their fixed order at the first positions; {@link #search} finds the rest. Between
-   * the two, a reader on another thread may already follow the search with {@link #awaitPositions}.
+   * the two, another thread may search from the same roots (see {@link Dominators#searchStrong}).
    */
   static Reachability seed(ObjectGraph graph) {
     HeapIndex index = graph.index();
@@ -139,7 +135,6 @@ public final class Reachability {
     }
     Reachability r = new Reachability(graph, label, queue, tail, parentPosition, slotAtPosition, tail, rootRecordOf,
         referentHolder);
-    r.published = tail;
     return r;
   }
 
@@ -148,14 +143,6 @@ public final class Reachability {
    * phantom referents into what is left. Runs once, on one thread.
    */
   void search() {
-    try {
-      searchAll();
-    } finally {
-      searched = true; // last, and even on failure, so that no reader waits forever
-    }
-  }
-
-  private void searchAll() {
     ObjectGraph graph = this.graph;
     int tail = bfs(0, rootCount, STRONG);
     byte[] weakOrder = {SOFT, WEAK, FINALIZER, PHANTOM};
@@ -177,7 +164,6 @@ public final class Reachability {
       }
     }
     reached = tail;
-    published = tail; // a reader that sees this sees every position and referent holder
   }
 
   /** Which root record names an object that several make a root: a thread is best named as itself. */
@@ -194,23 +180,15 @@ public final class Reachability {
     };
   }
 
-  /**
-   * One breadth-first search over strong references from the positions in {@code [head, tail)}. The
-   * strong search publishes its progress now and then; the later ones do not, since their referent
-   * holders are still being added to a map no other thread may read meanwhile.
-   */
+  /** One breadth-first search over strong references from the positions in {@code [head, tail)}. */
   private int bfs(int head, int tail, byte kind) {
     ObjectGraph g = graph;
     byte[] label = this.label;
     int[] queue = order;
     int[] parentPosition = this.parentPosition;
     byte[] slotAtPosition = this.slotAtPosition;
-    boolean publish = kind == STRONG;
     while (head < tail) {
       int position = head;
-      if (publish && (position & 4095) == 0) {
-        published = tail;
-      }
       int o = queue[head++];
       for (int e = g.firstEdge(o), end = g.endEdge(o); e < end; e++) {
         int t = g.target(e);
@@ -266,24 +244,6 @@ public final class Reachability {
 
   public static String labelName(byte label) {
     return LABELS[label];
-  }
-
-  /**
-   * For a reader on another thread while {@link #search} runs: waits until positions from
-   * {@code from} on are final, or the search has ended, and returns how many positions are final
-   * (when that is {@code from}, there are no more). Once the search has ended, the reached count.
-   * Of each final position, {@link #reachedAt}, {@link #parentPosition} and {@link #slotAtPosition}
-   * may be read, and {@link #referentHolder} once the search has ended.
-   */
-  public int awaitPositions(int from) {
-    while (true) {
-      boolean ended = searched;
-      int p = published;
-      if (p > from || ended) {
-        return p;
-      }
-      LockSupport.parkNanos(100_000);
-    }
   }
 
   /** Reached objects in breadth-first order: every parent precedes its children. */

@@ -67,17 +67,10 @@ public final class RouteTable {
     Arrays.fill(fastParent, -1);
   }
 
-  /**
-   * The routes of a search's objects. May run on another thread while the search does (see
-   * {@link HeapAnalysis}): it follows the positions as they become final.
-   */
+  /** The routes of a search's objects, once the search is done. */
   public static RouteTable compute(Reachability reach) {
     RouteTable t = new RouteTable(reach);
-    int i = 0;
-    for (int end; (end = reach.awaitPositions(i)) > i; ) {
-      t.walk(i, end);
-      i = end;
-    }
+    t.walk(0, reach.reachedCount());
     return t;
   }
 
