@@ -33,6 +33,10 @@ public final class DumpCatalog {
   private final long missingSuperclasses;
   private final long instanceSizeMismatches;
   private final long[] objectsPerPart;
+  private final long[] firstObjectPerPart;
+  /** The class mirrors' addresses, ascending, and their CLASS DUMP records' offsets. */
+  private final long[] mirrorAddresses;
+  private final long[] mirrorOffsets;
   private final long lowestAddress;
   private final boolean addressesPack;
   private final boolean allocationTraces;
@@ -49,6 +53,15 @@ public final class DumpCatalog {
     this.objectArrays = p.heap.objectArrays;
     this.primitiveArrays = p.heap.primitiveArrays;
     this.objectsPerPart = p.objectsPerPart;
+    this.firstObjectPerPart = p.firstObjectPerPart;
+    List<ClassDump> dumps = p.heap.classDumps;
+    this.mirrorAddresses = new long[dumps.size()];
+    this.mirrorOffsets = new long[dumps.size()];
+    for (int i = 0; i < dumps.size(); i++) {
+      mirrorAddresses[i] = dumps.get(i).classId();
+      mirrorOffsets[i] = dumps.get(i).recordOffset();
+    }
+    it.unimi.dsi.fastutil.longs.LongArrays.quickSort(mirrorAddresses, mirrorOffsets);
     this.objectRecords = p.records;
     this.lowestAddress = p.heap.lowestAddress;
     this.addressesPack = p.heap.lowestAddress > p.heap.highestAddress // no objects
@@ -121,9 +134,11 @@ public final class DumpCatalog {
       pass.heap = parts.get(0); // top-level records come first in the file, before any part's
       pass.scan = RecordScanner.scanInParts(file, pass, parts, options);
       pass.objectsPerPart = new long[parts.size()];
+      pass.firstObjectPerPart = new long[parts.size()];
       for (int i = 0; i < parts.size(); i++) {
         HeapPart h = parts.get(i);
         pass.objectsPerPart[i] = h.instances + h.objectArrays + h.primitiveArrays;
+        pass.firstObjectPerPart[i] = h.firstObject;
       }
     } else {
       pass.heap = new HeapPart(keepObjects ? new ObjectRecords(wideOffsets) : null);
@@ -247,6 +262,24 @@ public final class DumpCatalog {
     return objectsPerPart;
   }
 
+  /**
+   * The address of the first object other than a class mirror in each part of a split first pass
+   * ({@link Long#MAX_VALUE} for a part without any), or null when it ran on one thread.
+   */
+  long[] firstObjectPerPart() {
+    return firstObjectPerPart;
+  }
+
+  /** The class mirrors' addresses, ascending (a copy). */
+  long[] mirrorAddresses() {
+    return mirrorAddresses.clone();
+  }
+
+  /** The offsets of the class mirrors' CLASS DUMP records, in the order of {@link #mirrorAddresses}. */
+  long[] mirrorOffsets() {
+    return mirrorOffsets.clone();
+  }
+
   /** The lowest object address, class mirrors included (Long.MAX_VALUE when there are no objects). */
   long lowestAddress() {
     return lowestAddress;
@@ -331,6 +364,8 @@ public final class DumpCatalog {
     ScanResult scan;
     /** Objects other than class mirrors in each part of a split scan; null after a sequential one. */
     long[] objectsPerPart;
+    /** The first such object's address in each part of a split scan; null after a sequential one. */
+    long[] firstObjectPerPart;
 
     Pass1(HprofFile file) {
       this.file = file;
@@ -415,6 +450,9 @@ public final class DumpCatalog {
     /** Range of object addresses, and the low three bits that some (or) and all (and) have set. */
     long lowestAddress = Long.MAX_VALUE;
     long highestAddress = Long.MIN_VALUE;
+    /** The first object's address, class mirrors aside; MAX_VALUE until there is one. */
+    long firstObject = Long.MAX_VALUE;
+    private boolean anyObject;
     int lowBitsOr;
     int lowBitsAnd = 7;
     /** Distinct stack trace serials of the object records; null once there are more than {@link #TRACES}. */
@@ -436,6 +474,15 @@ public final class DumpCatalog {
           traceSerials = null;
         }
       }
+    }
+
+    /** An object other than a class mirror. */
+    private void object(long address) {
+      if (!anyObject) {
+        anyObject = true;
+        firstObject = address;
+      }
+      address(address);
     }
 
     private void address(long address) {
@@ -461,16 +508,13 @@ public final class DumpCatalog {
     public void classDump(ClassDump classDump) {
       classDumps.add(classDump);
       address(classDump.classId());
-      if (records != null) {
-        records.mirror(classDump.classId(), classDump.recordOffset());
-      }
       layoutSamples.object(classDump.classId(), -1);
     }
 
     @Override
     public void instance(long recordOffset, long objectId, int traceSerial, long classId, long valuesOffset, int valuesLength) {
       instances++;
-      address(objectId);
+      object(objectId);
       trace(traceSerial);
       int slot = tally.instance(classId, valuesLength);
       layoutSamples.instance(objectId, tally, slot);
@@ -482,7 +526,7 @@ public final class DumpCatalog {
     @Override
     public void objectArray(long recordOffset, long objectId, int traceSerial, long arrayClassId, long elementsOffset, int length) {
       objectArrays++;
-      address(objectId);
+      object(objectId);
       trace(traceSerial);
       int slot = tally.objectArray(arrayClassId, length);
       layoutSamples.object(objectId, length);
@@ -494,7 +538,7 @@ public final class DumpCatalog {
     @Override
     public void primitiveArray(long recordOffset, long objectId, int traceSerial, int type, long elementsOffset, int length) {
       primitiveArrays++;
-      address(objectId);
+      object(objectId);
       trace(traceSerial);
       tally.primitiveArray(type, length);
       layoutSamples.object(objectId, -1);

@@ -1,6 +1,5 @@
 package io.memdiff.hprof;
 
-import it.unimi.dsi.fastutil.longs.LongArrays;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -102,63 +101,69 @@ public final class HeapIndex {
     ClassColumn classes = classesAside.join();
     long[] perPart = catalog.objectsPerPart();
     ObjectRecords[] records = catalog.takeObjectRecords();
-    Collector c;
+    boolean split = records == null && perPart != null && !options.lenient();
+    // Objects other than class mirrors in each part, as the first pass counted them.
+    long[] objects;
+    if (records != null) {
+      objects = new long[records.length];
+      for (int k = 0; k < records.length; k++) {
+        objects[k] = records[k].count();
+      }
+    } else {
+      objects = split ? perPart : new long[] {total - catalog.mirrorAddresses().length};
+    }
+    Mirrors mirrors = Mirrors.split(catalog, objects.length);
+    List<Collector> parts = new ArrayList<>();
+    long start = 0;
+    for (int k = 0; k < objects.length; k++) {
+      // Each part writes its own stretch of the arrays, from where the objects and mirrors of the
+      // parts before it end, and puts its share of the mirrors in among its objects.
+      int from = (int) (start + mirrors.bound[k]);
+      int limit = from + (int) objects[k] + mirrors.bound[k + 1] - mirrors.bound[k];
+      parts.add(new Collector(catalog, columns, classes, from, limit, mirrors, k));
+      start += objects[k];
+    }
     if (records != null) {
       // The first pass kept every object: copy each part into its stretch of the arrays, the parts
       // on threads of their own, as a second pass would have.
-      List<Collector> parts = new ArrayList<>();
       List<Runnable> copies = new ArrayList<>();
-      int start = 0;
-      for (ObjectRecords part : records) {
-        Collector into = new Collector(catalog, columns, classes, start, start + part.count());
-        parts.add(into);
-        start += part.count();
+      for (int k = 0; k < records.length; k++) {
+        ObjectRecords part = records[k];
+        Collector into = parts.get(k);
         copies.add(() -> {
           int[] classOfSlot = new int[part.classIds.length];
           for (int s = 0; s < classOfSlot.length; s++) {
             classOfSlot[s] = catalog.classIndexOfId(part.classIds[s]);
           }
           part.replay(into, classOfSlot, into.primitiveClasses);
-          into.mirrorAddresses.addAll(part.mirrorAddresses);
-          into.mirrorOffsets.addAll(part.mirrorOffsets);
         });
       }
       InParts.run(copies);
-      c = parts.get(0);
-      for (int k = 1; k < parts.size(); k++) {
-        c.append(parts.get(k));
-      }
-    } else if (perPart != null && !options.lenient()) {
-      // The first pass was split over threads: split this one the same way. Each part writes its own
-      // stretch of the arrays, starting where the objects of the parts before it end.
-      List<Collector> parts = new ArrayList<>();
-      long start = 0;
-      for (long objects : perPart) {
-        parts.add(new Collector(catalog, columns, classes, (int) start, (int) (start + objects)));
-        start += objects;
-      }
+    } else if (split) {
+      // The first pass was split over threads: split this one the same way.
       RecordScanner.scanInParts(catalog.file(), new HprofVisitor() {}, parts, options);
-      c = parts.get(0);
-      for (int k = 1; k < parts.size(); k++) {
-        c.append(parts.get(k));
-      }
     } else {
-      c = new Collector(catalog, columns, classes, 0, (int) total);
-      RecordScanner.scan(catalog.file(), c, options);
+      RecordScanner.scan(catalog.file(), parts.get(0), options);
     }
-    if (c.ascending) {
-      // HotSpot's serial dumper writes class mirrors first, then objects in address order: merge the
-      // few mirrors in instead of sorting everything.
-      c.mergeClassMirrors();
-    } else {
+    Collector c = parts.get(0);
+    c.finish();
+    for (int k = 1; k < parts.size(); k++) {
+      parts.get(k).finish();
+      c.append(parts.get(k));
+    }
+    if (!mirrors.amongObjects) {
+      c.appendClassMirrors(mirrors);
+    }
+    boolean sorted = c.ascending && mirrors.amongObjects;
+    if (!sorted) {
       // The parallel dumper (JDK 21+) concatenates parts, so record order is not address order.
-      c.appendClassMirrors();
       int n = c.count;
       columns.sort(n);
       c.classesInAddressOrder(n);
     }
     int n = c.count;
-    int unique = dropDuplicates(columns, classes, n);
+    // In address order, each address once, unless the pass saw otherwise: then the duplicates go.
+    int unique = sorted && c.increasing ? n : dropDuplicates(columns, classes, n);
     long duplicates = n - unique;
     if (unique != columns.capacity()) {
       columns.trim(unique);
@@ -408,6 +413,67 @@ public final class HeapIndex {
     }
   }
 
+  /**
+   * The class mirrors, ascending, and each part's share of them to put in among its objects: from
+   * its first object's address up to the next part's (the first part's from the lowest address).
+   * HotSpot writes every CLASS DUMP before the objects, which it writes in address order (its serial
+   * dumper), so the mirrors' places are known before the objects come. Merging them in afterwards
+   * moved every entry above the lowest mirror: 75-85 ms on one thread for the 0.64 GB benchmark
+   * dump's index, and 30 ms more to look for the duplicates a merge can leave.
+   */
+  static final class Mirrors {
+    final long[] addresses;
+    final long[] offsets;
+    /** Part {@code k}'s share is {@code [bound[k], bound[k + 1])}. */
+    final int[] bound;
+    /**
+     * Whether the parts put the mirrors among their objects. Not when a part's first object lies
+     * below the one before it's (the objects are not in address order then, and will be sorted):
+     * every share is empty, and the mirrors follow the last part's objects.
+     */
+    final boolean amongObjects;
+
+    private Mirrors(long[] addresses, long[] offsets, int[] bound, boolean amongObjects) {
+      this.addresses = addresses;
+      this.offsets = offsets;
+      this.bound = bound;
+      this.amongObjects = amongObjects;
+    }
+
+    static Mirrors split(DumpCatalog catalog, int parts) {
+      long[] addresses = catalog.mirrorAddresses();
+      int[] bound = new int[parts + 1];
+      bound[parts] = addresses.length;
+      long[] firsts = parts > 1 ? catalog.firstObjectPerPart() : null;
+      boolean among = true;
+      for (int k = 1; k < parts && among; k++) {
+        among = firsts != null && firsts.length == parts && firsts[k] >= firsts[k - 1];
+        if (among) {
+          bound[k] = lowerBound(addresses, firsts[k]);
+        }
+      }
+      if (!among) {
+        Arrays.fill(bound, 0);
+      }
+      return new Mirrors(addresses, catalog.mirrorOffsets(), bound, among);
+    }
+
+    /** The first index whose address is at least {@code address}. */
+    private static int lowerBound(long[] ascending, long address) {
+      int lo = 0;
+      int hi = ascending.length;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (ascending[mid] < address) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return lo;
+    }
+  }
+
   /** Pass 2: fills the arrays in record order and notes whether that order is ascending. */
   private static final class Collector implements HprofVisitor, ObjectRecords.Sink {
     final DumpCatalog catalog;
@@ -417,19 +483,27 @@ public final class HeapIndex {
     final ClassColumn classes;
     final int javaLangClass;
     final int[] primitiveClasses = new int[12];
-    /** This part's stretch of the arrays: objects go to {@code [start, limit)}; count is the next slot. */
+    /** This part's stretch of the arrays: entries go to {@code [start, limit)}; count is the next slot. */
     final int start;
     int limit;
     int count;
+    /** Whether the objects (class mirrors aside) came in ascending address order. */
     boolean ascending = true;
     long first = Long.MIN_VALUE;
     long last = Long.MIN_VALUE;
-    final it.unimi.dsi.fastutil.longs.LongArrayList mirrorAddresses = new it.unimi.dsi.fastutil.longs.LongArrayList();
-    final it.unimi.dsi.fastutil.longs.LongArrayList mirrorOffsets = new it.unimi.dsi.fastutil.longs.LongArrayList();
+    /** Whether every entry, mirrors included, has a greater address than the one before it. */
+    boolean increasing = true;
+    private long lastEntry;
+    private long firstEntry;
+    private final Mirrors mirrors;
+    /** The next of this part's mirrors, and the end of its share. */
+    private int nextMirror;
+    private final int endMirror;
 
     final IdCache classes2;
 
-    Collector(DumpCatalog catalog, IndexColumns columns, ClassColumn classes, int start, int limit) {
+    Collector(DumpCatalog catalog, IndexColumns columns, ClassColumn classes, int start, int limit, Mirrors mirrors,
+        int part) {
       this.catalog = catalog;
       this.classes2 = new IdCache(catalog.classIndexById());
       this.data = catalog.file().data();
@@ -439,6 +513,9 @@ public final class HeapIndex {
       this.start = start;
       this.limit = limit;
       this.count = start;
+      this.mirrors = mirrors;
+      this.nextMirror = mirrors.bound[part];
+      this.endMirror = mirrors.bound[part + 1];
       this.javaLangClass = catalog.javaLangClass().index();
       for (int t = BasicType.BOOLEAN; t <= BasicType.LONG; t++) {
         primitiveClasses[t] = catalog.primitiveArrayClass(t).index();
@@ -447,21 +524,47 @@ public final class HeapIndex {
 
     @Override
     public void add(long address, long offset, int classIndex) {
-      if (count >= limit) {
-        throw new IllegalStateException("second pass found more objects than the first");
+      // The part's mirrors below this object go first (an equal one after it, as a sort would put it).
+      while (nextMirror < endMirror && mirrors.addresses[nextMirror] < address) {
+        putMirror();
       }
       if (address <= last) {
         ascending = false;
       }
-      if (count == start) {
+      if (last == Long.MIN_VALUE) {
         first = address;
       }
       last = address;
+      put(address, offset, classIndex);
+    }
+
+    private void putMirror() {
+      put(mirrors.addresses[nextMirror], mirrors.offsets[nextMirror], javaLangClass);
+      nextMirror++;
+    }
+
+    private void put(long address, long offset, int classIndex) {
+      if (count >= limit) {
+        throw new IllegalStateException("second pass found more objects than the first");
+      }
+      if (count == start) {
+        firstEntry = address;
+      } else if (address <= lastEntry) {
+        increasing = false;
+      }
+      lastEntry = address;
       if (!columns.set(count, address, offset)) {
         throw new IllegalStateException("second pass found other objects than the first");
       }
       classes.set(count, classIndex);
       count++;
+    }
+
+    /** Once the part's objects are in: the rest of its share of the mirrors, above them all. */
+    void finish() {
+      while (nextMirror < endMirror) {
+        putMirror();
+      }
     }
 
     /** After the columns are sorted: each entry's class, read from its record again. */
@@ -486,65 +589,29 @@ public final class HeapIndex {
       if (count != later.start || later.count != later.limit) {
         throw new IllegalStateException("second pass found other objects than the first");
       }
-      if (later.count > later.start) {
-        ascending &= later.ascending && (count == start || later.first > last);
-        if (count == start) {
+      if (later.last != Long.MIN_VALUE) {
+        ascending &= later.ascending && (last == Long.MIN_VALUE || later.first > last);
+        if (last == Long.MIN_VALUE) {
           first = later.first;
         }
         last = later.last;
       }
+      if (later.count > later.start) {
+        increasing &= later.increasing && (count == start || later.firstEntry > lastEntry);
+        if (count == start) {
+          firstEntry = later.firstEntry;
+        }
+        lastEntry = later.lastEntry;
+      }
       count = later.count;
       limit = later.limit;
-      mirrorAddresses.addAll(later.mirrorAddresses);
-      mirrorOffsets.addAll(later.mirrorOffsets);
     }
 
-    @Override
-    public void classDump(ClassDump d) {
-      if (count + mirrorAddresses.size() >= columns.capacity()) {
-        throw new IllegalStateException("second pass found more objects than the first");
-      }
-      mirrorAddresses.add(d.classId());
-      mirrorOffsets.add(d.recordOffset());
-    }
-
-    /** Objects were ascending: merge the sorted mirrors into them, back to front, in place. */
-    void mergeClassMirrors() {
-      if (count + mirrorAddresses.size() > columns.capacity()) {
-        throw new IllegalStateException("second pass found more objects than the first");
-      }
-      long[] ma = mirrorAddresses.toLongArray();
-      long[] mo = mirrorOffsets.toLongArray();
-      LongArrays.quickSort(ma, mo);
-      int i = count - 1;
-      int j = ma.length - 1;
-      int k = count + ma.length - 1;
-      while (j >= 0) {
-        if (i >= 0 && columns.address(i) > ma[j]) {
-          columns.move(i, k);
-          classes.set(k, classes.get(i));
-          i--;
-        } else {
-          if (!columns.set(k, ma[j], mo[j])) {
-            throw new IllegalStateException("second pass found other objects than the first");
-          }
-          classes.set(k, javaLangClass);
-          j--;
-        }
-        k--;
-      }
-      count += ma.length;
-    }
-
-    void appendClassMirrors() {
-      if (count + mirrorAddresses.size() > columns.capacity()) {
-        throw new IllegalStateException("second pass found more objects than the first");
-      }
-      for (int j = 0; j < mirrorAddresses.size(); j++) {
-        if (!columns.set(count, mirrorAddresses.getLong(j), mirrorOffsets.getLong(j))) {
-          throw new IllegalStateException("second pass found other objects than the first");
-        }
-        count++;
+    /** When no part put mirrors in among its objects: all of them after the last part's. */
+    void appendClassMirrors(Mirrors all) {
+      limit = columns.capacity();
+      for (int j = 0; j < all.addresses.length; j++) {
+        put(all.addresses[j], all.offsets[j], javaLangClass);
       }
     }
 

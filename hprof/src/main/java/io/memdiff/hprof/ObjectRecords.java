@@ -1,6 +1,5 @@
 package io.memdiff.hprof;
 
-import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.util.Arrays;
 
 /**
@@ -31,8 +30,6 @@ final class ObjectRecords {
   private boolean usable = true;
   /** Class ids of the tally's slots, in slot order; set when the pass is over. */
   long[] classIds;
-  final LongArrayList mirrorAddresses = new LongArrayList();
-  final LongArrayList mirrorOffsets = new LongArrayList();
 
   /** @param wideOffsets record offsets may be 4 GiB or more */
   ObjectRecords(boolean wideOffsets) {
@@ -98,11 +95,6 @@ final class ObjectRecords {
     offsets = null;
     longOffsets = null;
     classCodes = null;
-  }
-
-  void mirror(long address, long offset) {
-    mirrorAddresses.add(address);
-    mirrorOffsets.add(offset);
   }
 
   boolean usable() {
