@@ -3,6 +3,7 @@ package io.memdiff.paths;
 import io.memdiff.hprof.Memory;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The dominator tree of the reachable heap and each object's retained size: semidominators by
@@ -600,22 +601,67 @@ public final class Dominators {
 
   /**
    * Retained bytes of groups of objects (classes, sites): the sum over a group's members that no other
-   * member of the same group dominates, so nothing is counted twice.
+   * member of the same group dominates, so nothing is counted twice. A big tree is swept in two halves
+   * on two threads: the random read of each position's group is most of the sweep (0.17 s for the
+   * 0.64 GB benchmark dump's 13.7 M objects), and the other core is often idle here, the last dump
+   * of a diff waiting on it.
    *
    * @param groupOf group of each object, or −1 for none
    */
   public long[] retainedByGroup(int[] groupOf, int groups) {
-    int n = groupOf.length;
+    return retainedByGroup(groupOf, groups, count >= PARALLEL_SWEEP ? count / 2 + 1 : count + 1);
+  }
+
+  /** Positions from which {@link #retainedByGroup} sweeps in two halves. */
+  private static final int PARALLEL_SWEEP = 1 << 20;
+
+  /** @param split where the second half of the sweep starts (count + 1: there is none) */
+  long[] retainedByGroup(int[] groupOf, int groups, int split) {
+    long[] totals;
+    if (split > 1 && split <= count) {
+      CompletableFuture<long[]> second = CompletableFuture.supplyAsync(() -> sweep(groupOf, groups, split, count + 1));
+      totals = sweep(groupOf, groups, 1, split);
+      long[] rest = second.join();
+      for (int g = 0; g < groups; g++) {
+        totals[g] += rest[g];
+      }
+    } else {
+      totals = sweep(groupOf, groups, 1, count + 1);
+    }
+    // Unreachable members retain only themselves.
+    for (int o = 0; o < groupOf.length; o++) {
+      if (groupOf[o] >= 0 && !isSet(reached, o)) {
+        totals[groupOf[o]] += graph.shallowSize(o);
+      }
+    }
+    return totals;
+  }
+
+  /**
+   * The members' part of {@link #retainedByGroup} for positions {@code [from, to)}, in preorder,
+   * counting per group the members whose subtrees are open: a member counts when no other member of
+   * its group is open above it. The sweep starts with the members among {@code from}'s ancestors
+   * open, found down from the roots, as a sweep from the first position would have them there.
+   */
+  private long[] sweep(int[] groupOf, int groups, int from, int to) {
     long[] totals = new long[groups];
-    // Sweep the dominator tree in preorder, counting per group the members whose subtrees are open:
-    // a member counts when no other member of its group is open above it.
     int[] open = new int[groups];
-    int[] stackEnd = new int[64];
-    int[] stackGroup = new int[64];
-    int top = 0;
-    for (int i = 1; i <= count; i++) {
-      while (top > 0 && stackEnd[top - 1] <= i) {
-        open[stackGroup[--top]]--;
+    OpenMembers stack = new OpenMembers();
+    for (int a = 1; a < from; ) {
+      if (subtreeEnd[a] > from) {
+        int gr = groupOf[objectAt[a]];
+        if (gr >= 0) {
+          open[gr]++;
+          stack.push(subtreeEnd[a], gr);
+        }
+        a++; // its first child
+      } else {
+        a = subtreeEnd[a]; // its next sibling
+      }
+    }
+    for (int i = from; i < to; i++) {
+      while (stack.top > 0 && stack.end[stack.top - 1] <= i) {
+        open[stack.group[--stack.top]]--;
       }
       int gr = groupOf[objectAt[i]];
       if (gr >= 0) {
@@ -623,21 +669,26 @@ public final class Dominators {
           totals[gr] += toLong(retainedLow[i], retainedHigh[i]);
         }
         open[gr]++;
-        if (top == stackEnd.length) {
-          stackEnd = Arrays.copyOf(stackEnd, 2 * top);
-          stackGroup = Arrays.copyOf(stackGroup, 2 * top);
-        }
-        stackEnd[top] = subtreeEnd[i];
-        stackGroup[top++] = gr;
-      }
-    }
-    // Unreachable members retain only themselves.
-    for (int o = 0; o < n; o++) {
-      if (groupOf[o] >= 0 && !isSet(reached, o)) {
-        totals[groupOf[o]] += graph.shallowSize(o);
+        stack.push(subtreeEnd[i], gr);
       }
     }
     return totals;
+  }
+
+  /** The members whose subtrees are open at a sweep's position: where each ends, and its group. */
+  private static final class OpenMembers {
+    int[] end = new int[64];
+    int[] group = new int[64];
+    int top;
+
+    void push(int subtreeEnd, int g) {
+      if (top == end.length) {
+        end = Arrays.copyOf(end, 2 * top);
+        group = Arrays.copyOf(group, 2 * top);
+      }
+      end[top] = subtreeEnd;
+      group[top++] = g;
+    }
   }
 
   private synchronized int[] positionOf() {

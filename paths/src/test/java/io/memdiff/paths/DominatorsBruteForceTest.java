@@ -224,6 +224,12 @@ class DominatorsBruteForceTest {
       }
     }
     assertThat(dominators.retainedByGroup(groupOf, groups)).as("seed %d", seed).containsExactly(expectedByGroup);
+    // Swept in two halves, split at every position of the tree: the second half starts with the
+    // members among its first position's ancestors open.
+    for (int split = 1; split <= n + 1; split++) {
+      assertThat(dominators.retainedByGroup(groupOf, groups, split)).as("seed %d split at %d", seed, split)
+          .containsExactly(expectedByGroup);
+    }
   }
 
   /** Objects reachable from the roots without passing through {@code removed}. */
