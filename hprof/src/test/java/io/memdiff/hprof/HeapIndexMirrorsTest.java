@@ -2,7 +2,6 @@ package io.memdiff.hprof;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.memdiff.testdata.HprofWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,33 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 class HeapIndexMirrorsTest {
   @TempDir Path dir;
 
-  private static final long NODE = 0x100;
+  private static final long NODE = NodeDumps.NODE;
 
-  /**
-   * Class Node (mirror at 0x100) and classes whose mirrors are at {@code mirrors}, with Node
-   * instances at {@code first} in one segment and at {@code second} in another.
-   */
   private Path dump(String name, long[] mirrors, long[] first, long[] second) throws IOException {
-    HprofWriter w = new HprofWriter(8);
-    w.loadClass(1, NODE, 1, w.string("Node"));
-    for (int i = 0; i < mirrors.length; i++) {
-      w.loadClass(2 + i, mirrors[i], 1, w.string("C" + i));
-    }
-    HprofWriter.Bytes one = w.body().classDump(NODE, 0, 0, 0, new long[0][], new long[0][]);
-    for (long m : mirrors) {
-      one.classDump(m, 0, 0, 0, new long[0][], new long[0][]);
-    }
-    for (long a : first) {
-      one.instance(a, 1, NODE, w.body());
-    }
-    HprofWriter.Bytes two = w.body();
-    for (long a : second) {
-      two.instance(a, 1, NODE, w.body());
-    }
-    w.segment(one);
-    w.segment(two);
-    w.heapDumpEnd();
-    return w.writeTo(dir.resolve(name));
+    return NodeDumps.write(dir.resolve(name), mirrors, first, second);
   }
 
   /** The index built each way, in order: one pass; two parts read again; two parts from records. */

@@ -84,21 +84,7 @@ class SplitScanTest {
 
   /** A dump of class Node (mirror at 0x100) with instances at these addresses, in two segments. */
   private Path nodesInTwoSegments(String name, long[] first, long[] second) throws IOException {
-    io.memdiff.testdata.HprofWriter w = new io.memdiff.testdata.HprofWriter(8);
-    long cls = 0x100;
-    w.loadClass(1, cls, 1, w.string("Node"));
-    var one = w.body().classDump(cls, 0, 0, 0, new long[0][], new long[0][]);
-    for (long a : first) {
-      one.instance(a, 1, cls, w.body());
-    }
-    var two = w.body();
-    for (long a : second) {
-      two.instance(a, 1, cls, w.body());
-    }
-    w.segment(one);
-    w.segment(two);
-    w.heapDumpEnd();
-    return w.writeTo(dir.resolve(name));
+    return NodeDumps.write(dir.resolve(name), new long[0], first, second);
   }
 
   /** The index holds exactly these addresses, in this order, and finds each. */
