@@ -110,7 +110,7 @@ public final class HeapIndex {
         objects[k] = records[k].count();
       }
     } else {
-      objects = split ? perPart : new long[] {total - catalog.mirrorAddresses().length};
+      objects = split ? perPart : new long[] {total - catalog.classDumps()};
     }
     Mirrors mirrors = Mirrors.split(catalog, objects.length);
     List<Collector> parts = new ArrayList<>();

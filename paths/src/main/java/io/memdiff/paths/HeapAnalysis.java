@@ -111,9 +111,9 @@ public final class HeapAnalysis {
   /**
    * Whether the heap has room, once the graph is built, for the shortest paths' arrays (10 bytes per
    * object), the dominator pass's (about 20 bytes per object and 8 per reference) and a caller's
-   * route table (8 per object), computed beside the dominator tree's completion, with a margin (the heap in use is counted garbage and all, so
-   * this errs towards one at a time). A big dump in a tight heap then takes longer instead of
-   * running out of memory.
+   * route table (8 per object), made beside the dominator tree's completion, with a margin (the heap
+   * in use is counted garbage and all, so this errs towards one at a time). A big dump in a tight
+   * heap then takes longer instead of running out of memory.
    */
   private static boolean roomForAll(ObjectGraph graph) {
     Runtime rt = Runtime.getRuntime();
