@@ -187,11 +187,7 @@ final class MemdiffCommand implements Callable<Integer> {
             } catch (IOException e) {
               throw new java.io.UncheckedIOException(e);
             }
-          }, task -> {
-            Thread t = new Thread(task, "memdiff-read-ahead");
-            t.setDaemon(true);
-            t.start();
-          }));
+          }, io.memdiff.hprof.Daemons.named("memdiff-read-ahead")));
         }
       };
       // No full collection between dumps here (SiteSummaries.load has one): it stopped the read-ahead

@@ -83,9 +83,7 @@ public final class MappedFile {
     try {
       MappedFile f = new MappedFile(path, DEFAULT_WINDOW_SIZE);
       EARLY.put(path.toAbsolutePath(), f);
-      Thread t = new Thread(f::touchPages, "memdiff-map-early");
-      t.setDaemon(true);
-      t.start();
+      Daemons.named("memdiff-map-early").execute(f::touchPages);
     } catch (IOException | RuntimeException e) {
       // open maps it again and says what is wrong
     }

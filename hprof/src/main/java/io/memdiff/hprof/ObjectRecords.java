@@ -14,7 +14,10 @@ import java.util.Arrays;
  * array; {@link #classIds} turns slots back into class ids once the pass is over.
  */
 final class ObjectRecords {
-  /** Entries per chunk: 4 MiB less an array header, so a chunk fills whole heap regions. */
+  /**
+   * Entries per chunk: 4 MiB less an array header, so a chunk fills whole G1 regions (heaps of 8 to
+   * 16 GB); the launcher's serial collector puts each straight into the old generation.
+   */
   static final int CHUNK = (1 << 20) - 16;
   private static final long REACH = 1L << 34;
   /** More objects than an index holds: the index reports that, after its own pass. */

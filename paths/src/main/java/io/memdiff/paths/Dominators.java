@@ -1,5 +1,6 @@
 package io.memdiff.paths;
 
+import io.memdiff.hprof.Daemons;
 import io.memdiff.hprof.Memory;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import java.util.Arrays;
@@ -619,14 +620,10 @@ public final class Dominators {
   long[] retainedByGroup(int[] groupOf, int groups, int split) {
     long[] totals;
     if (split > 1 && split <= count) {
-      // On a thread of its own, not the common pool's: in a diff, the next dump's first pass, read
-      // ahead meanwhile, may hold the pool's one worker (on two cores) for a few tenths of a second.
+      // Not on the common pool: in a diff, the next dump's first pass, read ahead meanwhile, may hold
+      // its one worker (on two cores) for a few tenths of a second.
       CompletableFuture<long[]> second = CompletableFuture.supplyAsync(() -> sweep(groupOf, groups, split, count + 1),
-          task -> {
-            Thread t = new Thread(task, "memdiff-sweep");
-            t.setDaemon(true);
-            t.start();
-          });
+          Daemons.named("memdiff-sweep"));
       totals = sweep(groupOf, groups, 1, split);
       long[] rest = second.join();
       for (int g = 0; g < groups; g++) {

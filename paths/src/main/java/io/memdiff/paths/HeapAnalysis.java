@@ -1,5 +1,6 @@
 package io.memdiff.paths;
 
+import io.memdiff.hprof.Daemons;
 import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.HprofFormatException;
@@ -72,7 +73,7 @@ public final class HeapAnalysis {
       // The dominator pass's depth-first search over strong references needs only the roots: it
       // runs on the other core beside the breadth-first search.
       strong = CompletableFuture.supplyAsync(() -> Dominators.searchStrong(reach),
-          task -> startDaemon("memdiff-dominators", task));
+          Daemons.named("memdiff-dominators"));
     }
     reach.search();
     CompletableFuture<Dominators> dom = null;
@@ -80,7 +81,7 @@ public final class HeapAnalysis {
       phase.accept("computing dominators");
       // The dominator pass's search is the last reader of the graph's edges, so it drops them.
       if (concurrent) {
-        dom = strong.thenApplyAsync(s -> Dominators.complete(s, true), task -> startDaemon("memdiff-dominators", task));
+        dom = strong.thenApplyAsync(s -> Dominators.complete(s, true), Daemons.named("memdiff-dominators"));
       } else {
         dom = CompletableFuture.completedFuture(Dominators.compute(reach, true));
       }
@@ -120,12 +121,6 @@ public final class HeapAnalysis {
     long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     long need = 38L * graph.nodeCount() + 8L * graph.edgeCount();
     return free > need + need / 2;
-  }
-
-  private static void startDaemon(String name, Runnable task) {
-    Thread t = new Thread(task, name);
-    t.setDaemon(true);
-    t.start();
   }
 
   /** Null when analysed without dominators; waits for them while they are being computed. */

@@ -70,9 +70,9 @@ public final class ObjectGraph {
    * rows are then copied into arrays of their final size. A first pass that counted each half's
    * references, so the halves could write into final arrays at once, read every reference twice:
    * dropping it took 0.43 of 1.34 s of CPU from this phase on the 0.64 GB benchmark dump, for
-   * one copy of the rows (75 MB there). The blocks are resident beside the dump's pages, which is
-   * where the analysis's RSS peaks: 1131-1143 MB for `path` on that dump against 1082-1090 MB
-   * counting first, 1505-1513 against 1447-1470 MB for the 1.3 GB diff (three alternating runs).
+   * one copy of the rows (75 MB there). The blocks are resident beside the dump's pages: with G1
+   * then, peak RSS 1131-1143 MB for `path` on that dump against 1082-1090 MB counting first,
+   * 1505-1513 against 1447-1470 MB for the 1.3 GB diff (three alternating runs).
    */
   public static ObjectGraph build(HeapIndex index) {
     return build(index, () -> {});
@@ -196,9 +196,10 @@ public final class ObjectGraph {
    */
   static final class EdgeBlocks {
     /**
-     * Just under 4 MB of targets: on G1's usual 4 MB regions (heaps of 8 to 16 GB) a block takes a
-     * region of its own, free again at the collection after the copy; at a whole 4 MB it would
-     * spill 16 bytes into a second region.
+     * Just under 4 MB of targets: with the launcher's serial collector a block goes straight to the
+     * old generation (it is over 1 MiB) and is garbage at the collection after the copy; under G1's
+     * usual 4 MB regions (heaps of 8 to 16 GB) it takes a region of its own, where a whole 4 MB would
+     * spill 16 bytes into a second one.
      */
     static final int BLOCK = (1 << 20) - 16;
     private final java.util.List<int[]> fullTargets = new java.util.ArrayList<>();
