@@ -26,9 +26,13 @@ final class RecordWalker {
     }
   }
 
+  /** A heap-dump sub-record in file order: its tag and where its body starts, just after the tag. */
+  record SubRecord(int tag, int body) {}
+
   final int[] recordCounts = new int[256];
   final int[] subRecordCounts = new int[256];
   final List<Dump> dumps = new ArrayList<>();
+  final List<SubRecord> subRecordsInOrder = new ArrayList<>();
   final String version;
   final int idSize;
   private final Map<Long, String> strings = new HashMap<>();
@@ -83,6 +87,7 @@ final class RecordWalker {
     while (pos < end) {
       int tag = b.get(pos++) & 0xFF;
       subRecordCounts[tag]++;
+      subRecordsInOrder.add(new SubRecord(tag, pos));
       switch (tag) {
         case Hprof.ROOT_UNKNOWN, Hprof.ROOT_STICKY_CLASS, Hprof.ROOT_MONITOR_USED, Hprof.ROOT_INTERNED_STRING,
             Hprof.ROOT_FINALIZING, Hprof.ROOT_DEBUGGER, Hprof.ROOT_REFERENCE_CLEANUP, Hprof.ROOT_VM_INTERNAL,
@@ -135,8 +140,30 @@ final class RecordWalker {
     return pos;
   }
 
-  private long id(int pos) {
+  long id(int pos) {
     return idSize == 8 ? b.getLong(pos) : b.getInt(pos) & 0xFFFF_FFFFL;
+  }
+
+  int u4(int pos) {
+    return b.getInt(pos);
+  }
+
+  /** The name LOAD CLASS gives the class object {@code classId}, or null if none does. */
+  String className(long classId) {
+    Long nameId = classNameIds.get(classId);
+    return nameId == null ? null : strings.get(nameId);
+  }
+
+  /** Instances and object arrays per class name (classes sharing a name together), all dumps together. */
+  Map<String, Integer> countsByClassName() {
+    Map<String, Integer> byName = new HashMap<>();
+    objectsByClass.forEach((classId, n) -> byName.merge(String.valueOf(className(classId)), n, Integer::sum));
+    return byName;
+  }
+
+  /** Primitive arrays per "type:length", all dumps together. */
+  Map<String, Integer> primitiveArrayCounts() {
+    return Map.copyOf(primitiveArrays);
   }
 
   /** Instances (or object arrays) of the class named {@code name} in internal form, all dumps together. */
