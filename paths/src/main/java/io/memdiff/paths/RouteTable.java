@@ -20,12 +20,18 @@ import java.util.List;
  */
 public final class RouteTable {
   private static final long ROOT_EDGE = 1L << 62;
+  /** The edge of an object its immediate dominator holds through several routes, none of them the only one. */
+  private static final long OWNED_EDGE = 1L << 61;
+  /** How {@link #steps} names an {@link #OWNED_EDGE}. */
+  public static final String OWNED = "{owned}";
   private static final int STAR = 1 << 30;
 
   private final Reachability reach;
   private final HeapIndex index;
   private final PathDescriber describer;
   private int[] routeOf;
+  /** Each object's immediate dominator, when routes follow the dominator tree; null for shortest paths. */
+  private final Dominators owners;
   private final int javaLangClass;
   private final IntArrayList parent = new IntArrayList();
   private final IntArrayList edge = new IntArrayList();
@@ -52,8 +58,9 @@ public final class RouteTable {
   private final int[] fastClass = new int[1 << FAST_BITS];
   private final int[] fastRoute = new int[1 << FAST_BITS];
 
-  private RouteTable(Reachability reach) {
+  private RouteTable(Reachability reach, Dominators owners) {
     this.reach = reach;
+    this.owners = owners;
     this.index = reach.graph().index();
     this.describer = new PathDescriber(reach);
     this.routeOf = new int[index.objectCount()];
@@ -69,7 +76,23 @@ public final class RouteTable {
 
   /** The routes of a search's objects, once the search is done. */
   public static RouteTable compute(Reachability reach) {
-    RouteTable t = new RouteTable(reach);
+    RouteTable t = new RouteTable(reach, null);
+    t.walk(0, reach.reachedCount());
+    return t;
+  }
+
+  /**
+   * Routes that follow each object's owner, for sites that must not depend on which of several equal
+   * routes a search met first: a strongly reachable object's route continues its immediate
+   * dominator's. Where the dominator holds the object directly, that reference is the step (it is the
+   * shortest path's last step then: any other referrer lies below the dominator, so further from the
+   * roots); where it holds it only through several routes (a cache's map and its access-order list, a
+   * doubly linked list's neighbours), the step is {@link #OWNED}. An object no single object dominates
+   * (held by two roots) keeps its shortest path, which the roots' fixed order makes deterministic.
+   * A dominator precedes what it dominates in breadth-first order, so one walk in that order suffices.
+   */
+  public static RouteTable computeOwned(Reachability reach, Dominators dominators) {
+    RouteTable t = new RouteTable(reach, dominators);
     t.walk(0, reach.reachedCount());
     return t;
   }
@@ -95,7 +118,7 @@ public final class RouteTable {
    * 0.25-0.3 s instead of 0.4-0.55 s for every object's, on the thread that waits for it.
    */
   public static RouteTable computeFor(Reachability reach, IntArrayList objects) {
-    RouteTable t = new RouteTable(reach);
+    RouteTable t = new RouteTable(reach, null);
     int n = t.index.objectCount();
     int reached = reach.reachedCount();
     BitSet wanted = new BitSet(n);
@@ -142,6 +165,13 @@ public final class RouteTable {
       route = rootRoute(o, cls);
     } else {
       int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
+      if (owners != null && pp >= 0 && reach.label(o) == Reachability.STRONG) {
+        int owner = owners.idom(o);
+        if (owner != p && owner >= 0 && routeOf[owner] >= 0) {
+          routeOf[o] = intern(routeOf[owner], edgeId(OWNED_EDGE), cls, o);
+          return;
+        }
+      }
       int pr = routeOf[p];
       byte slot = reach.slotAtPosition(i);
       int pcls = classIdx.getInt(pr);
@@ -308,7 +338,9 @@ public final class RouteTable {
     String t = edgeTexts[e];
     if (t == null) {
       long key = edgeKeys.getLong(e);
-      if ((key & ROOT_EDGE) != 0) {
+      if (key == OWNED_EDGE) {
+        t = OWNED;
+      } else if ((key & ROOT_EDGE) != 0) {
         t = rootTexts.get((int) (key & 0xFFFF_FFFFL));
       } else {
         int p = parent.getInt(route);
