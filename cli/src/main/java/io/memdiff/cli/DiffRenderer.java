@@ -1,19 +1,19 @@
 package io.memdiff.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.memdiff.diff.Cluster;
 import io.memdiff.diff.DiffReport;
 import io.memdiff.diff.DumpMeta;
+import io.memdiff.diff.Finding;
 import io.memdiff.diff.PathStep;
 import io.memdiff.diff.SiteDiff;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
-/** Renders a {@link DiffReport}: one greppable line per site, or the JSON document. */
+/** Renders a {@link DiffReport}: one greppable line per finding with its sites below, or the JSON document. */
 final class DiffRenderer {
   private final OutputOptions output;
   private final boolean paths;
@@ -26,74 +26,103 @@ final class DiffRenderer {
   }
 
   /**
-   * {@code leak  com.acme.Session  +10000 objects  +4800000 bytes  counts 5000,15000,15000  at static …},
-   * then, under the first site of each cluster, the owner's path indented.
+   * {@code leak  com.acme.Session  +1000 objects  +190000 bytes  counts 1000,2000,3000  at static …  held by …},
+   * then, indented, the owner's path and the finding's other sites; last, one line on the whole heap.
    */
-  void text(PrintWriter out, DiffReport report, List<SiteDiff> sites) {
-    Set<String> shownClusters = new HashSet<>();
-    for (SiteDiff d : sites) {
+  void text(PrintWriter out, DiffReport report, List<Finding> findings) {
+    Map<String, SiteDiff> sites = new HashMap<>();
+    for (SiteDiff d : report.sites()) {
+      sites.put(d.key(), d);
+    }
+    for (Finding f : findings) {
       StringBuilder line = new StringBuilder();
-      line.append(d.shape().label()).append("  ").append(d.className())
-          .append("  ").append(signed(d.growthObjects())).append(" objects")
-          .append("  ").append(signedBytes(d.growthBytes())).append(" bytes")
-          .append("  counts ").append(join(d.counts()))
-          .append("  ").append(d.site());
-      if (!d.reachability().equals("strong") && !d.reachability().equals("mixed") && !d.site().equals(d.reachability())) {
-        line.append("  (").append(d.reachability()).append(")");
+      line.append(f.shape().label()).append("  ").append(f.className())
+          .append("  ").append(signed(f.growthObjects())).append(" objects")
+          .append("  ").append(signedBytes(f.growthBytes()));
+      if (f.growthOffHeapBytes() != 0) {
+        line.append("  ").append(signedBytes(f.growthOffHeapBytes())).append(" off-heap");
       }
-      if (examples > 0 && !d.examples().isEmpty()) {
-        line.append("  examples ").append(String.join(",", d.examples().subList(0, Math.min(examples, d.examples().size()))));
+      line.append("  counts ").append(join(f.counts()));
+      if (f.growingSince() > 2) {
+        line.append("  since dump ").append(f.growingSince());
+      }
+      line.append("  ").append(f.site());
+      if (!f.reachability().equals("strong") && !f.reachability().equals("mixed") && !f.site().equals(f.reachability())) {
+        line.append("  (").append(f.reachability()).append(")");
+      }
+      if (!f.ownerPath().isEmpty()) {
+        line.append("  held by ").append(f.owner());
+      }
+      if (examples > 0 && !f.examples().isEmpty()) {
+        line.append("  examples ").append(String.join(",", f.examples().subList(0, Math.min(examples, f.examples().size()))));
       }
       out.println(line);
-      if (paths && shownClusters.add(d.cluster())) {
-        Cluster c = report.clusters().stream().filter(x -> x.key().equals(d.cluster())).findFirst().orElse(null);
-        if (c != null && !c.path().isEmpty()) {
-          out.println("    cluster  " + c.siteKeys().size() + " site(s)  " + signed(c.growthObjects()) + " objects  "
-              + signedBytes(c.growthBytes()) + " bytes  held by " + c.owner());
-          for (PathStep s : c.path()) {
-            out.println("      " + s.edge() + "  " + s.className());
-          }
-        }
+      if (!paths) {
+        continue;
+      }
+      for (PathStep s : f.ownerPath()) {
+        out.println("    path  " + s.edge() + "  " + s.className());
+      }
+      for (String k : f.siteKeys().subList(1, f.siteKeys().size())) {
+        SiteDiff d = sites.get(k);
+        out.println("    site  " + d.className() + "  " + signed(d.growthObjects()) + " objects  "
+            + signedBytes(d.growthShallowBytes()) + " own  " + signedBytes(d.growthRetainedBytes()) + " retained  counts "
+            + join(d.counts()) + "  " + d.site());
       }
     }
+    DiffReport.Heap h = report.heap();
+    long findingBytes = report.findings().stream().mapToLong(Finding::growthBytes).sum();
+    out.println("heap  objects " + join(h.objects()) + "  bytes " + join(h.bytes()) + "  growth "
+        + signed(h.growthObjects()) + " objects " + signedBytes(h.growthBytes()) + "  findings "
+        + report.findings().size() + " " + signedBytes(findingBytes));
   }
 
   record DumpOut(String path, String timestamp, int idSize, long objects, long bytes, boolean truncated, String siteKind) {}
 
   record StepOut(String edge, @JsonProperty("class") String className) {}
 
-  record SiteOut(@JsonProperty("class") String className, String site, String key, long[] counts, long[] shallowBytes, long[] retainedBytes,
-      long growthObjects, long growthBytes, String shape, double slopePerMinute, String reachability,
-      List<StepOut> path, String cluster, List<String> examples) {}
+  record SiteOut(@JsonProperty("class") String className, String site, String key, long[] counts, long[] shallowBytes,
+      long[] retainedBytes, long growthObjects, long growthBytes, long growthRetainedBytes, String shape,
+      double slopePerMinute, String reachability, List<StepOut> path, String finding, List<String> examples) {}
 
-  record ClusterOut(String key, String owner, List<StepOut> path, long growthObjects, long growthBytes,
-      List<String> sites) {}
+  record FindingOut(@JsonProperty("class") String className, String shape, Integer growingSince, long growthObjects,
+      long[] counts, long growthBytes, long[] bytes, long growthOffHeapBytes, long[] offHeapBytes, String site,
+      String owner, @JsonProperty("owner_class") String ownerClass, List<StepOut> ownerPath, String reachability,
+      String key, String headline, List<String> sites, List<String> examples) {}
 
-  record Document(int schemaVersion, List<DumpOut> dumps, List<SiteOut> sites, List<ClusterOut> clusters) {}
+  record HeapOut(long[] objects, long[] bytes, long growthObjects, long growthBytes, long findingsGrowthBytes) {}
 
-  Document json(DiffReport report, List<SiteDiff> sites) {
+  record Document(int schemaVersion, List<DumpOut> dumps, List<FindingOut> findings, List<SiteOut> sites, HeapOut heap) {}
+
+  Document json(DiffReport report, List<Finding> findings) {
     List<DumpOut> dumps = new ArrayList<>();
     for (DumpMeta m : report.dumps()) {
       dumps.add(new DumpOut(m.path(), Instant.ofEpochMilli(m.timestampMillis()).toString(), m.idSize(), m.objects(),
           m.shallowBytes(), m.truncated(), m.siteKind()));
     }
-    Set<String> clusterKeys = new HashSet<>();
-    List<SiteOut> out = new ArrayList<>();
-    for (SiteDiff d : sites) {
-      clusterKeys.add(d.cluster());
-      out.add(new SiteOut(d.className(), d.site(), d.key(), d.counts(), d.shallowBytes(), d.retainedBytes(),
-          d.growthObjects(), d.growthBytes(), d.shape().label(), Math.round(d.slopePerMinute() * 1000) / 1000.0,
-          d.reachability(), steps(paths ? d.path() : List.of()), d.cluster(),
-          d.examples().subList(0, Math.min(examples, d.examples().size()))));
+    Map<String, SiteDiff> byKey = new HashMap<>();
+    for (SiteDiff d : report.sites()) {
+      byKey.put(d.key(), d);
     }
-    List<ClusterOut> clusters = new ArrayList<>();
-    for (Cluster c : report.clusters()) {
-      if (clusterKeys.contains(c.key())) {
-        List<String> members = c.siteKeys().stream().filter(k -> sites.stream().anyMatch(s -> s.key().equals(k))).toList();
-        clusters.add(new ClusterOut(c.key(), c.owner(), steps(c.path()), c.growthObjects(), c.growthBytes(), members));
+    List<FindingOut> fs = new ArrayList<>();
+    List<SiteOut> out = new ArrayList<>();
+    for (Finding f : findings) {
+      fs.add(new FindingOut(f.className(), f.shape().label(), f.growingSince() > 2 ? f.growingSince() : null,
+          f.growthObjects(), f.counts(), f.growthBytes(), f.bytes(), f.growthOffHeapBytes(), f.offHeapBytes(), f.site(),
+          f.owner(), f.ownerClass(), steps(paths ? f.ownerPath() : List.of()), f.reachability(), f.key(), f.headline(),
+          f.siteKeys(), f.examples().subList(0, Math.min(examples, f.examples().size()))));
+      for (String k : f.siteKeys()) {
+        SiteDiff d = byKey.get(k);
+        out.add(new SiteOut(d.className(), d.site(), d.key(), d.counts(), d.shallowBytes(), d.retainedBytes(),
+            d.growthObjects(), d.growthShallowBytes(), d.growthRetainedBytes(), d.shape().label(),
+            Math.round(d.slopePerMinute() * 1000) / 1000.0, d.reachability(), steps(paths ? d.path() : List.of()),
+            d.finding(), d.examples().subList(0, Math.min(examples, d.examples().size()))));
       }
     }
-    return new Document(Json.SCHEMA_VERSION, dumps, out, clusters);
+    DiffReport.Heap h = report.heap();
+    long findingBytes = report.findings().stream().mapToLong(Finding::growthBytes).sum();
+    return new Document(Json.SCHEMA_VERSION, dumps, fs, out,
+        new HeapOut(h.objects(), h.bytes(), h.growthObjects(), h.growthBytes(), findingBytes));
   }
 
   private static List<StepOut> steps(List<PathStep> path) {
@@ -115,8 +144,8 @@ final class DiffRenderer {
     return (v >= 0 ? "+" : "") + v;
   }
 
+  /** {@code +190000 bytes}, or with {@code --human} {@code +185.5 KiB}. */
   private String signedBytes(long v) {
-    return output.human ? (v >= 0 ? "+" : "") + Sizes.human(v) : signed(v);
+    return output.human ? (v >= 0 ? "+" : "") + Sizes.human(v) : signed(v) + " bytes";
   }
-
 }

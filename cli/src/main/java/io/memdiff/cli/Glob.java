@@ -1,7 +1,7 @@
 package io.memdiff.cli;
 
+import io.memdiff.diff.DiffOptions;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** {@code --include}/{@code --exclude} patterns: {@code *} matches any run of characters, {@code ?} one. */
@@ -24,10 +24,14 @@ final class Glob {
     return pattern.matcher(s).matches();
   }
 
-  /** Accepts what matches one of the includes (or anything, when there are none) and none of the excludes. */
-  static Predicate<String> filter(List<String> includes, List<String> excludes) {
+  /**
+   * Accepts a site whose class or description matches one of the includes (or any, when there are
+   * none) and whose class and description match none of the excludes.
+   */
+  static DiffOptions.Selection filter(List<String> includes, List<String> excludes) {
     List<Glob> in = includes == null ? List.of() : includes.stream().map(Glob::new).toList();
     List<Glob> out = excludes == null ? List.of() : excludes.stream().map(Glob::new).toList();
-    return s -> (in.isEmpty() || in.stream().anyMatch(g -> g.matches(s))) && out.stream().noneMatch(g -> g.matches(s));
+    return (cls, site) -> (in.isEmpty() || in.stream().anyMatch(g -> g.matches(cls) || g.matches(site)))
+        && out.stream().noneMatch(g -> g.matches(cls) || g.matches(site));
   }
 }

@@ -1,5 +1,6 @@
 package io.memdiff.cli;
 
+import io.memdiff.diff.DiffOptions;
 import io.memdiff.hprof.ClassInfo;
 import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HprofFile;
@@ -70,7 +71,8 @@ final class HistoCommand implements Callable<Integer> {
         }
         retainedByClass = a.dominators().retainedByGroup(classOf, catalog.classCount());
       }
-      List<Row> rows = rows(catalog, Glob.filter(includes, excludes), retainedByClass);
+      DiffOptions.Selection selected = Glob.filter(includes, excludes);
+      List<Row> rows = rows(catalog, name -> selected.test(name, name), retainedByClass);
       if (top != null && rows.size() > top) {
         rows = rows.subList(0, top);
       }

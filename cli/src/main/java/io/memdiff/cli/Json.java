@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 
 /** JSON output: snake_case fields from records, pretty-printed, one document per command. */
 final class Json {
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
   static final ObjectMapper MAPPER = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.INDENT_OUTPUT)

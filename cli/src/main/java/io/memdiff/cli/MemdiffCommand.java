@@ -3,8 +3,9 @@ package io.memdiff.cli;
 import io.memdiff.diff.DiffEngine;
 import io.memdiff.diff.DiffOptions;
 import io.memdiff.diff.DiffReport;
+import io.memdiff.diff.Finding;
+import io.memdiff.diff.Grouping;
 import io.memdiff.diff.Shape;
-import io.memdiff.diff.SiteDiff;
 import io.memdiff.diff.SiteSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,11 +51,11 @@ final class MemdiffCommand implements Callable<Integer> {
       description = "Two or more dumps of one program, oldest first (.hprof, .hprof.gz, or site summaries).")
   List<Path> dumps = new ArrayList<>();
 
-  @Option(names = "--top", paramLabel = "N", description = "Only the N sites with the biggest growth.")
+  @Option(names = "--top", paramLabel = "N", description = "Only the N findings with the biggest growth.")
   Integer top;
 
   @Option(names = "--min-bytes", paramLabel = "BYTES", defaultValue = "1024",
-      description = "Only sites whose retained growth is at least BYTES (default: ${DEFAULT-VALUE}; 0 shows every growing site).")
+      description = "Only findings whose bytes grew by at least BYTES (default: ${DEFAULT-VALUE}; 0 shows every growing site).")
   long minBytes;
 
   @Option(names = "--include", paramLabel = "GLOB", description = "Only sites whose class or path matches (repeatable).")
@@ -63,19 +64,23 @@ final class MemdiffCommand implements Callable<Integer> {
   @Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out sites whose class or path matches (repeatable).")
   List<String> excludes;
 
+  @Option(names = "--unreachable",
+      description = "Report objects no GC root reaches too (left out by default: the next collection frees them).")
+  boolean unreachable;
+
   @Option(names = "--ignore", paramLabel = "FILE",
       description = "Known sites to leave out: one site key or class name per line, # comments (see --format json 'key').")
   Path ignore;
 
   @Option(names = "--by", paramLabel = "LEVEL", defaultValue = "site",
-      description = "Group by site (default), class or package.")
+      description = "Group by site (default), class or package; a class's or package's bytes are its objects' own.")
   String by;
 
   @Option(names = "--examples", paramLabel = "N", defaultValue = "3",
       description = "Example object addresses per site from the last dump (default: ${DEFAULT-VALUE}), for 'memdiff path --id'.")
   int examples;
 
-  @Option(names = "--no-paths", description = "Omit the GC-root paths of clusters.")
+  @Option(names = "--no-paths", description = "Only the findings' lines: no owner paths, no other sites.")
   boolean noPaths;
 
   @Option(names = "--parallel", paramLabel = "N",
@@ -83,11 +88,11 @@ final class MemdiffCommand implements Callable<Integer> {
   Integer parallel;
 
   @Option(names = "--fail-on-growth", paramLabel = "BYTES",
-      description = "Exit 1 when a site's retained growth reaches BYTES (CI gate).")
+      description = "Exit 1 when a finding's bytes grew by BYTES or more (CI gate).")
   Long failOnGrowth;
 
   @Option(names = "--fail-on-leak",
-      description = "Exit 1 when a site has the leak shape (grows at every step) and passes --min-bytes.")
+      description = "Exit 1 when a finding has the leak shape (grows at every step; needs three or more dumps) and passes --min-bytes.")
   boolean failOnLeak;
 
   @Override
@@ -104,6 +109,12 @@ final class MemdiffCommand implements Callable<Integer> {
     if (!Set.of("site", "class", "package").contains(by)) {
       throw new UsageException("--by must be site, class or package, got '" + by + "'");
     }
+    if (failOnLeak && dumps.size() < 3) {
+      // With two dumps no shape can tell a leak from a cache that filled up: every growing site is
+      // 'grew', so the gate would pass whatever grew.
+      throw new UsageException("--fail-on-leak needs three or more dumps (with two, growth has no shape);"
+          + " gate two dumps with --fail-on-growth BYTES");
+    }
     if (top != null && top < 0 || examples < 0 || minBytes < 0 || failOnGrowth != null && failOnGrowth < 0) {
       throw new UsageException("--top, --examples, --min-bytes and --fail-on-growth must not be negative");
     }
@@ -116,20 +127,21 @@ final class MemdiffCommand implements Callable<Integer> {
     try (Progress progress = new Progress(err)) {
       summaries = loadAll(threads, progress, err);
     }
-    DiffOptions options = new DiffOptions(by, minBytes, Glob.filter(includes, excludes), ignored);
+    DiffOptions options = new DiffOptions(Grouping.valueOf(by.toUpperCase(java.util.Locale.ROOT)), minBytes,
+        Glob.filter(includes, excludes), ignored, unreachable);
     DiffReport report = DiffEngine.diff(summaries, options);
-    List<SiteDiff> sites = report.sites();
-    if (top != null && sites.size() > top) {
-      sites = sites.subList(0, top);
+    List<Finding> findings = report.findings();
+    if (top != null && findings.size() > top) {
+      findings = findings.subList(0, top);
     }
     DiffRenderer renderer = new DiffRenderer(output, !noPaths, examples);
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
-      Json.write(out, renderer.json(report, sites));
+      Json.write(out, renderer.json(report, findings));
     } else {
-      renderer.text(out, report, sites);
+      renderer.text(out, report, findings);
     }
-    return gate(report.sites(), err);
+    return gate(report.findings(), err);
   }
 
   /**
@@ -236,13 +248,13 @@ final class MemdiffCommand implements Callable<Integer> {
     return new IOException(cause);
   }
 
-  private int gate(List<SiteDiff> sites, PrintWriter err) {
+  private int gate(List<Finding> findings, PrintWriter err) {
     List<String> crossed = new ArrayList<>();
-    for (SiteDiff d : sites) {
-      if (failOnGrowth != null && d.growthBytes() >= failOnGrowth) {
-        crossed.add("growth " + d.growthBytes() + " bytes >= " + failOnGrowth + ": " + d.className() + "  " + d.site());
-      } else if (failOnLeak && d.shape() == Shape.LEAK) {
-        crossed.add("leak: " + d.className() + "  " + d.site());
+    for (Finding f : findings) {
+      if (failOnGrowth != null && f.growthBytes() >= failOnGrowth) {
+        crossed.add("growth " + f.growthBytes() + " bytes >= " + failOnGrowth + ": " + f.className() + "  " + f.site());
+      } else if (failOnLeak && f.shape() == Shape.LEAK) {
+        crossed.add("leak: " + f.className() + "  " + f.site());
       }
     }
     for (String c : crossed) {

@@ -60,10 +60,19 @@ class DiffCommandTest {
   }
 
   @Test
-  void clustersPrintTheOwnersPathUnderTheirFirstSite() {
+  void eachFindingIsOneLineWithItsOwnerAndTheHeapIsSummedUpLast() {
     Cli r = Cli.run(args());
-    assertThat(r.out()).contains("held by thread \"" + LeakyService.WORKER + "\"")
-        .contains("held by static " + S + ".SESSIONS");
+    List<String> lines = r.out().lines().toList();
+    List<String> leaks = lines.stream().filter(l -> l.startsWith("leak  ")).toList();
+    assertThat(leaks).hasSize(3);
+    assertThat(leaks).anyMatch(l -> l.startsWith("leak  " + S + "$Session  +" + LeakyService.SESSIONS_PER_PHASE + " objects  ")
+        && l.contains("held by static " + S + ".SESSIONS"));
+    assertThat(leaks).anyMatch(l -> l.startsWith("leak  byte[]  +" + LeakyService.BUFFER_CHUNKS_PER_PHASE + " objects  ")
+        && l.contains("held by thread \"worker-*\""));
+    assertThat(lines).contains("    path  static " + S + ".SESSIONS  java.util.concurrent.ConcurrentHashMap");
+    assertThat(lines.get(lines.size() - 1)).startsWith("heap  objects ").contains("  findings ");
+    // Other sites of a finding are indented, so a shape word starts only a finding's line.
+    assertThat(lines).filteredOn(l -> l.startsWith("    site  ")).isNotEmpty();
   }
 
   @Test
@@ -71,26 +80,41 @@ class DiffCommandTest {
     Cli r = Cli.run(args("--format", "json", "--examples", "2"));
     assertThat(r.exitCode()).isZero();
     JsonNode doc = Json.MAPPER.readTree(r.out());
-    assertThat(doc.get("schema_version").asInt()).isEqualTo(1);
+    assertThat(doc.get("schema_version").asInt()).isEqualTo(2);
     assertThat(doc.get("dumps")).hasSize(3);
     assertThat(doc.get("dumps").get(0).get("id_size").asInt()).isEqualTo(8);
-    JsonNode site = null;
-    for (JsonNode s : doc.get("sites")) {
-      if (s.get("class").asText().equals(S + "$Listener")) {
-        site = s;
+    JsonNode finding = null;
+    for (JsonNode f : doc.get("findings")) {
+      if (f.get("class").asText().equals(S + "$Listener")) {
+        finding = f;
       }
     }
-    assertThat(site).isNotNull();
-    assertThat(site.get("growth_objects").asLong()).isEqualTo(LeakyService.LISTENERS_PER_PHASE);
-    assertThat(site.get("shape").asText()).isEqualTo("leak");
-    assertThat(site.get("counts")).hasSize(3);
-    assertThat(site.get("retained_bytes")).hasSize(3);
-    assertThat(site.get("path").get(0).get("edge").asText()).isEqualTo("static " + S + ".LISTENERS");
-    assertThat(site.get("examples")).hasSize(2);
-    assertThat(doc.get("clusters")).isNotEmpty();
+    assertThat(finding).isNotNull();
+    assertThat(finding.get("growth_objects").asLong()).isEqualTo(LeakyService.LISTENERS_PER_PHASE);
+    assertThat(finding.get("shape").asText()).isEqualTo("leak");
+    assertThat(finding.get("counts")).hasSize(3);
+    assertThat(finding.get("bytes")).hasSize(3);
+    assertThat(finding.get("owner").asText()).isEqualTo("static " + S + ".LISTENERS");
+    assertThat(finding.get("owner_path").get(0).get("edge").asText()).isEqualTo("static " + S + ".LISTENERS");
+    assertThat(finding.get("examples")).hasSize(2);
+    assertThat(finding.fieldNames()).toIterable().contains("class", "shape", "growth_objects", "counts", "growth_bytes",
+        "bytes", "growth_off_heap_bytes", "off_heap_bytes", "site", "owner", "owner_class", "owner_path", "key",
+        "headline", "sites", "examples");
+    JsonNode site = doc.get("sites").get(0);
     assertThat(site.fieldNames()).toIterable().contains("class", "site", "counts", "shallow_bytes", "retained_bytes",
-        "growth_objects", "growth_bytes", "shape", "reachability", "path", "cluster", "examples");
+        "growth_objects", "growth_bytes", "growth_retained_bytes", "shape", "reachability", "path", "finding", "examples");
+    assertThat(doc.get("heap").fieldNames()).toIterable().contains("objects", "bytes", "growth_objects", "growth_bytes",
+        "findings_growth_bytes");
+    assertThat(doc.get("heap").get("findings_growth_bytes").asLong())
+        .isLessThanOrEqualTo(doc.get("heap").get("growth_bytes").asLong());
     assertThat(doc.get("dumps").get(0).fieldNames()).toIterable().contains("path", "timestamp", "id_size", "objects", "bytes");
+  }
+
+  @Test
+  void failOnLeakWithTwoDumpsIsAUsageErrorThatSaysWhy() {
+    Cli r = Cli.run(dumps.get(0).toString(), dumps.get(1).toString(), "--fail-on-leak");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--fail-on-leak needs three or more dumps");
   }
 
   @Test

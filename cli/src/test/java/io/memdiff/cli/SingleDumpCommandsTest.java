@@ -75,7 +75,7 @@ class SingleDumpCommandsTest {
   @Test
   void histoJsonHasTheDocumentedFields() throws IOException {
     JsonNode doc = Json.MAPPER.readTree(Cli.run("histo", dump.toString(), "--format", "json", "--top", "5").out());
-    assertThat(doc.get("schema_version").asInt()).isEqualTo(1);
+    assertThat(doc.get("schema_version").asInt()).isEqualTo(Json.SCHEMA_VERSION);
     assertThat(doc.get("dump").get("path").asText()).isEqualTo(dump.toString());
     assertThat(doc.get("classes")).hasSize(5);
     assertThat(doc.get("classes").get(0).fieldNames()).toIterable().contains("name", "count", "shallow_bytes");

@@ -3,13 +3,16 @@ package io.memdiff.diff;
 import java.util.List;
 
 /**
- * One site across N dumps.
+ * One site across N dumps. Each object is in exactly one site, so the sites' counts and own
+ * (shallow) bytes add up to the heap's; retained bytes overlap between sites and are labelled so.
  *
  * @param growthObjects 2 dumps: {@code count[2] − count[1]}; 3 or more: {@code min(count[N−1], count[N]) −
  *     count[1]}, heapy's "born after the first dump and still there in the last"
- * @param growthBytes the same for retained bytes
+ * @param growthShallowBytes the same for the site's own bytes
+ * @param growthRetainedBytes the same for what the site's objects retain (which includes other sites' objects)
+ * @param growingSince for a leak, the 1-based dump from which it grows at every step (see {@link Shape#growingSince})
  * @param slopePerMinute objects per minute of dump time (least squares), 0 when the dumps share a timestamp
- * @param cluster key of the {@link Cluster} the site is reported under
+ * @param finding key of the {@link Finding} the site is reported under, or null for none
  * @param examples addresses from the last dump that has the site
  */
 public record SiteDiff(
@@ -21,9 +24,18 @@ public record SiteDiff(
     long[] shallowBytes,
     long[] retainedBytes,
     long growthObjects,
-    long growthBytes,
+    long growthShallowBytes,
+    long growthRetainedBytes,
     Shape shape,
+    int growingSince,
     double slopePerMinute,
     String reachability,
-    String cluster,
-    List<String> examples) {}
+    String finding,
+    List<String> examples) {
+
+  SiteDiff withFinding(String findingKey) {
+    return new SiteDiff(key, className, site, path, counts, shallowBytes, retainedBytes, growthObjects,
+        growthShallowBytes, growthRetainedBytes, shape, growingSince, slopePerMinute, reachability, findingKey,
+        examples);
+  }
+}

@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
 public final class SiteKeys {
   private static final Pattern HIDDEN_SUFFIX = Pattern.compile("\\+0x[0-9a-fA-F]+");
   private static final Pattern LAMBDA_COUNTER = Pattern.compile("\\$\\$Lambda\\$\\d+");
+  private static final Pattern QUOTED_THREAD_NAME = Pattern.compile("^thread \"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern UNNAMED_THREAD = Pattern.compile("^thread #\\d+");
+  private static final Pattern NUMBER = Pattern.compile("\\d+");
 
   private SiteKeys() {}
 
@@ -23,6 +26,45 @@ public final class SiteKeys {
     }
     String n = LAMBDA_COUNTER.matcher(name).replaceAll("\\$\\$Lambda");
     return HIDDEN_SUFFIX.matcher(n).replaceAll("+*");
+  }
+
+  /**
+   * A root step with its thread's numbers folded: {@code thread "pool-3-thread-7" local in …} becomes
+   * {@code thread "pool-*-thread-*" local in …}, so a leak spread over a pool's threads, or over
+   * thousands of request threads, is one site. Other steps are returned as they are.
+   */
+  public static String foldThreadName(String edge) {
+    if (edge.startsWith("thread #")) {
+      return UNNAMED_THREAD.matcher(edge).replaceFirst("thread #*");
+    }
+    if (!edge.startsWith("thread \"")) {
+      return edge;
+    }
+    var m = QUOTED_THREAD_NAME.matcher(edge);
+    if (!m.find()) {
+      return edge;
+    }
+    String folded = NUMBER.matcher(m.group(1)).replaceAll("*");
+    return "thread \"" + folded + "\"" + edge.substring(m.end());
+  }
+
+  /**
+   * The thread a root step belongs to, {@code thread "req-*"} for {@code thread "req-*" local in …},
+   * or null for a root that is no thread's: a thread's object and its frames' locals are one owner.
+   */
+  public static String threadOf(String edge) {
+    if (edge.startsWith("thread #")) {
+      int space = edge.indexOf(' ', "thread #".length());
+      return space < 0 ? edge : edge.substring(0, space);
+    }
+    var m = QUOTED_THREAD_NAME.matcher(edge);
+    return m.find() ? m.group() : null;
+  }
+
+  /** The thread name a root step names, as written ({@code "req-4711"}), or null for another root. */
+  public static String threadNameOf(String edge) {
+    var m = QUOTED_THREAD_NAME.matcher(edge);
+    return m.find() ? m.group(1) : null;
   }
 
   /** Key of a retention site: class, then each step's edge and class, root first. */

@@ -11,6 +11,8 @@ import java.util.List;
  * @param path the folded GC-root path to the site's objects, root first, ending at the site's class
  * @param retainedBytes bytes retained by the site's objects that no other object of the site dominates
  * @param reachability strong, soft, weak, finalizer, phantom or unreachable
+ * @param offHeapBytes native memory owned by the site's direct buffers ({@code capacity} of each
+ *     {@code java.nio.DirectByteBuffer} that is not a slice or duplicate of another)
  * @param examples addresses of a few of the site's objects, hex
  */
 public record SiteStats(
@@ -22,4 +24,5 @@ public record SiteStats(
     long shallowBytes,
     long retainedBytes,
     String reachability,
-    List<String> examples) {}
+    List<String> examples,
+    long offHeapBytes) {}

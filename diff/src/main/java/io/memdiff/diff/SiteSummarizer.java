@@ -76,7 +76,9 @@ public final class SiteSummarizer {
         siteOf[o] = s;
       }
     } else {
-      RouteTable routes = analysis.routes();
+      // Routes that follow each object's owner, so that a site does not depend on which of several
+      // equal routes the search met first (see RouteTable.computeOwned).
+      RouteTable routes = analysis.ownedRoutes();
       // Objects on one route share a site (a route fixes the class and the reachability): name each
       // route's once, from its representative, before the objects are walked.
       int[] siteOfRoute = new int[routes.routeCount()];
@@ -100,12 +102,12 @@ public final class SiteSummarizer {
       }
       examples.add(e);
     }
-    // The dominator tree has been computed on another thread while the sites were being found.
     long[] retained = analysis.dominators().retainedByGroup(siteOf, sites);
+    long[] offHeap = OffHeap.bySite(index, siteOf, sites);
     List<SiteStats> stats = new ArrayList<>(sites);
     for (int s = 0; s < sites; s++) {
       stats.add(new SiteStats(keys.get(s), classNames.get(s), descriptions.get(s), paths.get(s), counts[s], shallow[s],
-          retained[s], labels.get(s), examples.get(s)));
+          retained[s], labels.get(s), examples.get(s), offHeap[s]));
     }
     stats.sort(Comparator.comparing(SiteStats::key));
     DumpMeta meta = new DumpMeta(displayPath, catalog.file().timestampMillis(), catalog.file().idSize(), n,
@@ -168,11 +170,20 @@ public final class SiteSummarizer {
       return s >= 0 ? s : newSite(key, cls, "unreachable", List.of(), "unreachable");
     }
     List<Step> raw = routes != null && route != null && route >= 0 ? routes.steps(route) : describer.steps(o, false);
-    List<PathStep> path = toPathSteps(folding.fold(raw));
+    List<Step> folded = folding.fold(raw);
+    List<PathStep> path = toPathSteps(folded);
     String reachability = Reachability.labelName(label);
     String key = SiteKeys.retentionKey(cls, path, reachability);
     int s = siteByKey.getInt(key);
-    return s >= 0 ? s : newSite(key, cls, SiteKeys.describePath(path), path, reachability);
+    if (s >= 0) {
+      return s;
+    }
+    String description = SiteKeys.describePath(path);
+    if (!path.isEmpty() && !path.get(0).edge().equals(folded.get(0).edge())) {
+      // The root's thread name was folded: one real name shows which threads the pattern stands for.
+      description += " (e.g. \"" + SiteKeys.threadNameOf(folded.get(0).edge()) + "\")";
+    }
+    return newSite(key, cls, description, path, reachability);
   }
 
   private int newSite(String key, String cls, String description, List<PathStep> path, String reachability) {
@@ -186,10 +197,12 @@ public final class SiteSummarizer {
     return s;
   }
 
+  /** Steps as sites name them: hidden-class names normalised, the root's thread numbers folded. */
   private static List<PathStep> toPathSteps(List<Step> steps) {
     List<PathStep> out = new ArrayList<>(steps.size());
     for (Step s : steps) {
-      out.add(new PathStep(SiteKeys.normalize(s.edge()), SiteKeys.normalize(s.className())));
+      String edge = SiteKeys.normalize(s.edge());
+      out.add(new PathStep(out.isEmpty() ? SiteKeys.foldThreadName(edge) : edge, SiteKeys.normalize(s.className())));
     }
     return out;
   }

@@ -7,5 +7,5 @@ import java.util.List;
  * dump. Sites are sorted by key.
  */
 public record SiteSummary(int schemaVersion, DumpMeta dump, List<SiteStats> sites) {
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
 }

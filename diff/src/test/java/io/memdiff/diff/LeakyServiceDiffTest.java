@@ -1,19 +1,24 @@
 package io.memdiff.diff;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Percentage.withPercentage;
 
 import io.memdiff.testdata.ScenarioRunner;
 import io.memdiff.testdata.scenarios.LeakyService;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The acceptance case: three dumps of a service that leaks three ways, fills a cache and makes garbage. */
+/**
+ * The acceptance case: three dumps of a service that leaks three ways, fills a cache and makes
+ * garbage. Each leak's bytes are held against the sizes the JVM's layout gives its objects.
+ */
 class LeakyServiceDiffTest {
   private static final String S = LeakyService.class.getName();
+  private static final JvmLayout L = JvmLayout.COMPRESSED;
   private static final long NOISE_FLOOR = 4096;
   @TempDir static Path dir;
   static List<SiteSummary> summaries;
@@ -24,117 +29,136 @@ class LeakyServiceDiffTest {
     List<Path> dumps = ScenarioRunner.run(LeakyService.class, dir);
     assertThat(dumps).hasSize(3);
     summaries = Summaries.of(dumps);
-    report = DiffEngine.diff(summaries, new DiffOptions("site", 0, s -> true, java.util.Set.of()));
+    report = DiffEngine.diff(summaries, DiffOptions.DEFAULTS);
   }
 
-  static Optional<SiteDiff> site(String className, String sitePrefix) {
-    return report.sites().stream()
-        .filter(d -> d.className().equals(className) && d.site().startsWith(sitePrefix)).findFirst();
-  }
-
-  @Test
-  void theStaticRegistryLeakIsNamedWithItsExactGrowthRootAndShape() {
-    SiteDiff d = site(S + "$Session", "at static " + S + ".SESSIONS → ConcurrentHashMap{values}").orElseThrow();
-    assertThat(d.growthObjects()).isEqualTo(LeakyService.SESSIONS_PER_PHASE);
-    assertThat(d.counts()).containsExactly(LeakyService.sessionsAfter(1, 1), LeakyService.sessionsAfter(2, 1),
-        LeakyService.sessionsAfter(3, 1));
-    assertThat(d.shape()).isEqualTo(Shape.LEAK);
-    assertThat(d.examples()).isNotEmpty().allMatch(a -> a.startsWith("0x"));
+  static List<Finding> findingsOf(String className) {
+    return report.findings().stream().filter(f -> f.className().equals(className)).toList();
   }
 
   @Test
-  void theThreadLocalBufferLeakIsRootedAtTheWorkerThread() {
-    SiteDiff d = site("byte[]", "at thread \"" + LeakyService.WORKER + "\" → ThreadLocal{value} → ArrayList{elements}")
-        .orElseThrow();
-    assertThat(d.growthObjects()).isEqualTo(LeakyService.BUFFER_CHUNKS_PER_PHASE);
-    assertThat(d.shape()).isEqualTo(Shape.LEAK);
-    assertThat(d.growthBytes()).isGreaterThanOrEqualTo((long) LeakyService.BUFFER_CHUNKS_PER_PHASE * LeakyService.BUFFER_CHUNK_BYTES);
+  void theStaticRegistryLeakIsOneFindingWithTheMapsExactRetainedGrowth() {
+    assertThat(findingsOf(S + "$Session")).singleElement().satisfies(f -> {
+      assertThat(f.growthObjects()).isEqualTo(LeakyService.SESSIONS_PER_PHASE);
+      assertThat(f.counts()).containsExactly(LeakyService.sessionsAfter(1, 1), LeakyService.sessionsAfter(2, 1),
+          LeakyService.sessionsAfter(3, 1));
+      assertThat(f.shape()).isEqualTo(Shape.LEAK);
+      assertThat(f.owner()).isEqualTo("static " + S + ".SESSIONS");
+      assertThat(f.site()).isEqualTo("at static " + S + ".SESSIONS → ConcurrentHashMap{values}");
+      // Per session: the Session, its payload, its id String (also the map's key) and the map's node.
+      long perSession = L.instance(2 * L.ref()) + L.array(LeakyService.SESSION_PAYLOAD_BYTES, 1)
+          + L.latin1String("session-1000".length()) + L.instance(4 + 3 * L.ref());
+      long table = L.refArray(JvmLayout.concurrentHashMapTable(LeakyService.sessionsAfter(2, 1)))
+          - L.refArray(JvmLayout.concurrentHashMapTable(LeakyService.sessionsAfter(1, 1)));
+      assertThat(f.growthBytes()).isCloseTo(LeakyService.SESSIONS_PER_PHASE * perSession + table, withPercentage(2));
+      assertThat(f.examples()).isNotEmpty().allMatch(a -> a.startsWith("0x"));
+    });
   }
 
   @Test
-  void listenersNeverRemovedAreALeakWithTheirPayloads() {
-    SiteDiff d = site(S + "$Listener", "at static " + S + ".LISTENERS → CopyOnWriteArrayList{elements}").orElseThrow();
-    assertThat(d.growthObjects()).isEqualTo(LeakyService.LISTENERS_PER_PHASE);
-    assertThat(d.shape()).isEqualTo(Shape.LEAK);
-    assertThat(d.growthBytes()).isGreaterThanOrEqualTo((long) LeakyService.LISTENERS_PER_PHASE * LeakyService.LISTENER_BYTES);
+  void theThreadLocalBufferLeakIsOneFindingHeldByTheWorkerThread() {
+    assertThat(findingsOf("byte[]")).filteredOn(f -> f.growthBytes() >= NOISE_FLOOR).singleElement().satisfies(f -> {
+      assertThat(f.growthObjects()).isEqualTo(LeakyService.BUFFER_CHUNKS_PER_PHASE);
+      assertThat(f.shape()).isEqualTo(Shape.LEAK);
+      assertThat(f.owner()).isEqualTo("thread \"worker-*\"");
+      assertThat(f.site()).startsWith("at thread \"worker-*\" → ThreadLocal{value} → ArrayList{elements}")
+          .endsWith("(e.g. \"" + LeakyService.WORKER + "\")");
+      long chunks = LeakyService.BUFFER_CHUNKS_PER_PHASE * L.array(LeakyService.BUFFER_CHUNK_BYTES, 1);
+      long elementData = L.refArray(JvmLayout.arrayListCapacity(LeakyService.bufferChunksAfter(2, 1)))
+          - L.refArray(JvmLayout.arrayListCapacity(LeakyService.bufferChunksAfter(1, 1)));
+      assertThat(f.growthBytes()).isCloseTo(chunks + elementData, withPercentage(2));
+    });
+  }
+
+  @Test
+  void listenersNeverRemovedAreOneFindingWithTheirPayloads() {
+    assertThat(findingsOf(S + "$Listener")).singleElement().satisfies(f -> {
+      assertThat(f.growthObjects()).isEqualTo(LeakyService.LISTENERS_PER_PHASE);
+      assertThat(f.shape()).isEqualTo(Shape.LEAK);
+      long perListener = L.instance(L.ref()) + L.array(LeakyService.LISTENER_BYTES, 1);
+      // CopyOnWriteArrayList copies its array on every add: it grows by one reference per listener.
+      long array = (long) LeakyService.LISTENERS_PER_PHASE * L.ref();
+      assertThat(f.growthBytes()).isCloseTo(LeakyService.LISTENERS_PER_PHASE * perListener + array, withPercentage(2));
+    });
   }
 
   @Test
   void aCacheThatFillsAndHoldsIsBloatNotALeak() {
-    SiteDiff d = site(S + "$CacheEntry", "at static " + S + ".CACHE → LinkedHashMap{values}").orElseThrow();
-    assertThat(d.counts()).containsExactly(LeakyService.cacheAfter(1, 1), LeakyService.cacheAfter(2, 1),
-        LeakyService.cacheAfter(3, 1));
-    assertThat(d.shape()).isEqualTo(Shape.BLOAT);
+    assertThat(findingsOf(S + "$CacheEntry")).singleElement().satisfies(f -> {
+      assertThat(f.counts()).containsExactly(LeakyService.cacheAfter(1, 1), LeakyService.cacheAfter(2, 1),
+          LeakyService.cacheAfter(3, 1));
+      assertThat(f.shape()).isEqualTo(Shape.BLOAT);
+      assertThat(f.site()).isEqualTo("at static " + S + ".CACHE → LinkedHashMap{values}");
+    });
   }
 
   @Test
-  void transientJobsAndStableConfigAreNotReported() {
-    assertThat(report.sites()).noneMatch(d -> d.className().equals(S + "$Job"));
-    assertThat(report.sites()).noneMatch(d -> d.className().equals(S + "$Config"));
+  void theLeakingClassHeadsItsFindingAndContainersAreNoHeadlines() {
+    for (Finding f : report.findings()) {
+      boolean anyCountGrows = report.sites().stream().anyMatch(s -> s.finding().equals(f.key()) && s.growthObjects() > 0);
+      if (anyCountGrows) {
+        assertThat(f.growthObjects()).as(f.key()).isPositive();
+      }
+    }
+    assertThat(report.findings().stream().filter(f -> f.shape() == Shape.LEAK && f.growthBytes() >= NOISE_FLOOR))
+        .extracting(Finding::className)
+        .containsExactlyInAnyOrder(S + "$Session", S + "$Listener", "byte[]");
+  }
+
+  @Test
+  void everySiteIsInExactlyOneFindingAndFindingsAddUpToAtMostTheHeapsGrowth() {
+    assertThat(report.sites()).extracting(SiteDiff::key).doesNotHaveDuplicates();
+    assertThat(report.sites()).allSatisfy(s -> assertThat(s.finding()).isNotNull());
+    long findings = report.findings().stream().mapToLong(f -> Math.max(0, f.growthBytes())).sum();
+    long heap = DiffEngine.growth(summaries.stream().mapToLong(s -> s.dump().shallowBytes()).toArray());
+    assertThat(report.heap().growthBytes()).isEqualTo(heap);
+    assertThat(findings).isPositive().isLessThanOrEqualTo(heap);
+  }
+
+  @Test
+  void transientJobsStableConfigAndGarbageAreNoFindings() {
+    assertThat(report.findings()).noneMatch(f -> f.className().equals(S + "$Job"));
+    assertThat(report.findings()).noneMatch(f -> f.className().equals(S + "$Config"));
+    assertThat(report.findings()).noneMatch(f -> f.reachability().equals("unreachable"));
     // They are in the dumps, with the counts the scenario made.
     SiteStats jobs = summaries.get(1).sites().stream().filter(s -> s.className().equals(S + "$Job")).findFirst().orElseThrow();
     assertThat(jobs.count()).isEqualTo(LeakyService.JOBS_IN_PHASE_2);
   }
 
   @Test
-  void garbageMadeBetweenDumpsDoesNotAppear() {
-    assertThat(report.sites()).noneMatch(d -> d.className().equals("byte[]") && d.counts()[1] >= 2000 && d.growthObjects() > 0
-        && d.site().equals("unreachable"));
-  }
-
-  @Test
-  void nothingElseGrowsAboveASmallNoiseFloor() {
-    for (SiteDiff d : report.sites()) {
-      if (d.growthBytes() >= NOISE_FLOOR && !movedFromAnotherSite(d)) {
-        assertThat(d.site()).as(d.key()).containsAnyOf("static " + S + ".", "thread \"" + LeakyService.WORKER + "\"");
+  void nothingButThePlantedGrowthIsAboveASmallNoiseFloor() {
+    Set<String> planted = Set.of(S + "$Session", S + "$Listener", S + "$CacheEntry", "byte[]");
+    for (Finding f : report.findings()) {
+      if (f.growthBytes() >= NOISE_FLOOR) {
+        assertThat(f.className()).as(f.key()).isIn(planted);
       }
     }
   }
 
-  /**
-   * Whether other sites of the class lost at least as many objects as this one gained: the same
-   * objects, reached by another shortest path. A jar the JVM opened just before the first dump is
-   * reached through the cleaner list, whose newest entries come first, until later entries push it
-   * deeper than the static map of open jars; whether the map's path is the shorter then depends on
-   * the jar's bucket, that is on its file's name and modification time.
-   */
-  private static boolean movedFromAnotherSite(SiteDiff d) {
-    long lost = 0;
-    for (SiteStats first : summaries.get(0).sites()) {
-      if (first.className().equals(d.className()) && !first.key().equals(d.key())) {
-        long later = Math.min(count(1, first.key()), count(summaries.size() - 1, first.key()));
-        lost += Math.max(0, first.count() - later);
-      }
-    }
-    return lost >= d.growthObjects();
-  }
-
-  private static long count(int dump, String key) {
-    return summaries.get(dump).sites().stream().filter(s -> s.key().equals(key)).mapToLong(SiteStats::count).sum();
-  }
-
   @Test
-  void growingSitesAreClusteredUnderTheirOwners() {
-    SiteDiff sessions = site(S + "$Session", "at static " + S + ".SESSIONS").orElseThrow();
-    SiteDiff payloads = site("byte[]", "at static " + S + ".SESSIONS → ConcurrentHashMap{values}").orElseThrow();
-    assertThat(payloads.cluster()).isEqualTo(sessions.cluster());
-    Cluster c = report.clusters().stream().filter(x -> x.key().equals(sessions.cluster())).findFirst().orElseThrow();
-    assertThat(c.owner()).isEqualTo("static " + S + ".SESSIONS");
-    assertThat(c.siteKeys()).contains(sessions.key(), payloads.key());
-  }
-
-  @Test
-  void sitesAreSortedByRetainedGrowthBiggestFirst() {
-    List<Long> growth = report.sites().stream().map(SiteDiff::growthBytes).toList();
+  void findingsAreSortedByTheirBytesBiggestFirst() {
+    List<Long> growth = report.findings().stream().map(Finding::growthBytes).toList();
     assertThat(growth).isSortedAccordingTo((x, y) -> Long.compare(y, x));
+  }
+
+  @Test
+  void byClassCountsEachObjectOnce() {
+    DiffReport byClass = DiffEngine.diff(summaries, new DiffOptions(Grouping.CLASS, 0, (c, s) -> true, Set.of(), true));
+    for (Finding f : byClass.findings()) {
+      SiteDiff d = byClass.sites().stream().filter(s -> s.key().equals(f.headline())).findFirst().orElseThrow();
+      assertThat(f.growthBytes()).as(f.key()).isEqualTo(d.growthShallowBytes());
+      assertThat(d.growthRetainedBytes()).as(f.key()).isEqualTo(d.growthShallowBytes());
+    }
+    Finding sessions = byClass.findings().stream().filter(f -> f.className().equals(S + "$Session")).findFirst().orElseThrow();
+    assertThat(sessions.growthBytes()).isEqualTo(LeakyService.SESSIONS_PER_PHASE * L.instance(2 * L.ref()));
   }
 
   @Test
   void twoDumpsDiffByPlainDifference() {
     DiffReport two = DiffEngine.diff(summaries.subList(0, 2), DiffOptions.DEFAULTS);
-    SiteDiff d = two.sites().stream().filter(x -> x.className().equals(S + "$Session")).findFirst().orElseThrow();
-    assertThat(d.growthObjects()).isEqualTo(LeakyService.SESSIONS_PER_PHASE);
-    assertThat(d.shape()).isEqualTo(Shape.GREW);
-    assertThat(d.counts()).hasSize(2);
+    Finding f = two.findings().stream().filter(x -> x.className().equals(S + "$Session")).findFirst().orElseThrow();
+    assertThat(f.growthObjects()).isEqualTo(LeakyService.SESSIONS_PER_PHASE);
+    assertThat(f.shape()).isEqualTo(Shape.GREW);
+    assertThat(f.counts()).hasSize(2);
   }
 }

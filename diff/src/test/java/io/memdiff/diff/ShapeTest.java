@@ -25,7 +25,21 @@ class ShapeTest {
   @Test
   void absentAtOneEndIsNewOrGone() {
     assertThat(Shape.of(new long[] {0, 800, 5})).isEqualTo(Shape.NEW);
+    assertThat(Shape.of(new long[] {0, 0, 800})).isEqualTo(Shape.NEW);
     assertThat(Shape.of(new long[] {5, 800, 0})).isEqualTo(Shape.GONE);
+  }
+
+  @Test
+  void absentAtFirstThenGrowingAtEveryStepIsALeakSinceItsFirstDump() {
+    assertThat(Shape.of(new long[] {0, 100, 200})).isEqualTo(Shape.LEAK);
+    assertThat(Shape.growingSince(new long[] {0, 100, 200})).isEqualTo(2);
+    assertThat(Shape.of(new long[] {0, 0, 100, 200})).isEqualTo(Shape.LEAK);
+    assertThat(Shape.growingSince(new long[] {0, 0, 100, 200})).isEqualTo(3);
+    assertThat(Shape.of(new long[] {7, 7, 9, 12, 20})).isEqualTo(Shape.LEAK);
+    assertThat(Shape.growingSince(new long[] {7, 7, 9, 12, 20})).isEqualTo(3);
+    // One step of growth is no trend, nor is growth after a fall.
+    assertThat(Shape.growingSince(new long[] {0, 0, 100})).isZero();
+    assertThat(Shape.growingSince(new long[] {9, 5, 6, 7})).isZero();
   }
 
   @Test
@@ -44,18 +58,30 @@ class ShapeTest {
 
   @Test
   void fewerButBiggerObjectsAreShapedByTheirBytes() {
-    SiteStats a = new SiteStats("k", "byte[]", "at x", java.util.List.of(), 2508, 1000, 1000, "strong", java.util.List.of());
-    SiteStats b = new SiteStats("k", "byte[]", "at x", java.util.List.of(), 36, 500_000_000, 500_000_000, "strong", java.util.List.of());
+    SiteStats a = new SiteStats("k", "byte[]", "at x", java.util.List.of(), 2508, 1000, 1000, "strong", java.util.List.of(), 0);
+    SiteStats b = new SiteStats("k", "byte[]", "at x", java.util.List.of(), 36, 500_000_000, 500_000_000, "strong", java.util.List.of(), 0);
     DiffReport r = DiffEngine.diff(java.util.List.of(summary(a, 0), summary(b, 60_000)), DiffOptions.DEFAULTS);
     assertThat(r.sites()).singleElement().satisfies(d -> {
       assertThat(d.shape()).isEqualTo(Shape.GREW);
       assertThat(d.growthObjects()).isEqualTo(-2472);
-      assertThat(d.growthBytes()).isEqualTo(500_000_000 - 1000);
+      assertThat(d.growthShallowBytes()).isEqualTo(500_000_000 - 1000);
     });
   }
 
   private static SiteSummary summary(SiteStats s, long time) {
     return new SiteSummary(1, new DumpMeta("d", time, 8, 1, 1, false, "retention"), java.util.List.of(s));
+  }
+
+  @Test
+  void numberedThreadNamesFoldIntoOnePattern() {
+    assertThat(SiteKeys.foldThreadName("thread \"pool-3-thread-7\" local in a.B.run(B.java:42)"))
+        .isEqualTo("thread \"pool-*-thread-*\" local in a.B.run(B.java:42)");
+    assertThat(SiteKeys.foldThreadName("thread \"http-nio-8080-exec-12\"")).isEqualTo("thread \"http-nio-*-exec-*\"");
+    assertThat(SiteKeys.foldThreadName("thread \"\" local in a.B.c(B.java:1)")).isEqualTo("thread \"\" local in a.B.c(B.java:1)");
+    assertThat(SiteKeys.foldThreadName("thread #17 native stack")).isEqualTo("thread #* native stack");
+    assertThat(SiteKeys.foldThreadName("static a.B.C1")).isEqualTo("static a.B.C1");
+    assertThat(SiteKeys.threadOf("thread \"req-*\" local in a.B.c(B.java:1)")).isEqualTo("thread \"req-*\"");
+    assertThat(SiteKeys.threadOf("JNI global")).isNull();
   }
 
   @Test

@@ -1,0 +1,193 @@
+package io.memdiff.diff;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Groups growing sites into findings: one per owner, headed by the class whose count grows, with the
+ * owner's retained bytes from the dominator tree as its size. A site's path follows its objects'
+ * dominators (see the paths module's owned routes), so an owner on it holds the site's objects, and
+ * an owner on another owner's path holds that one's bytes too: those are taken out of the outer
+ * finding, so that no byte is counted twice.
+ */
+final class Findings {
+  private Findings() {}
+
+  static DiffReport group(List<DumpMeta> dumps, List<SiteDiff> growing, Map<String, SiteDiff> all,
+      Map<String, long[]> offHeap, DiffReport.Heap heap, DiffOptions options) {
+    int n = dumps.size();
+    Map<String, List<SiteDiff>> members = new LinkedHashMap<>();
+    Map<String, List<PathStep>> ownerPaths = new HashMap<>();
+    Map<String, String> reachabilityOf = new HashMap<>();
+    // Per finding, the owner sites its sites have: one, or for a thread, the thread and each of its
+    // frames' locals (each a root of its own, so their retained bytes are disjoint).
+    Map<String, Map<String, List<SiteDiff>>> ownerSites = new HashMap<>();
+    List<SiteDiff> sites = new ArrayList<>(growing.size());
+    for (SiteDiff d : growing) {
+      int owner = options.by() == Grouping.SITE ? ownerStep(d, all) : -1;
+      List<PathStep> ownerPath = owner < 0 ? List.of() : List.copyOf(d.path().subList(0, owner + 1));
+      String ownerSite = owner < 0 ? d.key() : ownerKey(ownerPath, d.reachability());
+      String thread = owner == 0 ? SiteKeys.threadOf(ownerPath.get(0).edge()) : null;
+      String key = thread != null ? thread : ownerSite;
+      if (thread != null) {
+        ownerPath = List.of(new PathStep(thread, "java.lang.Thread"));
+      }
+      SiteDiff s = d.withFinding(key);
+      sites.add(s);
+      members.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+      ownerSites.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(ownerSite, k -> new ArrayList<>()).add(s);
+      ownerPaths.putIfAbsent(key, ownerPath);
+      reachabilityOf.putIfAbsent(key, d.reachability());
+    }
+    // Each finding's bytes per dump: its owners' retained bytes (or, for an owner that is no site,
+    // its sites' own bytes), less those of the findings whose owners it holds.
+    Map<String, long[]> ownBytes = new LinkedHashMap<>();
+    for (String key : members.keySet()) {
+      long[] bytes = new long[n];
+      for (Map.Entry<String, List<SiteDiff>> o : ownerSites.get(key).entrySet()) {
+        SiteDiff ownerSite = all.get(o.getKey());
+        for (int i = 0; i < n; i++) {
+          if (ownerSite != null) {
+            bytes[i] += ownerSite.retainedBytes()[i];
+          } else {
+            for (SiteDiff d : o.getValue()) {
+              bytes[i] += d.shallowBytes()[i];
+            }
+          }
+        }
+      }
+      ownBytes.put(key, bytes);
+    }
+    Map<String, long[]> netBytes = new HashMap<>();
+    for (String key : members.keySet()) {
+      netBytes.put(key, ownBytes.get(key).clone());
+    }
+    for (String inner : members.keySet()) {
+      String outer = nearestHolder(inner, ownerPaths, reachabilityOf, members.keySet());
+      if (outer != null) {
+        long[] net = netBytes.get(outer);
+        long[] held = ownBytes.get(inner);
+        for (int i = 0; i < n; i++) {
+          net[i] = Math.max(0, net[i] - held[i]);
+        }
+      }
+    }
+    List<Finding> findings = new ArrayList<>();
+    for (Map.Entry<String, List<SiteDiff>> e : members.entrySet()) {
+      List<SiteDiff> m = new ArrayList<>(e.getValue());
+      m.sort(Comparator.comparingInt(Findings::headlineRank)
+          .thenComparing(Comparator.comparingLong(SiteDiff::growthObjects).reversed())
+          .thenComparing(Comparator.comparingLong(SiteDiff::growthRetainedBytes).reversed())
+          .thenComparingInt(d -> d.path().size())
+          .thenComparing(Comparator.comparingLong(SiteDiff::growthShallowBytes).reversed())
+          .thenComparing(SiteDiff::key));
+      SiteDiff head = m.get(0);
+      long[] bytes = netBytes.get(e.getKey());
+      long[] native_ = new long[n];
+      for (SiteDiff d : m) {
+        long[] o = offHeap.get(d.key());
+        for (int i = 0; i < n; i++) {
+          native_[i] += o[i];
+        }
+      }
+      long growthBytes = DiffEngine.growth(bytes);
+      long growthOffHeap = DiffEngine.growth(native_);
+      // A direct-buffer leak is 64 heap bytes per buffer: its native memory counts towards the floor.
+      if (options.minBytes() > 0 && growthBytes + Math.max(0, growthOffHeap) < options.minBytes()) {
+        continue;
+      }
+      List<PathStep> p = ownerPaths.get(e.getKey());
+      String owner = p.isEmpty() ? head.site() : SiteKeys.describePath(p).substring("at ".length());
+      String ownerClass = p.isEmpty() ? head.className() : p.get(p.size() - 1).className();
+      findings.add(new Finding(e.getKey(), head.key(), head.className(), head.shape(), head.growingSince(),
+          head.counts(), head.growthObjects(), head.site(), owner, ownerClass, p, bytes, growthBytes, native_,
+          growthOffHeap, head.reachability(), m.stream().map(SiteDiff::key).toList(), head.examples()));
+    }
+    findings.sort(Comparator.comparingLong(Finding::growthBytes).reversed()
+        .thenComparing(Comparator.comparingLong(Finding::growthObjects).reversed())
+        .thenComparing(Finding::key));
+    // Sites in the order of their findings, each finding's headline first.
+    Map<String, SiteDiff> byKey = new HashMap<>();
+    for (SiteDiff s : sites) {
+      byKey.put(s.key(), s);
+    }
+    List<SiteDiff> ordered = new ArrayList<>();
+    for (Finding f : findings) {
+      for (String k : f.siteKeys()) {
+        ordered.add(byKey.get(k));
+      }
+    }
+    return new DiffReport(dumps, findings, ordered, heap);
+  }
+
+  private static String ownerKey(List<PathStep> ownerPath, String reachability) {
+    return SiteKeys.retentionKey(ownerPath.get(ownerPath.size() - 1).className(), ownerPath, reachability);
+  }
+
+  /**
+   * The finding whose owner is the nearest step above this finding's owner on its path, if any: its
+   * owner holds this one's, so its bytes include this one's.
+   */
+  private static String nearestHolder(String inner, Map<String, List<PathStep>> ownerPaths,
+      Map<String, String> reachabilityOf, Iterable<String> keys) {
+    List<PathStep> p = ownerPaths.get(inner);
+    for (int len = p.size() - 1; len >= 1; len--) {
+      String candidate = ownerKey(p.subList(0, len), reachabilityOf.get(inner));
+      if (!candidate.equals(inner) && ownerPaths.containsKey(candidate)) {
+        return candidate;
+      }
+      String thread = len == 1 ? SiteKeys.threadOf(p.get(0).edge()) : null;
+      if (thread != null && !thread.equals(inner) && ownerPaths.containsKey(thread)) {
+        return thread;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Which site heads a finding: a class whose count grows, the program's own before the JDK's, an
+   * element before a collection's internals, anything before an array.
+   */
+  private static int headlineRank(SiteDiff d) {
+    String c = d.className();
+    boolean grows = d.growthObjects() > 0;
+    boolean array = c.endsWith("[]");
+    boolean jdk = c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.") || c.startsWith("sun.")
+        || c.startsWith("com.sun.");
+    boolean generated = c.contains("$$Lambda") || c.contains("+*");
+    int rank = !jdk && !array && !generated ? 0 : jdk && !array && !c.contains("$") ? 1 : !array ? 2 : 3;
+    return grows ? rank : 4 + rank;
+  }
+
+  /**
+   * The index of the owner step in a site's path: the nearest step before the site's own that holds
+   * neither a JDK collection, an array, nor a growing site; the root step when there is none; −1 for
+   * paths without steps.
+   */
+  private static int ownerStep(SiteDiff d, Map<String, SiteDiff> all) {
+    List<PathStep> path = d.path();
+    if (path.isEmpty()) {
+      return -1;
+    }
+    for (int j = path.size() - 2; j > 0; j--) {
+      String cls = path.get(j).className();
+      if (isContainer(cls)) {
+        continue;
+      }
+      SiteDiff prefix = all.get(SiteKeys.retentionKey(cls, path.subList(0, j + 1), d.reachability()));
+      if (prefix != null && prefix.growthObjects() > 0) {
+        continue;
+      }
+      return j;
+    }
+    return 0;
+  }
+
+  private static boolean isContainer(String cls) {
+    return cls.endsWith("[]") || cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.");
+  }
+}
