@@ -81,8 +81,8 @@ final class Findings {
       List<SiteDiff> m = new ArrayList<>(e.getValue());
       m.sort(Comparator.comparingInt(Findings::headlineRank)
           .thenComparing(Comparator.comparingLong(SiteDiff::growthObjects).reversed())
-          .thenComparing(Comparator.comparingLong(SiteDiff::growthRetainedBytes).reversed())
           .thenComparingInt(d -> d.path().size())
+          .thenComparing(Comparator.comparingLong(SiteDiff::growthRetainedBytes).reversed())
           .thenComparing(Comparator.comparingLong(SiteDiff::growthShallowBytes).reversed())
           .thenComparing(SiteDiff::key));
       SiteDiff head = m.get(0);
@@ -135,6 +135,9 @@ final class Findings {
   private static String nearestHolder(String inner, Map<String, List<PathStep>> ownerPaths,
       Map<String, String> reachabilityOf, Iterable<String> keys) {
     List<PathStep> p = ownerPaths.get(inner);
+    if (p.isEmpty()) {
+      return null;
+    }
     for (int len = p.size() - 1; len >= 1; len--) {
       String candidate = ownerKey(p.subList(0, len), reachabilityOf.get(inner));
       if (!candidate.equals(inner) && ownerPaths.containsKey(candidate)) {
@@ -143,6 +146,15 @@ final class Findings {
       String thread = len == 1 ? SiteKeys.threadOf(p.get(0).edge()) : null;
       if (thread != null && !thread.equals(inner) && ownerPaths.containsKey(thread)) {
         return thread;
+      }
+    }
+    // A static field's path starts at the field, but the class's mirror holds what the field holds.
+    String root = p.get(0).edge();
+    if (root.startsWith("static ") && root.lastIndexOf('.') > "static ".length()) {
+      String cls = root.substring("static ".length(), root.lastIndexOf('.'));
+      String mirror = ownerKey(List.of(new PathStep("class " + cls, "java.lang.Class")), reachabilityOf.get(inner));
+      if (!mirror.equals(inner) && ownerPaths.containsKey(mirror)) {
+        return mirror;
       }
     }
     return null;
@@ -159,8 +171,10 @@ final class Findings {
     boolean jdk = c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.") || c.startsWith("sun.")
         || c.startsWith("com.sun.");
     boolean generated = c.contains("$$Lambda") || c.contains("+*");
-    int rank = !jdk && !array && !generated ? 0 : jdk && !array && !c.contains("$") ? 1 : !array ? 2 : 3;
-    return grows ? rank : 4 + rank;
+    // An array or a JDK internal class heads a finding when it is what grows (the chunks a ThreadLocal
+    // buffer gains); an array that only gets bigger (elementData) is a container, below every grower.
+    int rank = !jdk && !array && !generated ? 0 : jdk && !array && !c.contains("$") ? 1 : 2;
+    return grows ? rank : 3 + rank;
   }
 
   /**

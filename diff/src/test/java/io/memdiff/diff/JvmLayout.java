@@ -40,6 +40,15 @@ record JvmLayout(int header, int ref, int align) {
     return n;
   }
 
+  /** The table length of a HashMap grown from its default by {@code entries} puts. */
+  static int hashMapTable(int entries) {
+    int n = 16;
+    while (entries > n - (n >>> 2)) {
+      n <<= 1;
+    }
+    return n;
+  }
+
   /** The capacity of an ArrayList grown from empty by {@code adds} adds (10, then 1.5 times). */
   static int arrayListCapacity(int adds) {
     int c = 10;

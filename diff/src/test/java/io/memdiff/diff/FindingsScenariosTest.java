@@ -1,0 +1,188 @@
+package io.memdiff.diff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Percentage.withPercentage;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.memdiff.testdata.ScenarioRunner;
+import io.memdiff.testdata.scenarios.CaffeineService;
+import io.memdiff.testdata.scenarios.LoaderLeakService;
+import io.memdiff.testdata.scenarios.PoolService;
+import io.memdiff.testdata.scenarios.VirtualThreadService;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Findings on services that leak the ways #18 lists: a pool's ThreadLocals, a registry, JDK classes
+ * under a user static, a growing array, direct buffers, a bounded cache, virtual threads, class
+ * loaders. Each leak must be exactly one finding whose numbers match what the scenario made.
+ */
+class FindingsScenariosTest {
+  private static final String P = PoolService.class.getName();
+  private static final JvmLayout L = JvmLayout.COMPRESSED;
+  private static final long NOISE_FLOOR = 4096;
+  @TempDir static Path dir;
+  static List<SiteSummary> pool;
+  static DiffReport poolReport;
+
+  @BeforeAll
+  static void dumpThePool() throws Exception {
+    pool = Summaries.of(ScenarioRunner.run(PoolService.class, dir.resolve("pool")));
+    poolReport = DiffEngine.diff(pool, DiffOptions.DEFAULTS);
+  }
+
+  private static Finding only(DiffReport r, String className) {
+    List<Finding> f = r.findings().stream().filter(x -> x.className().equals(className)).toList();
+    assertThat(f).as(className).hasSize(1);
+    return f.get(0);
+  }
+
+  @Test
+  void aThreadLocalLeakOverSixNumberedWorkersIsOneFinding() {
+    Finding f = poolReport.findings().stream().filter(x -> x.owner().equals("thread \"pool-worker-*\"")).findFirst()
+        .orElseThrow();
+    assertThat(f.className()).isEqualTo("byte[]");
+    int chunks = PoolService.WORKERS * PoolService.CHUNKS_PER_WORKER_PER_PHASE;
+    assertThat(f.growthObjects()).isEqualTo(chunks);
+    assertThat(f.shape()).isEqualTo(Shape.LEAK);
+    long elementData = PoolService.WORKERS
+        * (L.refArray(JvmLayout.arrayListCapacity(PoolService.chunksPerWorkerAfter(2)))
+        - L.refArray(JvmLayout.arrayListCapacity(PoolService.chunksPerWorkerAfter(1))));
+    assertThat(f.growthBytes()).isCloseTo(chunks * L.array(PoolService.CHUNK_BYTES, 1) + elementData, withPercentage(2));
+    assertThat(poolReport.findings()).filteredOn(x -> x.owner().contains("pool-worker")).hasSize(1);
+  }
+
+  @Test
+  void aRegistryLeakIsOneFindingWithTheMapsRetainedGrowth() {
+    Finding f = only(poolReport, P + "$Order");
+    assertThat(f.growthObjects()).isEqualTo(PoolService.ORDERS_PER_PHASE);
+    assertThat(f.owner()).isEqualTo("static " + P + ".ORDERS");
+    long perOrder = L.instance(8 + L.ref()) + L.array(PoolService.ORDER_BYTES, 1)
+        + L.latin1String("order-2000".length()) + L.instance(4 + 3 * L.ref());
+    long table = L.refArray(JvmLayout.hashMapTable(PoolService.ordersAfter(2)))
+        - L.refArray(JvmLayout.hashMapTable(PoolService.ordersAfter(1)));
+    assertThat(f.growthBytes()).isCloseTo(PoolService.ORDERS_PER_PHASE * perOrder + table, withPercentage(2));
+  }
+
+  @Test
+  void aLeakOfJdkClassesUnderAUserStaticIsOneFindingNamedByItsElements() {
+    Finding f = poolReport.findings().stream().filter(x -> x.owner().equals("static " + P + ".HISTORY")).findFirst()
+        .orElseThrow();
+    assertThat(f.className()).isEqualTo("java.lang.Long");
+    assertThat(f.growthObjects()).isEqualTo((long) PoolService.HISTORY_KEYS_PER_PHASE * PoolService.HISTORY_LONGS);
+    assertThat(f.shape()).isEqualTo(Shape.LEAK);
+    // Per key: its String, the map's node, the list (sized for its longs) and the Longs.
+    long perKey = L.latin1String("history-100".length()) + L.instance(4 + 3 * L.ref()) + L.instance(4 + 4 + L.ref())
+        + L.refArray(PoolService.HISTORY_LONGS) + PoolService.HISTORY_LONGS * L.instance(8);
+    long table = L.refArray(JvmLayout.hashMapTable(PoolService.historyKeysAfter(2)))
+        - L.refArray(JvmLayout.hashMapTable(PoolService.historyKeysAfter(1)));
+    assertThat(f.growthBytes()).isCloseTo(PoolService.HISTORY_KEYS_PER_PHASE * perKey + table, withPercentage(2));
+  }
+
+  @Test
+  void aSiteWhoseCountHoldsWhileItsBytesGrowIsShapedByItsBytes() {
+    Finding f = poolReport.findings().stream().filter(x -> x.owner().equals("static " + P + ".GROWING")).findFirst()
+        .orElseThrow();
+    assertThat(f.growthObjects()).isZero();
+    assertThat(f.shape()).isEqualTo(Shape.LEAK);
+    assertThat(f.growthBytes()).isEqualTo(
+        L.array(PoolService.growingBytesAfter(2), 1) - L.array(PoolService.growingBytesAfter(1), 1));
+  }
+
+  @Test
+  void directBuffersReportTheNativeMemoryTheyOwn() {
+    Finding f = only(poolReport, "java.nio.DirectByteBuffer");
+    assertThat(f.growthObjects()).isEqualTo(PoolService.DIRECT_BUFFERS_PER_PHASE);
+    assertThat(f.growthOffHeapBytes()).isEqualTo(PoolService.directBytesAfter(2) - PoolService.directBytesAfter(1));
+    // The slice owns no memory: the buffers' native bytes are exactly theirs, in every dump.
+    long owned = 0;
+    for (SiteSummary s : pool) {
+      owned = Math.max(owned, s.sites().stream().mapToLong(SiteStats::offHeapBytes).sum());
+    }
+    assertThat(owned).isEqualTo(PoolService.directBytesAfter(3));
+  }
+
+  @Test
+  void aBoundedCacheThatFillsIsBloat() {
+    Finding f = only(poolReport, P + "$Cached");
+    assertThat(f.counts()).containsExactly(PoolService.cacheSizeAfter(1), PoolService.cacheSizeAfter(2),
+        PoolService.cacheSizeAfter(3));
+    assertThat(f.shape()).isEqualTo(Shape.BLOAT);
+  }
+
+  @Test
+  void findingsAddUpToAtMostTheHeapsGrowthAndNothingElseIsAboveTheFloor() {
+    // Every byte once: all findings together are at most what the growing sites' own objects grew by
+    // (each object is in one site), and the findings shown by default at most the heap's growth.
+    long sum = poolReport.findings().stream().mapToLong(f -> Math.max(0, f.growthBytes())).sum();
+    long grew = poolReport.sites().stream().mapToLong(d -> Math.max(0, d.growthShallowBytes())).sum();
+    assertThat(sum).isLessThanOrEqualTo(grew);
+    DiffReport shown = DiffEngine.diff(pool, new DiffOptions(Grouping.SITE, 1024, (c, x) -> true, Set.of(), false));
+    long shownSum = shown.findings().stream().mapToLong(f -> Math.max(0, f.growthBytes())).sum();
+    assertThat(shownSum).isLessThanOrEqualTo(shown.heap().growthBytes());
+    Set<String> owners = Set.of("thread \"pool-worker-*\"", "static " + P + ".ORDERS", "static " + P + ".HISTORY",
+        "static " + P + ".GROWING", "static " + P + ".CACHE", "static " + P + ".DIRECT");
+    for (Finding f : poolReport.findings()) {
+      if (f.growthBytes() >= NOISE_FLOOR) {
+        assertThat(f.owner()).as(f.key()).isIn(owners);
+      }
+    }
+  }
+
+  @Test
+  void aCaffeineCacheFilledOverFourDumpsReadsItsSizeAndBloatEveryTime() throws Exception {
+    String value = CaffeineService.Value.class.getName();
+    for (int run = 0; run < 10; run++) {
+      List<SiteSummary> s = Summaries.of(ScenarioRunner.run(CaffeineService.class, dir.resolve("caffeine-" + run)));
+      DiffReport r = DiffEngine.diff(s, DiffOptions.DEFAULTS);
+      SiteDiff values = r.sites().stream().filter(d -> d.className().equals(value)).findFirst().orElseThrow();
+      assertThat(values.counts()).as("run %d", run).containsExactly(CaffeineService.sizeAfter(1),
+          CaffeineService.sizeAfter(2), CaffeineService.sizeAfter(3), CaffeineService.sizeAfter(4));
+      assertThat(values.shape()).as("run %d", run).isEqualTo(Shape.BLOAT);
+      assertThat(r.findings()).filteredOn(f -> f.siteKeys().contains(values.key())).singleElement()
+          .satisfies(f -> assertThat(f.shape()).isEqualTo(Shape.BLOAT));
+    }
+  }
+
+  @Test
+  void aLeakHeldByParkedVirtualThreadsIsOneFinding() throws Exception {
+    Optional<Path> jdk = ScenarioRunner.jdk25Home();
+    assumeTrue(jdk.isPresent(), "no JDK 25 installed");
+    List<Path> dumps = ScenarioRunner.run(jdk.get(), List.of("-Xmx512m"), VirtualThreadService.class, dir.resolve("vt"));
+    DiffReport r = DiffEngine.diff(Summaries.of(dumps), DiffOptions.DEFAULTS);
+    Finding f = only(r, VirtualThreadService.RequestState.class.getName());
+    assertThat(f.owner()).isEqualTo("thread \"req-*\"");
+    assertThat(f.growthObjects()).isEqualTo(VirtualThreadService.VIRTUAL_THREADS_PER_PHASE);
+    assertThat(f.counts()).containsExactly(VirtualThreadService.requestsAfter(1), VirtualThreadService.requestsAfter(2),
+        VirtualThreadService.requestsAfter(3));
+    // The finding holds the requests' state and the parked threads themselves.
+    assertThat(f.growthBytes()).isGreaterThan(VirtualThreadService.VIRTUAL_THREADS_PER_PHASE
+        * (L.instance(L.ref()) + L.array(VirtualThreadService.REQUEST_BYTES, 1)));
+    assertThat(r.findings()).filteredOn(x -> x.owner().startsWith("thread \"req-")).hasSize(1);
+    for (Finding x : r.findings()) {
+      if (x.growthBytes() >= NOISE_FLOOR && x != f) {
+        // The JDK's own set of live virtual threads grows with them, one node per thread, and the
+        // scheduler starts its carrier threads as work comes.
+        assertThat(x.owner()).as(x.key()).satisfiesAnyOf(
+            o -> assertThat(o).startsWith("static jdk.internal.vm.ThreadContainers"),
+            o -> assertThat(o).isEqualTo("thread \"ForkJoinPool-*-worker-*\""));
+      }
+    }
+  }
+
+  @Test
+  void aClassLoaderLeakCountsTheLoadersAndNoByteTwice() throws Exception {
+    List<SiteSummary> s = Summaries.of(ScenarioRunner.run(LoaderLeakService.class, dir.resolve("loaders")));
+    DiffReport r = DiffEngine.diff(s, DiffOptions.DEFAULTS);
+    Finding loaders = only(r, LoaderLeakService.PluginLoader.class.getName());
+    assertThat(loaders.growthObjects()).isEqualTo(LoaderLeakService.LOADERS_PER_PHASE);
+    assertThat(loaders.shape()).isEqualTo(Shape.LEAK);
+    long sum = r.findings().stream().mapToLong(f -> Math.max(0, f.growthBytes())).sum();
+    assertThat(sum).isLessThanOrEqualTo(r.heap().growthBytes());
+  }
+}
