@@ -40,11 +40,12 @@ public record Layout(int header, int refSize, int align, int arrayGranularity, S
     if (header == null && refSize == null && align == null) {
       return this;
     }
-    return new Layout(
-        header != null ? header : this.header,
-        refSize != null ? refSize : this.refSize,
-        align != null ? align : this.align,
-        arrayGranularity,
+    int h = header != null ? header : this.header;
+    int r = refSize != null ? refSize : this.refSize;
+    // The granularity follows the header and reference width given, not the inference overridden:
+    // elements start 8-aligned only without any compression (a 16-byte header and 8-byte references).
+    int granularity = header == null && refSize == null ? arrayGranularity : h == 16 && r == 8 ? 8 : 4;
+    return new Layout(h, r, align != null ? align : this.align, granularity,
         description + ", overridden on the command line");
   }
 

@@ -557,6 +557,14 @@ public final class Dominators {
     }
   }
 
+  /**
+   * Every object's immediate dominator ({@link #idom}), as one array to read in a loop over all
+   * objects without a call per object; the caller must not change it.
+   */
+  public int[] immediateDominators() {
+    return idomOf();
+  }
+
   /** Immediate dominator: an object index, {@link #VIRTUAL_ROOT}, or −1 when unreachable. */
   public int idom(int object) {
     return idomOf()[object];

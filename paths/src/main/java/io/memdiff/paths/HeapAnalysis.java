@@ -29,7 +29,6 @@ public final class HeapAnalysis {
   private final Reachability reachability;
   private final CompletableFuture<Dominators> dominators;
   private RouteTable routes;
-  private RouteTable ownedRoutes;
 
   private HeapAnalysis(HeapIndex index, ObjectGraph graph, Reachability reachability,
       CompletableFuture<Dominators> dominators) {
@@ -135,18 +134,6 @@ public final class HeapAnalysis {
       routes = RouteTable.compute(reachability);
     }
     return routes;
-  }
-
-  /**
-   * The route table that sites are made of: each strongly reachable object's route follows its owner
-   * (see {@link RouteTable#computeOwned}), so it waits for the dominator tree. Each call returns the
-   * same table.
-   */
-  public synchronized RouteTable ownedRoutes() {
-    if (ownedRoutes == null) {
-      ownedRoutes = RouteTable.computeOwned(reachability, dominators());
-    }
-    return ownedRoutes;
   }
 
   private static <T> T join(CompletableFuture<T> future) {

@@ -7,6 +7,7 @@ import io.memdiff.hprof.RootKind;
 import io.memdiff.hprof.Roots;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.ints.IntArrays;
 import java.util.Arrays;
 import java.util.Comparator;
 
@@ -104,8 +105,9 @@ public final class Reachability {
         classes[classRoots++] = i;
       }
     }
-    Arrays.sort(classes, 0, classRoots, Comparator.comparing((Integer i) -> catalog.classAt(i).name())
-        .thenComparingLong(i -> catalog.classAt(i).classId()));
+    // Ties (one name from several loaders) keep the dump's order, never the addresses', which the
+    // collector changes between dumps: a stable sort.
+    Arrays.sort(classes, 0, classRoots, Comparator.comparing((Integer i) -> catalog.classAt(i).name()));
     for (int k = 0; k < classRoots; k++) {
       int o = index.indexOf(catalog.classAt(classes[k]).classId());
       if (o >= 0 && label[o] == UNREACHABLE) {
@@ -120,10 +122,12 @@ public final class Reachability {
     for (int i = 0; i < records.length; i++) {
       records[i] = i;
     }
+    // Then by the object's class, and ties in the dump's order (the JVM's: handle blocks, frames),
+    // not by address.
     Arrays.sort(records, Comparator.comparingInt((Integer i) -> priority(roots.kind(i)))
         .thenComparingInt(roots::threadSerial)
         .thenComparingInt(roots::frameIndex)
-        .thenComparingLong(roots::objectId));
+        .thenComparing(i -> rootClassName(index, roots.objectId(i))));
     for (Integer r : records) {
       int o = index.indexOf(roots.objectId(r));
       if (o >= 0 && label[o] == UNREACHABLE) {
@@ -145,14 +149,38 @@ public final class Reachability {
   void search() {
     ObjectGraph graph = this.graph;
     int tail = bfs(0, rootCount, STRONG);
+    int weakEdges = graph.weakEdgeCount();
+    if (weakEdges == 0) {
+      reached = tail;
+      return;
+    }
+    // Referents are taken in the breadth-first order of the references that hold them, not in the
+    // file's order, so that a referent two references hold gets the same one whatever the addresses.
+    long[] isSource = new long[(label.length + 63) >>> 6];
+    for (int i = 0; i < weakEdges; i++) {
+      int src = graph.weakSource(i);
+      isSource[src >>> 6] |= 1L << src;
+    }
+    Int2IntOpenHashMap sourcePosition = new Int2IntOpenHashMap();
+    sourcePosition.defaultReturnValue(Integer.MAX_VALUE);
+    notePositions(isSource, sourcePosition, 0, tail);
     byte[] weakOrder = {SOFT, WEAK, FINALIZER, PHANTOM};
     for (int round = 0; round < 2; round++) {
       for (byte kind : weakOrder) {
         int head = tail;
-        for (int i = 0; i < graph.weakEdgeCount(); i++) {
+        IntArrayList edges = new IntArrayList();
+        for (int i = 0; i < weakEdges; i++) {
+          if (graph.weakKind(i) == kind && label[graph.weakSource(i)] != UNREACHABLE) {
+            edges.add(i);
+          }
+        }
+        int[] sorted = edges.toIntArray();
+        IntArrays.stableSort(sorted, (x, y) -> Integer.compare(sourcePosition.get(graph.weakSource(x)),
+            sourcePosition.get(graph.weakSource(y))));
+        for (int i : sorted) {
           int s = graph.weakSource(i);
           int t = graph.weakTarget(i);
-          if (graph.weakKind(i) == kind && label[s] != UNREACHABLE && label[t] == UNREACHABLE) {
+          if (label[t] == UNREACHABLE) {
             label[t] = kind;
             referentHolder.put(t, s);
             parentPosition[tail] = NONE; // the referent's holder is somewhere earlier: look it up
@@ -161,9 +189,25 @@ public final class Reachability {
           }
         }
         tail = bfs(head, tail, kind);
+        notePositions(isSource, sourcePosition, head, tail);
       }
     }
     reached = tail;
+  }
+
+  /** The positions in {@code [from, to)} of the objects that hold soft/weak/finalizer/phantom references. */
+  private void notePositions(long[] isSource, Int2IntOpenHashMap sourcePosition, int from, int to) {
+    for (int i = from; i < to; i++) {
+      int o = order[i];
+      if ((isSource[o >>> 6] & (1L << o)) != 0) {
+        sourcePosition.put(o, i);
+      }
+    }
+  }
+
+  private static String rootClassName(HeapIndex index, long address) {
+    int o = index.indexOf(address);
+    return o < 0 ? "" : index.classOf(o).name();
   }
 
   /** Which root record names an object that several make a root: a thread is best named as itself. */

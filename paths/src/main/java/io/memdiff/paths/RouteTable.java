@@ -31,7 +31,7 @@ public final class RouteTable {
   private final PathDescriber describer;
   private int[] routeOf;
   /** Each object's immediate dominator, when routes follow the dominator tree; null for shortest paths. */
-  private final Dominators owners;
+  private final int[] owners;
   private final int javaLangClass;
   private final IntArrayList parent = new IntArrayList();
   private final IntArrayList edge = new IntArrayList();
@@ -60,7 +60,7 @@ public final class RouteTable {
 
   private RouteTable(Reachability reach, Dominators owners) {
     this.reach = reach;
-    this.owners = owners;
+    this.owners = owners == null ? null : owners.immediateDominators();
     this.index = reach.graph().index();
     this.describer = new PathDescriber(reach);
     this.routeOf = new int[index.objectCount()];
@@ -160,39 +160,75 @@ public final class RouteTable {
     int o = reach.reachedAt(i);
     int cls = index.classIndexOf(o);
     int pp = reach.parentPosition(i);
-    int route;
     if (pp == Reachability.ROOT) {
-      route = rootRoute(o, cls);
-    } else {
-      int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
-      if (owners != null && pp >= 0 && reach.label(o) == Reachability.STRONG) {
-        int owner = owners.idom(o);
-        if (owner != p && owner >= 0 && routeOf[owner] >= 0) {
-          routeOf[o] = intern(routeOf[owner], edgeId(OWNED_EDGE), cls, o);
-          return;
-        }
-      }
-      int pr = routeOf[p];
-      byte slot = reach.slotAtPosition(i);
-      int pcls = classIdx.getInt(pr);
-      if (pcls != javaLangClass && EdgeSlots.decode(slot, false) >= 0) {
-        // Not a static field, nor a slot to read from the dump: the route follows from the parent's
-        // route, the slot and the class alone, and siblings repeat them.
-        int h = ((pr * 31 + slot) * 31 + cls) * 0x9E3779B9 >>> (32 - FAST_BITS);
-        if (fastParent[h] == pr && fastSlot[h] == slot && fastClass[h] == cls) {
-          route = fastRoute[h];
-        } else {
-          route = routeFor(o, cls, p, pcls, pr, slot);
-          fastParent[h] = pr;
-          fastSlot[h] = slot;
-          fastClass[h] = cls;
-          fastRoute[h] = route;
-        }
-      } else {
-        route = routeFor(o, cls, p, pcls, pr, slot);
+      routeOf[o] = rootRoute(o, cls);
+      return;
+    }
+    int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
+    if (owners != null && pp >= 0 && reach.label(o) == Reachability.STRONG) {
+      int owner = owners[o];
+      if (owner != p && owner >= 0 && routeOf[owner] >= 0) {
+        routeOf[o] = intern(routeOf[owner], edgeId(OWNED_EDGE), cls, o);
+        return;
       }
     }
-    routeOf[o] = route;
+    routeOf[o] = routeFromParent(i, o, cls, p);
+  }
+
+  /** The route of the object {@code o} at position {@code i}, continuing its parent {@code p}'s. */
+  private int routeFromParent(int i, int o, int cls, int p) {
+    int pr = routeOf[p];
+    byte slot = reach.slotAtPosition(i);
+    int pcls = classIdx.getInt(pr);
+    if (pcls != javaLangClass && EdgeSlots.decode(slot, false) >= 0) {
+      // Not a static field, nor a slot to read from the dump: the route follows from the parent's
+      // route, the slot and the class alone, and siblings repeat them.
+      int h = ((pr * 31 + slot) * 31 + cls) * 0x9E3779B9 >>> (32 - FAST_BITS);
+      if (fastParent[h] == pr && fastSlot[h] == slot && fastClass[h] == cls) {
+        return fastRoute[h];
+      }
+      int route = routeFor(o, cls, p, pcls, pr, slot);
+      fastParent[h] = pr;
+      fastSlot[h] = slot;
+      fastClass[h] = cls;
+      fastRoute[h] = route;
+      return route;
+    }
+    return routeFor(o, cls, p, pcls, pr, slot);
+  }
+
+  /**
+   * Turns a table of shortest-path routes ({@link #compute}) into the one {@link #computeOwned}
+   * makes, once the dominator tree is known: the shortest-path table can be made while the tree is
+   * still being completed on another core, and in most heaps few objects have an owner other than
+   * their shortest path's parent, so only those and what hangs below them are walked again. Routes
+   * no object takes any more stay in the table, unused.
+   */
+  public void followOwners(Dominators dominators) {
+    int[] idom = dominators.immediateDominators();
+    long[] changed = new long[(routeOf.length + 63) >>> 6];
+    for (int i = 0, reached = reach.reachedCount(); i < reached; i++) {
+      int pp = reach.parentPosition(i);
+      if (pp == Reachability.ROOT) {
+        continue;
+      }
+      int o = reach.reachedAt(i);
+      int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
+      int route;
+      int owner = idom[o];
+      // The label is read last: most objects' owner is their parent, and each read is a cache miss.
+      if (owner != p && owner >= 0 && pp >= 0 && routeOf[owner] >= 0 && reach.label(o) == Reachability.STRONG) {
+        route = intern(routeOf[owner], edgeId(OWNED_EDGE), index.classIndexOf(o), o);
+      } else if ((changed[p >>> 6] & (1L << p)) != 0) {
+        route = routeFromParent(i, o, index.classIndexOf(o), p);
+      } else {
+        continue;
+      }
+      if (route != routeOf[o]) {
+        routeOf[o] = route;
+        changed[o >>> 6] |= 1L << o;
+      }
+    }
   }
 
   private int rootRoute(int o, int cls) {
@@ -310,8 +346,9 @@ public final class RouteTable {
 
   /** The steps of a route, root first, unfolded but for starred repeats; objects are representatives. */
   public List<Step> steps(int route) {
-    if (edgeTexts == null) {
-      edgeTexts = new String[edgeKeys.size()];
+    if (edgeTexts == null || edgeTexts.length < edgeKeys.size()) {
+      // Named routes may gain edges later (followOwners): the names found so far are kept.
+      edgeTexts = Arrays.copyOf(edgeTexts == null ? new String[0] : edgeTexts, edgeKeys.size());
     }
     IntArrayList chain = new IntArrayList();
     for (int r = route; r >= 0; r = parent.getInt(r)) {

@@ -1,0 +1,60 @@
+package io.memdiff.paths;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.HprofFile;
+import io.memdiff.hprof.LayoutOverrides;
+import io.memdiff.hprof.ScanOptions;
+import io.memdiff.testdata.ScenarioRunner;
+import io.memdiff.testdata.scenarios.SharedStructures;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Routes that follow owners: made at once from the dominator tree ({@link RouteTable#computeOwned})
+ * or by re-walking a shortest-path table ({@link RouteTable#followOwners}), every object gets the
+ * same steps; and an object its owner holds through several routes gets the owner's route and one
+ * {@link RouteTable#OWNED} step, never a route through another object of its own kind.
+ */
+class OwnedRoutesTest {
+  @TempDir static Path dir;
+
+  static Stream<Path> dumps() throws Exception {
+    return Stream.of(PathShapesDump.get(), ScenarioRunner.run(SharedStructures.class, dir).get(0));
+  }
+
+  @ParameterizedTest
+  @MethodSource("dumps")
+  void bothWaysGiveEveryObjectTheSameSteps(Path dump) throws Exception {
+    try (HprofFile f = HprofFile.open(dump)) {
+      HeapAnalysis a = HeapAnalysis.analyse(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE),
+          ScanOptions.STRICT, true, x -> {});
+      RouteTable direct = RouteTable.computeOwned(a.reachability(), a.dominators());
+      RouteTable followed = RouteTable.compute(a.reachability());
+      followed.followOwners(a.dominators());
+      int owned = 0;
+      for (int o = 0; o < a.index().objectCount(); o++) {
+        int r = direct.routeOf(o);
+        int s = followed.routeOf(o);
+        assertThat(s < 0).as("object %d", o).isEqualTo(r < 0);
+        if (r < 0) {
+          continue;
+        }
+        List<String> steps = direct.steps(r).stream().map(Step::edge).toList();
+        assertThat(followed.steps(s).stream().map(Step::edge).toList()).as("object %d", o).isEqualTo(steps);
+        if (steps.get(steps.size() - 1).equals(RouteTable.OWNED)) {
+          owned++;
+          int owner = a.dominators().idom(o);
+          assertThat(direct.steps(direct.routeOf(owner)).stream().map(Step::edge).toList())
+              .isEqualTo(steps.subList(0, steps.size() - 1));
+        }
+      }
+      assertThat(owned).as("objects held through several routes").isPositive();
+    }
+  }
+}
