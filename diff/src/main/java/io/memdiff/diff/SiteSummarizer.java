@@ -76,15 +76,15 @@ public final class SiteSummarizer {
         siteOf[o] = s;
       }
     } else {
-      // Routes that follow each object's owner, so that a site does not depend on which of several
-      // equal routes the search met first (see RouteTable.computeOwned).
-      RouteTable routes = analysis.ownedRoutes();
       // Objects on one route share a site (a route fixes the class and the reachability): name each
-      // route's once, from its representative, before the objects are walked.
-      int[] siteOfRoute = new int[routes.routeCount()];
-      for (int r = 0; r < siteOfRoute.length; r++) {
-        siteOfRoute[r] = retentionSite(routes.representative(r), reach, describer, folding, routes, r);
-      }
+      // route's once, from its representative, before the objects are walked. The shortest-path
+      // routes are named while the dominator tree is completed on the other core; then each object's
+      // route follows its owner instead (see RouteTable.followOwners), so that a site does not depend
+      // on which of several equal routes the search met first, and the few routes that adds are named.
+      RouteTable routes = analysis.routes();
+      int[] siteOfRoute = nameRoutes(routes, new int[0], reach, describer, folding);
+      routes.followOwners(analysis.dominators());
+      siteOfRoute = nameRoutes(routes, siteOfRoute, reach, describer, folding);
       // Each object's route is replaced by its site, in the route table's own array.
       siteOf = routes.takeRoutes();
       routesToSites(siteOf, siteOfRoute, reach, describer, folding);
@@ -106,6 +106,9 @@ public final class SiteSummarizer {
     long[] offHeap = OffHeap.bySite(index, siteOf, sites);
     List<SiteStats> stats = new ArrayList<>(sites);
     for (int s = 0; s < sites; s++) {
+      if (counts[s] == 0) {
+        continue; // a shortest-path route whose objects all follow their owners now
+      }
       stats.add(new SiteStats(keys.get(s), classNames.get(s), descriptions.get(s), paths.get(s), counts[s], shallow[s],
           retained[s], labels.get(s), examples.get(s), offHeap[s]));
     }
@@ -113,6 +116,16 @@ public final class SiteSummarizer {
     DumpMeta meta = new DumpMeta(displayPath, catalog.file().timestampMillis(), catalog.file().idSize(), n,
         catalog.totalShallowBytes(), catalog.scan().truncated(), allocation ? "allocation" : "retention");
     return new SiteSummary(SiteSummary.SCHEMA_VERSION, meta, stats);
+  }
+
+  /** The sites of the routes numbered from {@code named.length} on, appended to those of the others. */
+  private int[] nameRoutes(RouteTable routes, int[] named, Reachability reach, PathDescriber describer,
+      Folding folding) {
+    int[] siteOfRoute = Arrays.copyOf(named, routes.routeCount());
+    for (int r = named.length; r < siteOfRoute.length; r++) {
+      siteOfRoute[r] = retentionSite(routes.representative(r), reach, describer, folding, routes, r);
+    }
+    return siteOfRoute;
   }
 
   /*

@@ -17,12 +17,23 @@ final class Summaries {
   static List<SiteSummary> of(List<Path> dumps) throws IOException {
     List<SiteSummary> out = new ArrayList<>();
     for (Path p : dumps) {
-      try (HprofFile f = HprofFile.open(p)) {
-        DumpCatalog c = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE);
-        out.add(SiteSummarizer.summarize(
-            HeapAnalysis.analyse(c, ScanOptions.STRICT, true, x -> {}), p.toString()));
-      }
+      out.add(of(p, LayoutOverrides.NONE));
     }
     return out;
+  }
+
+  static SiteSummary of(Path dump, LayoutOverrides layout) throws IOException {
+    try (HprofFile f = HprofFile.open(dump)) {
+      DumpCatalog c = DumpCatalog.build(f, ScanOptions.STRICT, layout);
+      return SiteSummarizer.summarize(HeapAnalysis.analyse(c, ScanOptions.STRICT, true, x -> {}), dump.toString());
+    }
+  }
+
+  /** The layout memdiff infers for a dump, to impose on a copy whose addresses say nothing of it. */
+  static LayoutOverrides layoutOf(Path dump) throws IOException {
+    try (HprofFile f = HprofFile.open(dump)) {
+      var l = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE).layout();
+      return new LayoutOverrides(l.header(), l.refSize(), l.align());
+    }
   }
 }

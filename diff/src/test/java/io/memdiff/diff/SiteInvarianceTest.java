@@ -1,0 +1,72 @@
+package io.memdiff.diff;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memdiff.hprof.LayoutOverrides;
+import io.memdiff.testdata.HprofShuffler;
+import io.memdiff.testdata.ScenarioRunner;
+import io.memdiff.testdata.scenarios.CaffeineService;
+import io.memdiff.testdata.scenarios.LeakyService;
+import io.memdiff.testdata.scenarios.PoolService;
+import io.memdiff.testdata.scenarios.SharedStructures;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A site must not depend on the order of objects in the file or on their addresses: the same heap,
+ * written with its objects shuffled and relocated, gives the same site summary, site for site and
+ * byte for byte (all but the example addresses, which the relocation changes by design).
+ */
+class SiteInvarianceTest {
+  @TempDir static Path dir;
+
+  static Stream<Arguments> dumps() {
+    return Stream.of(
+        Arguments.of(SharedStructures.class, new String[0], 0),
+        Arguments.of(CaffeineService.class, new String[0], 3),
+        Arguments.of(LeakyService.class, new String[0], 2),
+        Arguments.of(PoolService.class, new String[0], 2));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dumps")
+  void theSameHeapInAnotherOrderAtOtherAddressesHasTheSameSites(Class<?> scenario, String[] args, int which)
+      throws Exception {
+    List<Path> made = ScenarioRunner.run(scenario, dir.resolve(scenario.getSimpleName()), args);
+    Path dump = made.get(which);
+    LayoutOverrides layout = Summaries.layoutOf(dump);
+    SiteSummary original = Summaries.of(dump, layout);
+    for (long seed : new long[] {1, 2}) {
+      Path shuffled = dir.resolve(scenario.getSimpleName() + "-shuffled-" + seed + ".hprof");
+      HprofShuffler.shuffle(dump, shuffled, seed);
+      SiteSummary copy = Summaries.of(shuffled, layout);
+      List<SiteStats> a = withoutExamples(original);
+      List<SiteStats> b = withoutExamples(copy);
+      assertThat(b).as("seed %d: %s", seed, difference(a, b)).isEqualTo(a);
+    }
+  }
+
+  /** The sites that differ, each side's, for a failure message that fits on a screen. */
+  private static String difference(List<SiteStats> a, List<SiteStats> b) {
+    java.util.Set<SiteStats> onlyA = new java.util.LinkedHashSet<>(a);
+    b.forEach(onlyA::remove);
+    java.util.Set<SiteStats> onlyB = new java.util.LinkedHashSet<>(b);
+    a.forEach(onlyB::remove);
+    return "original only " + brief(onlyA) + "; shuffled only " + brief(onlyB);
+  }
+
+  private static String brief(java.util.Collection<SiteStats> s) {
+    return s.stream().limit(6).map(x -> x.key() + " n=" + x.count() + " shallow=" + x.shallowBytes() + " retained="
+        + x.retainedBytes()).toList() + (s.size() > 6 ? " and " + (s.size() - 6) + " more" : "");
+  }
+
+  private static List<SiteStats> withoutExamples(SiteSummary s) {
+    return s.sites().stream().map(x -> new SiteStats(x.key(), x.className(), x.site(), x.path(), x.count(),
+        x.shallowBytes(), x.retainedBytes(), x.reachability(), List.of(), x.offHeapBytes())).toList();
+  }
+}
