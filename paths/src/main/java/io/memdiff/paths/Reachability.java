@@ -124,10 +124,15 @@ public final class Reachability {
     }
     // Then by the object's class, and ties in the dump's order (the JVM's: handle blocks, frames),
     // not by address.
+    int[] classOfRoot = new int[records.length];
+    for (int i = 0; i < records.length; i++) {
+      int o = index.indexOf(roots.objectId(i));
+      classOfRoot[i] = o < 0 ? -1 : index.classIndexOf(o);
+    }
     Arrays.sort(records, Comparator.comparingInt((Integer i) -> priority(roots.kind(i)))
         .thenComparingInt(roots::threadSerial)
         .thenComparingInt(roots::frameIndex)
-        .thenComparing(i -> rootClassName(index, roots.objectId(i))));
+        .thenComparing(i -> classOfRoot[i] < 0 ? "" : catalog.classAt(classOfRoot[i]).name()));
     for (Integer r : records) {
       int o = index.indexOf(roots.objectId(r));
       if (o >= 0 && label[o] == UNREACHABLE) {
@@ -203,11 +208,6 @@ public final class Reachability {
         sourcePosition.put(o, i);
       }
     }
-  }
-
-  private static String rootClassName(HeapIndex index, long address) {
-    int o = index.indexOf(address);
-    return o < 0 ? "" : index.classOf(o).name();
   }
 
   /** Which root record names an object that several make a root: a thread is best named as itself. */

@@ -1,5 +1,6 @@
 package io.memdiff.paths;
 
+import io.memdiff.hprof.Daemons;
 import io.memdiff.hprof.EdgeLabel;
 import io.memdiff.hprof.HeapIndex;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The route of every reachable object: its shortest path from a root with array indexes dropped, as
@@ -205,28 +207,68 @@ public final class RouteTable {
    * no object takes any more stay in the table, unused.
    */
   public void followOwners(Dominators dominators) {
+    followOwners(dominators, PARALLEL_FOLLOW);
+  }
+
+  /** @param parallelFrom positions from which the owners are marked on two threads (tests try few) */
+  void followOwners(Dominators dominators, int parallelFrom) {
     int[] idom = dominators.immediateDominators();
-    long[] changed = new long[(routeOf.length + 63) >>> 6];
-    for (int i = 0, reached = reach.reachedCount(); i < reached; i++) {
+    int reached = reach.reachedCount();
+    // Which positions hold an object whose owner is not its parent: the pass with a cache miss per
+    // object, so split over two threads (at a word boundary, each writing its own words).
+    long[] ownedAt = new long[(reached + 63) >>> 6];
+    int split = reached >= parallelFrom ? (reached / 2) & ~63 : reached;
+    CompletableFuture<Void> second = split < reached
+        ? CompletableFuture.runAsync(() -> markOwned(idom, ownedAt, split, reached), Daemons.named("memdiff-owners"))
+        : CompletableFuture.completedFuture(null);
+    markOwned(idom, ownedAt, 0, split);
+    second.join();
+    // Then in breadth-first order, parents first: those objects take their owner's route, and an
+    // object whose parent's route changed is routed again below it. The changes are kept by position
+    // (the parent's position is at hand) and, for the referents' holders, by object.
+    long[] changedAt = new long[ownedAt.length];
+    long[] changedObject = new long[(routeOf.length + 63) >>> 6];
+    for (int i = 0; i < reached; i++) {
       int pp = reach.parentPosition(i);
-      if (pp == Reachability.ROOT) {
+      boolean owned = (ownedAt[i >>> 6] & (1L << i)) != 0;
+      if (!owned && (pp == Reachability.ROOT || pp >= 0 && (changedAt[pp >>> 6] & (1L << pp)) == 0)) {
         continue;
       }
       int o = reach.reachedAt(i);
-      int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
       int route;
-      int owner = idom[o];
-      // The label is read last: most objects' owner is their parent, and each read is a cache miss.
-      if (owner != p && owner >= 0 && pp >= 0 && routeOf[owner] >= 0 && reach.label(o) == Reachability.STRONG) {
-        route = intern(routeOf[owner], edgeId(OWNED_EDGE), index.classIndexOf(o), o);
-      } else if ((changed[p >>> 6] & (1L << p)) != 0) {
-        route = routeFromParent(i, o, index.classIndexOf(o), p);
+      if (owned) {
+        route = intern(routeOf[idom[o]], edgeId(OWNED_EDGE), index.classIndexOf(o), o);
       } else {
-        continue;
+        int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
+        if (pp < 0 && (changedObject[p >>> 6] & (1L << p)) == 0) {
+          continue;
+        }
+        route = routeFromParent(i, o, index.classIndexOf(o), p);
       }
       if (route != routeOf[o]) {
         routeOf[o] = route;
-        changed[o >>> 6] |= 1L << o;
+        changedAt[i >>> 6] |= 1L << i;
+        changedObject[o >>> 6] |= 1L << o;
+      }
+    }
+  }
+
+  /** Positions from which {@link #followOwners} marks owned objects on two threads. */
+  private static final int PARALLEL_FOLLOW = 1 << 20;
+
+  /** Marks the positions in {@code [from, to)} whose object its owner holds other than as its parent. */
+  private void markOwned(int[] idom, long[] ownedAt, int from, int to) {
+    for (int i = from; i < to; i++) {
+      int pp = reach.parentPosition(i);
+      if (pp < 0) {
+        continue; // a root, or a referent: its route is its shortest path from the reference
+      }
+      int o = reach.reachedAt(i);
+      int owner = idom[o];
+      // The label is read last: most objects' owner is their parent, and each read is a cache miss.
+      if (owner != reach.reachedAt(pp) && owner >= 0 && routeOf[owner] >= 0
+          && reach.label(o) == Reachability.STRONG) {
+        ownedAt[i >>> 6] |= 1L << i;
       }
     }
   }

@@ -36,7 +36,7 @@ class OwnedRoutesTest {
           ScanOptions.STRICT, true, x -> {});
       RouteTable direct = RouteTable.computeOwned(a.reachability(), a.dominators());
       RouteTable followed = RouteTable.compute(a.reachability());
-      followed.followOwners(a.dominators());
+      followed.followOwners(a.dominators(), 64); // marked on two threads, as in a big dump
       int owned = 0;
       for (int o = 0; o < a.index().objectCount(); o++) {
         int r = direct.routeOf(o);
