@@ -57,7 +57,8 @@ public final class PathDescriber {
   /** The label of the first reference from {@code parent} to {@code child}. */
   public int labelBetween(int parent, int child, boolean exactIndex) {
     int label = index.labelOfReference(parent, index.address(child), exactIndex);
-    return label < 0 ? EdgeLabel.of(EdgeLabel.FIELD, 0) : label;
+    // −1 is "none"; a class's implicit edges (super, loader, signers, domain) are negative labels.
+    return label == -1 ? EdgeLabel.of(EdgeLabel.FIELD, 0) : label;
   }
 
   public String describeLabel(int parent, int label, boolean withIndexes) {

@@ -182,7 +182,7 @@ public final class RouteTable {
     int pr = routeOf[p];
     byte slot = reach.slotAtPosition(i);
     int pcls = classIdx.getInt(pr);
-    if (pcls != javaLangClass && EdgeSlots.decode(slot, false) >= 0) {
+    if (pcls != javaLangClass && EdgeSlots.decode(slot, false) != -1) {
       // Not a static field, nor a slot to read from the dump: the route follows from the parent's
       // route, the slot and the class alone, and siblings repeat them.
       int h = ((pr * 31 + slot) * 31 + cls) * 0x9E3779B9 >>> (32 - FAST_BITS);
@@ -288,7 +288,7 @@ public final class RouteTable {
   private int routeFor(int o, int cls, int p, int pcls, int pr, byte slot) {
     boolean sourceIsClass = pcls == javaLangClass && index.kind(p) == HeapIndex.KIND_CLASS;
     int label = EdgeSlots.decode(slot, sourceIsClass);
-    if (label < 0) {
+    if (label == -1) { // a slot that did not fit the byte (a class's implicit edges are negative labels)
       label = describer.labelBetween(p, o, false);
     }
     long key;
