@@ -77,7 +77,8 @@ final class DiffRenderer {
         + report.findings().size() + " " + signedBytes(findingBytes));
   }
 
-  record DumpOut(String path, String timestamp, int idSize, long objects, long bytes, boolean truncated, String siteKind) {}
+  record DumpOut(String path, String timestamp, int idSize, long objects, long bytes, boolean truncated, String siteKind,
+      String layout) {}
 
   record StepOut(String edge, @JsonProperty("class") String className) {}
 
@@ -98,7 +99,7 @@ final class DiffRenderer {
     List<DumpOut> dumps = new ArrayList<>();
     for (DumpMeta m : report.dumps()) {
       dumps.add(new DumpOut(m.path(), Instant.ofEpochMilli(m.timestampMillis()).toString(), m.idSize(), m.objects(),
-          m.shallowBytes(), m.truncated(), m.siteKind()));
+          m.shallowBytes(), m.truncated(), m.siteKind(), m.layout()));
     }
     Map<String, SiteDiff> byKey = new HashMap<>();
     for (SiteDiff d : report.sites()) {

@@ -5,6 +5,7 @@ import io.memdiff.hprof.ClassInfo;
 import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HprofFile;
 import io.memdiff.paths.HeapAnalysis;
+import io.memdiff.paths.Reachability;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ final class HistoCommand implements Callable<Integer> {
   boolean retained;
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Row(String name, long count, long shallowBytes, Long retainedBytes) {}
+  record Row(String name, long count, long shallowBytes, Long retainedBytes, Long unreachableBytes) {}
 
   record Document(int schemaVersion, DumpInfo dump, List<Row> classes) {}
 
@@ -62,17 +63,26 @@ final class HistoCommand implements Callable<Integer> {
       DumpCatalog catalog = dumpOptions.catalog(file, retained);
       Warnings.print(spec.commandLine().getErr(), catalog);
       long[] retainedByClass = null;
+      long[] unreachableByClass = null;
       if (retained) {
         HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true,
             p -> progress.step("memdiff: " + p));
+        // Objects no root reaches are garbage the next collection frees: they retain nothing for a
+        // class, and their bytes get a column of their own instead of heading the list.
         int[] classOf = new int[a.index().objectCount()];
+        unreachableByClass = new long[catalog.classCount()];
         for (int o = 0; o < classOf.length; o++) {
-          classOf[o] = a.index().classIndexOf(o);
+          if (a.reachability().label(o) == Reachability.UNREACHABLE) {
+            classOf[o] = -1;
+            unreachableByClass[a.index().classIndexOf(o)] += a.graph().shallowSize(o);
+          } else {
+            classOf[o] = a.index().classIndexOf(o);
+          }
         }
         retainedByClass = a.dominators().retainedByGroup(classOf, catalog.classCount());
       }
       DiffOptions.Selection selected = Glob.filter(includes, excludes);
-      List<Row> rows = rows(catalog, name -> selected.test(name, name), retainedByClass);
+      List<Row> rows = rows(catalog, name -> selected.test(name, name), retainedByClass, unreachableByClass);
       if (top != null && rows.size() > top) {
         rows = rows.subList(0, top);
       }
@@ -80,27 +90,36 @@ final class HistoCommand implements Callable<Integer> {
         Json.write(spec.commandLine().getOut(), new Document(Json.SCHEMA_VERSION, DumpInfo.of(catalog), rows));
       } else {
         var out = spec.commandLine().getOut();
-        out.println("# class\tcount\tshallow_bytes" + (retained ? "\tretained_bytes" : ""));
+        out.println("# class\tcount\tshallow_bytes" + (retained ? "\tretained_bytes\tunreachable_bytes" : ""));
         for (Row r : rows) {
           out.println(r.name() + "\t" + r.count() + "\t" + output.bytes(r.shallowBytes())
-              + (r.retainedBytes() != null ? "\t" + output.bytes(r.retainedBytes()) : ""));
+              + (r.retainedBytes() != null
+                  ? "\t" + output.bytes(r.retainedBytes()) + "\t" + output.bytes(r.unreachableBytes()) : ""));
         }
       }
     }
     return ExitCodes.OK;
   }
 
-  /** Classes with at least one instance, biggest shallow size first, ties by count then name. */
-  static List<Row> rows(DumpCatalog catalog, Predicate<String> filter, long[] retainedByClass) {
+  /**
+   * Classes with at least one instance, biggest shallow size first (biggest retained size first when
+   * retained sizes are given), ties by count then name.
+   */
+  static List<Row> rows(DumpCatalog catalog, Predicate<String> filter, long[] retainedByClass,
+      long[] unreachableByClass) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < catalog.classCount(); i++) {
       ClassInfo c = catalog.classAt(i);
       long n = catalog.countOf(i);
       if (n > 0 && filter.test(c.name())) {
-        rows.add(new Row(c.name(), n, catalog.shallowBytesOf(i), retainedByClass == null ? null : retainedByClass[i]));
+        rows.add(new Row(c.name(), n, catalog.shallowBytesOf(i), retainedByClass == null ? null : retainedByClass[i],
+            unreachableByClass == null ? null : unreachableByClass[i]));
       }
     }
-    rows.sort(Comparator.comparingLong(Row::shallowBytes).reversed()
+    Comparator<Row> bySize = retainedByClass != null
+        ? Comparator.comparingLong(Row::retainedBytes).reversed()
+        : Comparator.comparingLong(Row::shallowBytes).reversed();
+    rows.sort(bySize.thenComparing(Comparator.comparingLong(Row::shallowBytes).reversed())
         .thenComparing(Comparator.comparingLong(Row::count).reversed())
         .thenComparing(Row::name));
     return rows;

@@ -127,6 +127,7 @@ final class MemdiffCommand implements Callable<Integer> {
     try (Progress progress = new Progress(err)) {
       summaries = loadAll(threads, progress, err);
     }
+    warnOfLayouts(summaries, err);
     DiffOptions options = new DiffOptions(Grouping.valueOf(by.toUpperCase(java.util.Locale.ROOT)), minBytes,
         Glob.filter(includes, excludes), ignored, unreachable);
     DiffReport report = DiffEngine.diff(summaries, options);
@@ -246,6 +247,23 @@ final class MemdiffCommand implements Callable<Integer> {
       throw err;
     }
     return new IOException(cause);
+  }
+
+  /**
+   * Sizes are estimates from a layout the dump does not record; dumps of one program under other JVM
+   * options (compressed oops on or off, compact headers) give every object another size, so their
+   * byte growth says nothing of the program.
+   */
+  private static void warnOfLayouts(List<SiteSummary> summaries, PrintWriter err) {
+    String first = summaries.get(0).dump().layout();
+    for (SiteSummary s : summaries) {
+      String layout = s.dump().layout();
+      if (first != null && layout != null && !layout.equals(first)) {
+        err.println("memdiff: warning: the dumps' object layouts differ (" + summaries.get(0).dump().path() + ": " + first
+            + "; " + s.dump().path() + ": " + layout + "): their bytes differ with the layout, compare their counts");
+        return;
+      }
+    }
   }
 
   private int gate(List<Finding> findings, PrintWriter err) {

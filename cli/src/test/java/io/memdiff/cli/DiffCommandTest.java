@@ -111,6 +111,18 @@ class DiffCommandTest {
   }
 
   @Test
+  void dumpsSizedWithDifferentLayoutsAreDiffedWithAWarning() {
+    Path wide = dir.resolve("wide-layout.json");
+    assertThat(Cli.run("summarize", dumps.get(0).toString(), "-o", wide.toString(), "--object-header", "16",
+        "--ref-size", "8").exitCode()).isZero();
+    Cli r = Cli.run(wide.toString(), dumps.get(1).toString());
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.err()).contains("memdiff: warning: the dumps' object layouts differ")
+        .contains("header 16, reference 8").contains("header 12, reference 4");
+    assertThat(Cli.run(dumps.get(0).toString(), dumps.get(1).toString()).err()).doesNotContain("layouts differ");
+  }
+
+  @Test
   void failOnLeakWithTwoDumpsIsAUsageErrorThatSaysWhy() {
     Cli r = Cli.run(dumps.get(0).toString(), dumps.get(1).toString(), "--fail-on-leak");
     assertThat(r.exitCode()).isEqualTo(2);

@@ -8,6 +8,7 @@ import io.memdiff.testdata.scenarios.KnownCounts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +88,27 @@ class SingleDumpCommandsTest {
     String line = r.out().split("\\R")[1];
     String[] f = line.split("\t");
     assertThat(Long.parseLong(f[3])).isGreaterThan(Long.parseLong(f[2]));
+  }
+
+  @Test
+  void histoRetainedRanksByRetainedBytesAndSetsGarbageApart() {
+    Cli r = Cli.run("histo", dump.toString(), "--retained");
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("# class\tcount\tshallow_bytes\tretained_bytes\tunreachable_bytes");
+    long previous = Long.MAX_VALUE;
+    long unreachable = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split("\t");
+      long shallow = Long.parseLong(f[2]);
+      long retained = Long.parseLong(f[3]);
+      long garbage = Long.parseLong(f[4]);
+      assertThat(retained).as(f[0]).isLessThanOrEqualTo(previous).isGreaterThanOrEqualTo(shallow - garbage);
+      assertThat(garbage).as(f[0]).isBetween(0L, shallow);
+      previous = retained;
+      unreachable += garbage;
+    }
+    // A live HotSpot dump keeps objects no root reaches (the JVM does not dump all its roots).
+    assertThat(unreachable).isPositive();
   }
 
   @Test

@@ -114,7 +114,8 @@ public final class SiteSummarizer {
     }
     stats.sort(Comparator.comparing(SiteStats::key));
     DumpMeta meta = new DumpMeta(displayPath, catalog.file().timestampMillis(), catalog.file().idSize(), n,
-        catalog.totalShallowBytes(), catalog.scan().truncated(), allocation ? "allocation" : "retention");
+        catalog.totalShallowBytes(), catalog.scan().truncated(), allocation ? "allocation" : "retention",
+        layoutName(catalog.layout()));
     return new SiteSummary(SiteSummary.SCHEMA_VERSION, meta, stats);
   }
 
@@ -159,6 +160,11 @@ public final class SiteSummarizer {
       siteOfClass[c] = retentionSite(o, reach, describer, folding, null, null);
     }
     return siteOfClass[c];
+  }
+
+  /** What sizes depend on, comparable between dumps: {@code header 12, reference 4, align 8}. */
+  private static String layoutName(io.memdiff.hprof.Layout l) {
+    return "header " + l.header() + ", reference " + l.refSize() + ", align " + l.align();
   }
 
   /** Objects and shallow bytes per site, and the first objects of each, in index order. */

@@ -182,6 +182,8 @@ class FindingsScenariosTest {
     Finding loaders = only(r, LoaderLeakService.PluginLoader.class.getName());
     assertThat(loaders.growthObjects()).isEqualTo(LoaderLeakService.LOADERS_PER_PHASE);
     assertThat(loaders.shape()).isEqualTo(Shape.LEAK);
+    // A class holds its loader by an implicit reference, named as such (not as a field of Class).
+    assertThat(loaders.site()).endsWith("→ <classloader>");
     long sum = r.findings().stream().mapToLong(f -> Math.max(0, f.growthBytes())).sum();
     assertThat(sum).isLessThanOrEqualTo(r.heap().growthBytes());
   }

@@ -69,7 +69,7 @@ class ShapeTest {
   }
 
   private static SiteSummary summary(SiteStats s, long time) {
-    return new SiteSummary(1, new DumpMeta("d", time, 8, 1, 1, false, "retention"), java.util.List.of(s));
+    return new SiteSummary(1, new DumpMeta("d", time, 8, 1, 1, false, "retention", "header 12, reference 4, align 8"), java.util.List.of(s));
   }
 
   @Test
