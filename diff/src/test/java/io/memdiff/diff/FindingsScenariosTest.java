@@ -135,6 +135,33 @@ class FindingsScenariosTest {
   }
 
   @Test
+  void onJdk25WithCompactHeadersAndAParallelJcmdDumpTheLeaksReadTheSame() throws Exception {
+    Optional<Path> jdk = ScenarioRunner.jdk25Home();
+    assumeTrue(jdk.isPresent(), "no JDK 25 installed");
+    JvmLayout c = JvmLayout.COMPACT_HEADERS;
+    List<SiteSummary> s = Summaries.of(ScenarioRunner.run(jdk.get(),
+        List.of("-Xmx512m", "-XX:+UseCompactObjectHeaders", "-Dmemdiff.scenario.dump=jcmd-parallel"),
+        PoolService.class, dir.resolve("pool-jdk25")));
+    DiffReport r = DiffEngine.diff(s, DiffOptions.DEFAULTS);
+    assertThat(s.get(0).dump().layout()).isEqualTo("header 8, reference 4, align 8");
+    Finding orders = only(r, P + "$Order");
+    assertThat(orders.growthObjects()).isEqualTo(PoolService.ORDERS_PER_PHASE);
+    long perOrder = c.instance(8 + c.ref()) + c.array(PoolService.ORDER_BYTES, 1)
+        + c.latin1String("order-2000".length()) + c.instance(4 + 3 * c.ref());
+    long table = c.refArray(JvmLayout.hashMapTable(PoolService.ordersAfter(2)))
+        - c.refArray(JvmLayout.hashMapTable(PoolService.ordersAfter(1)));
+    assertThat(orders.growthBytes()).isCloseTo(PoolService.ORDERS_PER_PHASE * perOrder + table, withPercentage(2));
+    Finding workers = r.findings().stream().filter(x -> x.owner().equals("thread \"pool-worker-*\"")).findFirst()
+        .orElseThrow();
+    assertThat(workers.growthObjects()).isEqualTo(PoolService.WORKERS * PoolService.CHUNKS_PER_WORKER_PER_PHASE);
+    assertThat(only(r, "java.nio.DirectByteBuffer").growthOffHeapBytes())
+        .isEqualTo(PoolService.directBytesAfter(2) - PoolService.directBytesAfter(1));
+    assertThat(only(r, P + "$Cached").shape()).isEqualTo(Shape.BLOAT);
+    long sum = r.findings().stream().mapToLong(f -> Math.max(0, f.growthBytes())).sum();
+    assertThat(sum).isLessThanOrEqualTo(r.sites().stream().mapToLong(d -> Math.max(0, d.growthShallowBytes())).sum());
+  }
+
+  @Test
   void aCaffeineCacheFilledOverFourDumpsReadsItsSizeAndBloatEveryTime() throws Exception {
     String value = CaffeineService.Value.class.getName();
     for (int run = 0; run < 10; run++) {
