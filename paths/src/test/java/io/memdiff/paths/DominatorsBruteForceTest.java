@@ -211,6 +211,11 @@ class DominatorsBruteForceTest {
       expectedRetained[v] = expected;
       assertThat(dominators.retained(v)).as("object %d of seed %d", v, seed).isEqualTo(expected);
     }
+    // Every object's immediate dominator, found on two threads from the middle of the tree's order.
+    int[] idoms = dominators.immediateDominators(2);
+    for (int v = 0; v < n; v++) {
+      assertThat(idoms[v]).as("dominator of object %d of seed %d", v, seed).isEqualTo(dominators.idom(v));
+    }
     // The batch form, on a sample with repeats and unreachable objects among it.
     int[] sample = random.ints(n / 2 + 1, 0, n).toArray();
     long[] batch = dominators.retained(sample);
