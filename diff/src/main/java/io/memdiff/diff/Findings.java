@@ -43,39 +43,7 @@ final class Findings {
       ownerPaths.putIfAbsent(key, ownerPath);
       reachabilityOf.putIfAbsent(key, d.reachability());
     }
-    // Each finding's bytes per dump: its owners' retained bytes (or, for an owner that is no site,
-    // its sites' own bytes), less those of the findings whose owners it holds.
-    Map<String, long[]> ownBytes = new LinkedHashMap<>();
-    for (String key : members.keySet()) {
-      long[] bytes = new long[n];
-      for (Map.Entry<String, List<SiteDiff>> o : ownerSites.get(key).entrySet()) {
-        SiteDiff ownerSite = all.get(o.getKey());
-        for (int i = 0; i < n; i++) {
-          if (ownerSite != null) {
-            bytes[i] += ownerSite.retainedBytes()[i];
-          } else {
-            for (SiteDiff d : o.getValue()) {
-              bytes[i] += d.shallowBytes()[i];
-            }
-          }
-        }
-      }
-      ownBytes.put(key, bytes);
-    }
-    Map<String, long[]> netBytes = new HashMap<>();
-    for (String key : members.keySet()) {
-      netBytes.put(key, ownBytes.get(key).clone());
-    }
-    for (String inner : members.keySet()) {
-      String outer = nearestHolder(inner, ownerPaths, reachabilityOf, members.keySet());
-      if (outer != null) {
-        long[] net = netBytes.get(outer);
-        long[] held = ownBytes.get(inner);
-        for (int i = 0; i < n; i++) {
-          net[i] = Math.max(0, net[i] - held[i]);
-        }
-      }
-    }
+    Map<String, long[]> netBytes = netBytes(members.keySet(), ownerSites, ownerPaths, reachabilityOf, all, n);
     List<Finding> findings = new ArrayList<>();
     for (Map.Entry<String, List<SiteDiff>> e : members.entrySet()) {
       List<SiteDiff> m = new ArrayList<>(e.getValue());
@@ -124,6 +92,46 @@ final class Findings {
     return new DiffReport(dumps, findings, ordered, heap);
   }
 
+  /**
+   * Each finding's bytes per dump: its owners' retained bytes (or, for an owner that is no site, its
+   * sites' own bytes), less those of the findings whose owners it holds.
+   */
+  private static Map<String, long[]> netBytes(Iterable<String> keys, Map<String, Map<String, List<SiteDiff>>> ownerSites,
+      Map<String, List<PathStep>> ownerPaths, Map<String, String> reachabilityOf, Map<String, SiteDiff> all, int n) {
+    Map<String, long[]> own = new LinkedHashMap<>();
+    for (String key : keys) {
+      long[] bytes = new long[n];
+      for (Map.Entry<String, List<SiteDiff>> o : ownerSites.get(key).entrySet()) {
+        SiteDiff ownerSite = all.get(o.getKey());
+        for (int i = 0; i < n; i++) {
+          if (ownerSite != null) {
+            bytes[i] += ownerSite.retainedBytes()[i];
+          } else {
+            for (SiteDiff d : o.getValue()) {
+              bytes[i] += d.shallowBytes()[i];
+            }
+          }
+        }
+      }
+      own.put(key, bytes);
+    }
+    Map<String, long[]> net = new HashMap<>();
+    for (Map.Entry<String, long[]> e : own.entrySet()) {
+      net.put(e.getKey(), e.getValue().clone());
+    }
+    for (String inner : own.keySet()) {
+      String outer = nearestHolder(inner, ownerPaths, reachabilityOf);
+      if (outer != null) {
+        long[] outerBytes = net.get(outer);
+        long[] held = own.get(inner);
+        for (int i = 0; i < n; i++) {
+          outerBytes[i] = Math.max(0, outerBytes[i] - held[i]);
+        }
+      }
+    }
+    return net;
+  }
+
   private static String ownerKey(List<PathStep> ownerPath, String reachability) {
     return SiteKeys.retentionKey(ownerPath.get(ownerPath.size() - 1).className(), ownerPath, reachability);
   }
@@ -133,7 +141,7 @@ final class Findings {
    * owner holds this one's, so its bytes include this one's.
    */
   private static String nearestHolder(String inner, Map<String, List<PathStep>> ownerPaths,
-      Map<String, String> reachabilityOf, Iterable<String> keys) {
+      Map<String, String> reachabilityOf) {
     List<PathStep> p = ownerPaths.get(inner);
     if (p.isEmpty()) {
       return null;
