@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.memdiff.testdata.ScenarioRunner;
 import io.memdiff.testdata.scenarios.CaffeineService;
+import io.memdiff.testdata.scenarios.LateLeak;
 import io.memdiff.testdata.scenarios.LoaderLeakService;
 import io.memdiff.testdata.scenarios.PoolService;
 import io.memdiff.testdata.scenarios.VirtualThreadService;
@@ -200,6 +201,22 @@ class FindingsScenariosTest {
             o -> assertThat(o).isEqualTo("thread \"ForkJoinPool-*-worker-*\""));
       }
     }
+  }
+
+  @Test
+  void aLeakThatStartsAfterTheSecondDumpIsALeakSinceItsFirstGrowth() throws Exception {
+    List<SiteSummary> s = Summaries.of(ScenarioRunner.run(LateLeak.class, dir.resolve("late")));
+    assertThat(s).hasSize(LateLeak.PHASES);
+    DiffReport r = DiffEngine.diff(s, DiffOptions.DEFAULTS);
+    Finding f = only(r, LateLeak.AuditRecord.class.getName());
+    assertThat(f.counts()).containsExactly(LateLeak.recordsAfter(1), LateLeak.recordsAfter(2), LateLeak.recordsAfter(3),
+        LateLeak.recordsAfter(4));
+    assertThat(f.shape()).isEqualTo(Shape.LEAK);
+    assertThat(f.growingSince()).isEqualTo(LateLeak.FIRST_LEAKING_PHASE);
+    // min(last two) - first: what appeared and stayed.
+    assertThat(f.growthObjects()).isEqualTo(LateLeak.recordsAfter(3));
+    assertThat(f.growthBytes()).isGreaterThanOrEqualTo(
+        LateLeak.recordsAfter(3) * (L.instance(L.ref()) + L.array(LateLeak.RECORD_BYTES, 1)));
   }
 
   @Test

@@ -1,17 +1,26 @@
 package io.memdiff.diff;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.memdiff.hprof.LayoutOverrides;
 import io.memdiff.testdata.HprofShuffler;
 import io.memdiff.testdata.ScenarioRunner;
 import io.memdiff.testdata.scenarios.CaffeineService;
+import io.memdiff.testdata.scenarios.KnownCounts;
+import io.memdiff.testdata.scenarios.LateLeak;
+import io.memdiff.testdata.scenarios.LoaderLeakService;
+import io.memdiff.testdata.scenarios.PathShapes;
+import io.memdiff.testdata.scenarios.ServiceHeap;
 import io.memdiff.testdata.scenarios.LeakyService;
 import io.memdiff.testdata.scenarios.PoolService;
 import io.memdiff.testdata.scenarios.SharedStructures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import io.memdiff.testdata.scenarios.VirtualThreadService;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,7 +39,12 @@ class SiteInvarianceTest {
         Arguments.of(SharedStructures.class, new String[0], 0),
         Arguments.of(CaffeineService.class, new String[0], 3),
         Arguments.of(LeakyService.class, new String[0], 2),
-        Arguments.of(PoolService.class, new String[0], 2));
+        Arguments.of(PoolService.class, new String[0], 2),
+        Arguments.of(LoaderLeakService.class, new String[0], 2),
+        Arguments.of(LateLeak.class, new String[0], 3),
+        Arguments.of(PathShapes.class, new String[0], 0),
+        Arguments.of(KnownCounts.class, new String[0], 0),
+        Arguments.of(ServiceHeap.class, new String[] {"2000"}, 2));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -38,7 +52,18 @@ class SiteInvarianceTest {
   void theSameHeapInAnotherOrderAtOtherAddressesHasTheSameSites(Class<?> scenario, String[] args, int which)
       throws Exception {
     List<Path> made = ScenarioRunner.run(scenario, dir.resolve(scenario.getSimpleName()), args);
-    Path dump = made.get(which);
+    assertSameSitesWhenShuffled(scenario, made.get(which));
+  }
+
+  @Test
+  void virtualThreadsOnJdk25HaveTheSameSitesWhenShuffled() throws Exception {
+    Optional<Path> jdk = ScenarioRunner.jdk25Home();
+    assumeTrue(jdk.isPresent(), "no JDK 25 installed");
+    List<Path> made = ScenarioRunner.run(jdk.get(), List.of("-Xmx512m"), VirtualThreadService.class, dir.resolve("vt"));
+    assertSameSitesWhenShuffled(VirtualThreadService.class, made.get(2));
+  }
+
+  private static void assertSameSitesWhenShuffled(Class<?> scenario, Path dump) throws Exception {
     LayoutOverrides layout = Summaries.layoutOf(dump);
     SiteSummary original = Summaries.of(dump, layout);
     for (long seed : new long[] {1, 2}) {
