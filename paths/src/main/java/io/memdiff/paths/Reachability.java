@@ -44,6 +44,13 @@ public final class Reachability {
   /** Objects in breadth-first order, in {@code [0, reached)}; sized for every object, never trimmed (no copy). */
   private final int[] order;
   private int reached;
+  /**
+   * Where each breadth-first run ends in {@link #order}: the strong one, then each soft, weak,
+   * finalizer and phantom round's. Within a run, parent positions never decrease (roots and
+   * referents, whose parent is no position, come first), so an object's children are the run's
+   * positions whose parent it is, found by binary search.
+   */
+  private final IntArrayList runEnds = new IntArrayList();
   /** Per position in {@link #order}: the position of the object's parent, or {@link #ROOT}/{@link #NONE}. */
   private final int[] parentPosition;
   /** Per position in {@link #order}: how the parent holds the object there, an {@link EdgeSlots} code. */
@@ -154,6 +161,7 @@ public final class Reachability {
   void search() {
     ObjectGraph graph = this.graph;
     int tail = bfs(0, rootCount, STRONG);
+    runEnds.add(tail);
     int weakEdges = graph.weakEdgeCount();
     if (weakEdges == 0) {
       reached = tail;
@@ -194,6 +202,7 @@ public final class Reachability {
           }
         }
         tail = bfs(head, tail, kind);
+        runEnds.add(tail);
         notePositions(isSource, sourcePosition, head, tail);
       }
     }
@@ -306,6 +315,47 @@ public final class Reachability {
    */
   public int parentPosition(int position) {
     return parentPosition[position];
+  }
+
+  /**
+   * The positions of the children of the object at {@code position}: {@code [from, to)} as a long,
+   * {@code from} in the high half; empty when it has none. A child's parent position is its own.
+   */
+  long childrenOf(int position) {
+    int run = 0;
+    while (runEnds.getInt(run) <= position) {
+      run++;
+    }
+    int start = run == 0 ? 0 : runEnds.getInt(run - 1);
+    int end = runEnds.getInt(run);
+    int from = firstWithParentAtLeast(position, start, end);
+    int to = firstWithParentAtLeast(position + 1, from, end);
+    return (long) from << 32 | to;
+  }
+
+  private int firstWithParentAtLeast(int value, int from, int to) {
+    int lo = from;
+    int hi = to;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (parentPosition[mid] < value) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** The positions of the soft/weak/finalizer/phantom referents that begin each run after the strong one. */
+  IntArrayList referentPositions() {
+    IntArrayList out = new IntArrayList();
+    for (int run = 1; run < runEnds.size(); run++) {
+      for (int i = runEnds.getInt(run - 1); i < runEnds.getInt(run) && parentPosition[i] == NONE; i++) {
+        out.add(i);
+      }
+    }
+    return out;
   }
 
   /** How the parent holds the object at a position in breadth-first order, an {@link EdgeSlots} code. */

@@ -223,20 +223,22 @@ public final class RouteTable {
         : CompletableFuture.completedFuture(null);
     markOwned(idom, ownedAt, 0, split);
     second.join();
-    // Then in breadth-first order, parents first: those objects take their owner's route, and an
-    // object whose parent's route changed is routed again below it. The changes are kept by position
-    // (the parent's position is at hand) and, for the referents' holders, by object.
-    long[] changedAt = new long[ownedAt.length];
+    // Then in breadth-first order, parents first: those objects take their owner's route, and the
+    // children of an object whose route changed are routed again below it. Only those positions are
+    // visited: a child comes after its parent, so marking its position ahead of the walk suffices.
+    // A referent's parent is the reference's holder, found by object: the referents are visited too.
+    long[] visit = ownedAt.clone();
+    IntArrayList referents = reach.referentPositions();
+    for (int k = 0; k < referents.size(); k++) {
+      int i = referents.getInt(k);
+      visit[i >>> 6] |= 1L << i;
+    }
     long[] changedObject = new long[(routeOf.length + 63) >>> 6];
-    for (int i = 0; i < reached; i++) {
+    for (int i = nextSetBit(visit, 0); i >= 0; i = nextSetBit(visit, i + 1)) {
       int pp = reach.parentPosition(i);
-      boolean owned = (ownedAt[i >>> 6] & (1L << i)) != 0;
-      if (!owned && (pp == Reachability.ROOT || pp >= 0 && (changedAt[pp >>> 6] & (1L << pp)) == 0)) {
-        continue;
-      }
       int o = reach.reachedAt(i);
       int route;
-      if (owned) {
+      if ((ownedAt[i >>> 6] & (1L << i)) != 0) {
         route = intern(routeOf[idom[o]], edgeId(OWNED_EDGE), index.classIndexOf(o), o);
       } else {
         int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
@@ -247,8 +249,37 @@ public final class RouteTable {
       }
       if (route != routeOf[o]) {
         routeOf[o] = route;
-        changedAt[i >>> 6] |= 1L << i;
         changedObject[o >>> 6] |= 1L << o;
+        long children = reach.childrenOf(i);
+        setRange(visit, (int) (children >>> 32), (int) children);
+      }
+    }
+  }
+
+  private static int nextSetBit(long[] bits, int from) {
+    int w = from >>> 6;
+    if (w >= bits.length) {
+      return -1;
+    }
+    long word = bits[w] & (-1L << from);
+    while (word == 0) {
+      if (++w == bits.length) {
+        return -1;
+      }
+      word = bits[w];
+    }
+    return (w << 6) + Long.numberOfTrailingZeros(word);
+  }
+
+  /** Sets the bits {@code [from, to)}. */
+  private static void setRange(long[] bits, int from, int to) {
+    for (int i = from; i < to; ) {
+      if ((i & 63) == 0 && to - i >= 64) {
+        bits[i >>> 6] = -1L;
+        i += 64;
+      } else {
+        bits[i >>> 6] |= 1L << i;
+        i++;
       }
     }
   }
