@@ -52,10 +52,26 @@ public final class Main {
       // error has unwound, so there is room to say what to do.
       err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
       return ExitCodes.INTERNAL;
+    } catch (InternalError e) {
+      err.println(vanishedPages());
+      if (java.util.Arrays.asList(args).contains("--debug")) {
+        e.printStackTrace(err);
+      }
+      return ExitCodes.BAD_DUMP;
     } finally {
       out.flush();
       err.flush();
     }
+  }
+
+  /**
+   * The JVM's word for a read of a mapped page that is no longer there (the file under the mapping
+   * was cut or overwritten) is an InternalError: say which dump changed, if one visibly did.
+   */
+  static String vanishedPages() {
+    String changed = io.memdiff.hprof.MappedFile.describeChangedFile();
+    return "memdiff: " + (changed != null ? changed
+        : "a dump's pages could not be read: was the file cut short or overwritten while it was read?");
   }
 
   static String outOfMemory(long maxHeapBytes) {
@@ -138,6 +154,12 @@ public final class Main {
     if (t instanceof OutOfMemoryError) {
       err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
       code = ExitCodes.INTERNAL;
+    } else if (t instanceof InternalError) {
+      err.println(vanishedPages());
+      code = ExitCodes.BAD_DUMP;
+    } else if (t instanceof OutputFile.WriteFailure e) {
+      err.println("memdiff: " + e.getMessage());
+      code = ExitCodes.WRITE;
     } else if (t instanceof NoSuchDumpException e) {
       err.println("memdiff: " + e.file() + ": " + e.problem());
       code = ExitCodes.USAGE;

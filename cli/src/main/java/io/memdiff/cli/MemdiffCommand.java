@@ -38,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
       "(show --show-values)."
     },
     footer = {"", "Exit codes: 0 ok, 1 a --fail-* threshold was crossed, 2 bad usage, 3 a dump could not be read,",
-        "4 internal error.", "", "Examples:", "  memdiff a.hprof b.hprof c.hprof | grep com.acme",
+        "4 internal error, 5 an output file could not be written.", "", "Examples:", "  memdiff a.hprof b.hprof c.hprof | grep com.acme",
         "  memdiff a.hprof b.hprof c.hprof --format json --top 20",
         "  memdiff base.sites.json today.hprof --fail-on-growth 10000000 --ignore known-sites.txt"})
 final class MemdiffCommand implements Callable<Integer> {

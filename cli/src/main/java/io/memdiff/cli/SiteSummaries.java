@@ -159,7 +159,22 @@ final class SiteSummaries {
     return s;
   }
 
+  /** Writes a summary whole or not at all ({@link OutputFile}). */
   static void write(SiteSummary summary, Path file) throws IOException {
-    Json.MAPPER.writeValue(file.toFile(), summary);
+    OutputFile.write(file, out -> Json.MAPPER.writeValue(nonClosing(out), summary));
+  }
+
+  private static java.io.OutputStream nonClosing(java.io.OutputStream out) {
+    return new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        flush();
+      }
+    };
   }
 }

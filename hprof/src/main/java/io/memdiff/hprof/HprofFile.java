@@ -5,11 +5,13 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -22,16 +24,16 @@ public final class HprofFile implements AutoCloseable {
   private static final int MAX_VERSION_LENGTH = 64;
 
   private final Path path;
-  private final Path inflated;
+  private final boolean compressed;
   private final MappedFile data;
   private final String version;
   private final int idSize;
   private final long timestampMillis;
   private final long firstRecordOffset;
 
-  private HprofFile(Path path, Path inflated, MappedFile data) throws HprofFormatException {
+  private HprofFile(Path path, boolean compressed, MappedFile data) throws HprofFormatException {
     this.path = path;
-    this.inflated = inflated;
+    this.compressed = compressed;
     this.data = data;
     long len = data.length();
     if (len == 0) {
@@ -99,14 +101,16 @@ public final class HprofFile implements AutoCloseable {
     if (Files.isDirectory(path)) {
       throw new HprofFormatException(path, 0, "is a directory, not a heap dump");
     }
-    Path inflated = isGzip(path) ? inflate(path, tmpDir) : null;
+    if (!isGzip(path)) {
+      return new HprofFile(path, false, MappedFile.open(path, windowSize));
+    }
+    FileChannel inflated = inflate(path, tmpDir);
+    MappedFile data = null;
     try {
-      MappedFile data = inflated != null ? new MappedFile(inflated, windowSize) : MappedFile.open(path, windowSize);
-      return new HprofFile(path, inflated, data);
+      data = new MappedFile(path, inflated, windowSize);
+      return new HprofFile(path, true, data);
     } catch (IOException | RuntimeException e) {
-      if (inflated != null) {
-        Files.deleteIfExists(inflated);
-      }
+      inflated.close();
       throw e;
     }
   }
@@ -143,30 +147,58 @@ public final class HprofFile implements AutoCloseable {
   }
 
   /**
-   * Inflates every gzip member (GZIPInputStream reads concatenated members) to a temporary file; a
-   * broken stream is reported at the compressed offset where reading stopped.
+   * Inflates every gzip member (GZIPInputStream reads concatenated members) into a temporary file
+   * whose name is deleted as soon as it is open, so that no end of the process, SIGKILL included,
+   * leaves it behind (where the system cannot delete an open file, it is deleted on exit); the open
+   * channel keeps the data until it is closed. A broken stream is reported at the compressed offset
+   * where reading stopped, a full disk with the directory and how much was written.
    */
-  private static Path inflate(Path path, Path tmpDir) throws IOException {
+  private static FileChannel inflate(Path path, Path tmpDir) throws IOException {
     Path target =
         tmpDir == null
             ? Files.createTempFile("memdiff-", ".hprof")
             : Files.createTempFile(tmpDir, "memdiff-", ".hprof");
-    target.toFile().deleteOnExit();
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } finally {
+      try {
+        Files.delete(target);
+      } catch (IOException stillOpen) {
+        target.toFile().deleteOnExit();
+      }
+    }
     CountingInputStream counted = new CountingInputStream(Files.newInputStream(path));
-    try (InputStream in = new GZIPInputStream(new BufferedInputStream(counted, 1 << 16), 1 << 16);
-        OutputStream out = Files.newOutputStream(target)) {
-      in.transferTo(out);
+    long written = 0;
+    boolean writing = false;
+    try (InputStream in = new GZIPInputStream(new BufferedInputStream(counted, 1 << 16), 1 << 16)) {
+      ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+      for (int n; (n = in.read(buffer.array())) > 0; ) {
+        buffer.clear().limit(n);
+        writing = true;
+        while (buffer.hasRemaining()) {
+          written += channel.write(buffer);
+        }
+        writing = false;
+      }
+      return channel;
     } catch (EOFException e) {
-      Files.deleteIfExists(target);
+      channel.close();
       throw new HprofFormatException(path, counted.count, "truncated gzip stream (compressed file ends early)");
     } catch (ZipException e) {
-      Files.deleteIfExists(target);
+      channel.close();
       throw new HprofFormatException(path, counted.count, "corrupt gzip stream: " + e.getMessage());
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(target);
+    } catch (IOException e) {
+      channel.close();
+      if (!writing) {
+        throw e;
+      }
+      throw new IOException("cannot inflate " + path + " into " + target.getParent() + ": " + e.getMessage() + " ("
+          + written + " bytes written; give --tmp-dir a directory with more room)", e);
+    } catch (RuntimeException e) {
+      channel.close();
       throw e;
     }
-    return target;
   }
 
   /** The file the user named (compressed or not). */
@@ -180,7 +212,7 @@ public final class HprofFile implements AutoCloseable {
   }
 
   public boolean wasCompressed() {
-    return inflated != null;
+    return compressed;
   }
 
   public String version() {
@@ -206,9 +238,7 @@ public final class HprofFile implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    if (inflated != null) {
-      Files.deleteIfExists(inflated);
-    }
+    data.close();
   }
 
   private static final class CountingInputStream extends FilterInputStream {

@@ -36,6 +36,15 @@ public final class MappedFile {
   private final long[] bases;
   /** Reads at or below this position are at least 8 bytes inside the file, hence inside a window. */
   private final long rawEnd;
+  /**
+   * The open channel windows are mapped again through, for a file that has no name any more (an
+   * inflated copy, deleted once open so that no end of the process leaves it behind); null for a
+   * file reopened by its path.
+   */
+  private final FileChannel channel;
+  /** Size and modification time of each file mapped by path, when mapped: to tell a dump that changed. */
+  private static final java.util.concurrent.ConcurrentHashMap<Path, long[]> MAPPED =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param windowSize a power of two of at least 16 bytes; tests use small ones to cover reads that
@@ -49,14 +58,13 @@ public final class MappedFile {
     this.windowSize = windowSize;
     this.shift = Integer.numberOfTrailingZeros(windowSize);
     this.mask = windowSize - 1L;
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-      this.length = channel.size();
-      int count = (int) ((length + windowSize - 1) >>> shift);
-      this.windows = new MappedByteBuffer[Math.max(count, 0)];
-      for (int k = 0; k < count; k++) {
-        windows[k] = mapWindow(channel, k);
-      }
+    this.channel = null;
+    long[] seen = {java.nio.file.Files.size(path), java.nio.file.Files.getLastModifiedTime(path).toMillis()};
+    try (FileChannel opened = FileChannel.open(path, StandardOpenOption.READ)) {
+      this.length = opened.size();
+      this.windows = mapAll(opened);
     }
+    MAPPED.put(path.toAbsolutePath(), seen);
     this.bases = Raw.AVAILABLE ? new long[windows.length] : null;
     if (bases != null) {
       for (int k = 0; k < windows.length; k++) {
@@ -64,6 +72,77 @@ public final class MappedFile {
       }
     }
     this.rawEnd = bases == null ? -1 : length - 8;
+  }
+
+  /**
+   * Maps a file through a channel that stays open, so that the file's name may be deleted at once:
+   * the mapping and the channel keep its data, and the kernel frees it when they go, however the
+   * process ends. {@link #close} closes the channel.
+   *
+   * @param path how errors name the file
+   */
+  public MappedFile(Path path, FileChannel channel, int windowSize) throws IOException {
+    if (windowSize < 16 || Integer.bitCount(windowSize) != 1) {
+      throw new IllegalArgumentException("window size must be a power of two >= 16: " + windowSize);
+    }
+    this.path = path;
+    this.windowSize = windowSize;
+    this.shift = Integer.numberOfTrailingZeros(windowSize);
+    this.mask = windowSize - 1L;
+    this.channel = channel;
+    this.length = channel.size();
+    this.windows = mapAll(channel);
+    this.bases = Raw.AVAILABLE ? new long[windows.length] : null;
+    if (bases != null) {
+      for (int k = 0; k < windows.length; k++) {
+        bases[k] = Raw.address(windows[k]);
+      }
+    }
+    this.rawEnd = bases == null ? -1 : length - 8;
+  }
+
+  private MappedByteBuffer[] mapAll(FileChannel opened) throws IOException {
+    int count = (int) ((length + windowSize - 1) >>> shift);
+    MappedByteBuffer[] w = new MappedByteBuffer[Math.max(count, 0)];
+    for (int k = 0; k < count; k++) {
+      w[k] = mapWindow(opened, k);
+    }
+    return w;
+  }
+
+  /**
+   * Closes the channel of a file mapped through one, and forgets a file mapped by path for
+   * {@link #describeChangedFile}; the windows stay readable until dropped.
+   */
+  public void close() throws IOException {
+    if (channel != null) {
+      channel.close();
+    } else {
+      MAPPED.remove(path.toAbsolutePath());
+    }
+  }
+
+  /**
+   * The first file mapped by its path whose size or modification time is not what it was when it was
+   * mapped, described for the user ({@code FILE changed while it was read (now N bytes, was M)}), or
+   * null: what to say when a read of a mapped page fails because the file under it was cut or replaced.
+   */
+  public static String describeChangedFile() {
+    for (java.util.Map.Entry<Path, long[]> e : MAPPED.entrySet()) {
+      long[] was = e.getValue();
+      try {
+        long size = java.nio.file.Files.size(e.getKey());
+        long modified = java.nio.file.Files.getLastModifiedTime(e.getKey()).toMillis();
+        if (size != was[0] || modified != was[1]) {
+          boolean fresh = System.currentTimeMillis() - modified < 60_000;
+          return e.getKey() + " changed while it was read (now " + size + " bytes, was " + was[0] + ")"
+              + (size < was[0] && fresh ? ": is it still being written?" : ": was it replaced or still being written?");
+        }
+      } catch (IOException gone) {
+        return e.getKey() + " went away while it was read (it was " + was[0] + " bytes)";
+      }
+    }
+    return null;
   }
 
   /** Files {@link #mapEarly} mapped, by absolute path, until {@link #open} takes them. */
@@ -196,8 +275,14 @@ public final class MappedFile {
     if (w != null) {
       return w;
     }
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-      w = mapWindow(channel, k);
+    try {
+      if (channel != null) {
+        w = mapWindow(channel, k);
+      } else {
+        try (FileChannel opened = FileChannel.open(path, StandardOpenOption.READ)) {
+          w = mapWindow(opened, k);
+        }
+      }
     } catch (IOException e) {
       // The file went away or changed under memdiff (it was read whole before): say so plainly.
       throw new java.io.UncheckedIOException(new IOException(path + ": could not be read again: " + e, e));

@@ -1,0 +1,94 @@
+package io.memdiff.cli;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes a file whole or not at all: under a temporary name in the target's directory, flushed to
+ * disk, then renamed over the target; on any failure the temporary file goes and the target is left
+ * as it was, so a reader never finds half a summary under its final name.
+ */
+final class OutputFile {
+  /** What writes the content. */
+  @FunctionalInterface
+  interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** A file that could not be written, and how far the write got. */
+  static final class WriteFailure extends IOException {
+    WriteFailure(Path target, long written, IOException cause) {
+      super("cannot write " + target + ": " + reason(cause) + " (" + written + " bytes written; the file was left as it was)",
+          cause);
+    }
+
+    private static String reason(IOException e) {
+      String m = e.getMessage();
+      if (e instanceof java.nio.file.NoSuchFileException) {
+        return "no such directory";
+      }
+      return m == null ? e.getClass().getSimpleName() : m.replace("No space left on device", "no space left on device");
+    }
+  }
+
+  private OutputFile() {}
+
+  static void write(Path target, Content content) throws WriteFailure {
+    Path absolute = target.toAbsolutePath();
+    Path dir = absolute.getParent();
+    Path temporary = null;
+    Counting out = null;
+    try {
+      temporary = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".partial");
+      try (Counting counting = new Counting(Files.newOutputStream(temporary))) {
+        out = counting;
+        content.writeTo(counting);
+      }
+      try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(temporary,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        c.force(true);
+      }
+      try {
+        Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+      }
+      temporary = null;
+    } catch (IOException e) {
+      throw new WriteFailure(target, out == null ? 0 : out.count, e);
+    } finally {
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException ignored) {
+          // the write failed already, and that is what is reported
+        }
+      }
+    }
+  }
+
+  private static final class Counting extends FilterOutputStream {
+    long count;
+
+    Counting(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+  }
+}

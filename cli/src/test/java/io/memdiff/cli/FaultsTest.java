@@ -1,0 +1,88 @@
+package io.memdiff.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.HprofFile;
+import io.memdiff.hprof.LayoutOverrides;
+import io.memdiff.hprof.ScanOptions;
+import io.memdiff.testdata.ScenarioRunner;
+import io.memdiff.testdata.scenarios.KnownCounts;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Faults around a dump: outputs that cannot be written, and a dump cut short while it is read. */
+class FaultsTest {
+  @TempDir static Path dir;
+  static Path dump;
+
+  @BeforeAll
+  static void dumpOnce() throws Exception {
+    dump = ScenarioRunner.run(KnownCounts.class, dir.resolve("known")).get(0);
+  }
+
+  @Test
+  void aSummaryIntoAMissingDirectoryIsAWriteFailureOfOneLine() {
+    Path target = dir.resolve("missing").resolve("s.json");
+    Cli r = Cli.run("summarize", dump.toString(), "-o", target.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.WRITE);
+    assertThat(r.errLines()).containsExactly(
+        "memdiff: cannot write " + target + ": no such directory (0 bytes written; the file was left as it was)");
+    assertThat(target).doesNotExist();
+  }
+
+  /** The file-size limit makes the write fail part-way, as a full disk does. */
+  @Test
+  void aSummaryThatCannotBeWrittenWholeLeavesTheOldFileAndNoPart() throws Exception {
+    Path target = dir.resolve("kept.json");
+    Files.writeString(target, "{\"earlier\": true}");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String command = "ulimit -f 8; exec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
+        + Main.class.getName() + " summarize '" + dump + "' -o '" + target + "'";
+    Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(output).isEqualTo(ExitCodes.WRITE);
+    assertThat(output.strip().lines().toList()).singleElement().asString()
+        .startsWith("memdiff: cannot write " + target + ": ").contains("bytes written; the file was left as it was");
+    assertThat(Files.readString(target)).isEqualTo("{\"earlier\": true}");
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(Path::getFileName).map(Path::toString)).noneMatch(n -> n.endsWith(".partial"));
+    }
+  }
+
+  @Test
+  void aDumpCutShortWhileItIsReadIsNamedWithItsSizes() throws IOException {
+    Path copy = Files.copy(dump, dir.resolve("cut.hprof"));
+    long size = Files.size(copy);
+    try (HprofFile f = HprofFile.open(copy)) {
+      try (RandomAccessFile raf = new RandomAccessFile(copy.toFile(), "rw")) {
+        raf.setLength(100);
+      }
+      // The JVM's word for a mapped page whose file was cut under it.
+      assertThatThrownBy(() -> DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE))
+          .isInstanceOf(InternalError.class);
+      assertThat(Main.vanishedPages()).isEqualTo("memdiff: " + copy.toAbsolutePath()
+          + " changed while it was read (now 100 bytes, was " + size + "): is it still being written?");
+    } finally {
+      Files.delete(copy);
+    }
+  }
+
+  @Test
+  void theHelpListsTheWriteFailureExitCode() {
+    assertThat(Cli.run("--help").out()).contains("5 an output file could not be written");
+    assertThat(List.of(ExitCodes.OK, ExitCodes.THRESHOLD, ExitCodes.USAGE, ExitCodes.BAD_DUMP, ExitCodes.INTERNAL,
+        ExitCodes.WRITE)).doesNotHaveDuplicates();
+  }
+}
