@@ -36,7 +36,7 @@ final class DiffRenderer {
     }
     for (Finding f : findings) {
       StringBuilder line = new StringBuilder();
-      line.append(f.shape().label()).append("  ").append(f.className())
+      line.append(f.shape().label()).append("  ").append(Text.safe(f.className()))
           .append("  ").append(signed(f.growthObjects())).append(" objects")
           .append("  ").append(signedBytes(f.growthBytes()));
       if (f.growthOffHeapBytes() != 0) {
@@ -46,12 +46,12 @@ final class DiffRenderer {
       if (f.growingSince() > 2) {
         line.append("  since dump ").append(f.growingSince());
       }
-      line.append("  ").append(f.site());
+      line.append("  ").append(Text.safe(f.site()));
       if (!f.reachability().equals("strong") && !f.reachability().equals("mixed") && !f.site().equals(f.reachability())) {
         line.append("  (").append(f.reachability()).append(")");
       }
       if (!f.ownerPath().isEmpty()) {
-        line.append("  held by ").append(f.owner());
+        line.append("  held by ").append(Text.safe(f.owner()));
       }
       if (examples > 0 && !f.examples().isEmpty()) {
         line.append("  examples ").append(String.join(",", f.examples().subList(0, Math.min(examples, f.examples().size()))));
@@ -61,13 +61,13 @@ final class DiffRenderer {
         continue;
       }
       for (PathStep s : f.ownerPath()) {
-        out.println("    path  " + s.edge() + "  " + s.className());
+        out.println("    path  " + Text.safe(s.edge()) + "  " + Text.safe(s.className()));
       }
       for (String k : f.siteKeys().subList(1, f.siteKeys().size())) {
         SiteDiff d = sites.get(k);
-        out.println("    site  " + d.className() + "  " + signed(d.growthObjects()) + " objects  "
+        out.println("    site  " + Text.safe(d.className()) + "  " + signed(d.growthObjects()) + " objects  "
             + signedBytes(d.growthShallowBytes()) + " own  " + signedBytes(d.growthRetainedBytes()) + " retained  counts "
-            + join(d.counts()) + "  " + d.site());
+            + join(d.counts()) + "  " + Text.safe(d.site()));
       }
     }
     DiffReport.Heap h = report.heap();

@@ -92,7 +92,7 @@ final class HistoCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.println("# class\tcount\tshallow_bytes" + (retained ? "\tretained_bytes\tunreachable_bytes" : ""));
         for (Row r : rows) {
-          out.println(r.name() + "\t" + r.count() + "\t" + output.bytes(r.shallowBytes())
+          out.println(Text.safe(r.name()) + "\t" + r.count() + "\t" + output.bytes(r.shallowBytes())
               + (r.retainedBytes() != null
                   ? "\t" + output.bytes(r.retainedBytes()) + "\t" + output.bytes(r.unreachableBytes()) : ""));
         }

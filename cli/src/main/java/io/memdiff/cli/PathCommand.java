@@ -281,7 +281,7 @@ final class PathCommand implements Callable<Integer> {
       out.println("route " + n++ + "\t" + r.instances() + " object(s)\tretained " + output.bytes(r.retainedBytes())
           + "\t" + r.reachability());
       for (StepOut s : r.steps()) {
-        out.println("  " + s.edge() + "\t" + s.className() + "\tshallow " + output.bytes(s.shallowBytes())
+        out.println("  " + Text.safe(s.edge()) + "\t" + Text.safe(s.className()) + "\tshallow " + output.bytes(s.shallowBytes())
             + "\tretained " + output.bytes(s.retainedBytes()) + "\t" + s.address());
       }
     }

@@ -149,14 +149,40 @@ final class SiteSummaries {
     try {
       s = Json.MAPPER.readValue(file.toFile(), SiteSummary.class);
     } catch (JsonProcessingException e) {
-      long offset = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getCharOffset());
-      throw new HprofFormatException(file, offset, "not a memdiff site summary: " + e.getOriginalMessage());
+      throw new HprofFormatException(file, offsetOf(e), unreadable(e));
     }
     if (s.schemaVersion() != SiteSummary.SCHEMA_VERSION || s.dump() == null || s.sites() == null) {
       throw new HprofFormatException(file, 0, "site summary schema version " + s.schemaVersion()
           + " is not supported (expected " + SiteSummary.SCHEMA_VERSION + ")");
     }
     return s;
+  }
+
+  private static long offsetOf(JsonProcessingException e) {
+    if (e.getLocation() == null) {
+      return 0;
+    }
+    long bytes = e.getLocation().getByteOffset();
+    return Math.max(0, bytes >= 0 ? bytes : e.getLocation().getCharOffset());
+  }
+
+  /**
+   * What is wrong with a summary that does not parse, in memdiff's words: the JSON library's own
+   * messages name its classes and options, which say nothing to a user.
+   */
+  static String unreadable(JsonProcessingException e) {
+    String where = e.getLocation() == null ? ""
+        : ", line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ",";
+    String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    if (e instanceof com.fasterxml.jackson.core.io.JsonEOFException || original.contains("end-of-input")) {
+      return "truncated site summary (cut short when written? summarize the dump again): it ends in the middle"
+          + " of its data" + where;
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException
+        || e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException) {
+      return "not a memdiff site summary: a field has an unexpected name or type" + where;
+    }
+    return "not a memdiff site summary: not well-formed JSON" + where;
   }
 
   /** Writes a summary whole or not at all ({@link OutputFile}). */

@@ -80,6 +80,55 @@ class FaultsTest {
   }
 
   @Test
+  void aTruncatedSummaryIsNamedInMemdiffsWords() throws IOException {
+    Path whole = dir.resolve("whole.json");
+    assertThat(Cli.run("summarize", dump.toString(), "-o", whole.toString()).exitCode()).isZero();
+    byte[] bytes = Files.readAllBytes(whole);
+    Path cut = Files.write(dir.resolve("cut.json"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Cli r = Cli.run(whole.toString(), cut.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_DUMP);
+    assertThat(r.errLines()).singleElement().asString().startsWith("memdiff: " + cut + ": truncated site summary")
+        .doesNotContain("Exception", "VALUE_", "Feature", "REDACTED");
+    Path garbage = Files.writeString(dir.resolve("garbage.json"), "{\"schema_version\": 2, \"dump\": [}");
+    Cli g = Cli.run(whole.toString(), garbage.toString());
+    assertThat(g.exitCode()).isEqualTo(ExitCodes.BAD_DUMP);
+    assertThat(g.errLines()).singleElement().asString().startsWith("memdiff: " + garbage + ": not a memdiff site summary")
+        .doesNotContain("Exception", "Feature");
+  }
+
+  @Test
+  void namesFromADumpCannotBreakALineOfText() throws IOException {
+    String evil = "Evil\nName\u0007|<b>";
+    Path one = hostile(dir.resolve("evil1.hprof"), evil, 1);
+    Path three = hostile(dir.resolve("evil3.hprof"), evil, 3);
+    Cli histo = Cli.run("histo", three.toString());
+    assertThat(histo.out().lines()).contains("Evil\\nName\\u0007|<b>\t3\t" + histo.out().lines()
+        .filter(l -> l.startsWith("Evil")).findFirst().orElseThrow().split("\t")[2]);
+    Cli diff = Cli.run(one.toString(), three.toString(), "--min-bytes", "0");
+    assertThat(diff.exitCode()).isZero();
+    assertThat(diff.out().lines()).allMatch(l -> l.startsWith("grew  ") || l.startsWith("    ") || l.startsWith("heap  ")
+        || l.startsWith("new  "));
+    assertThat(diff.out()).contains("grew  Evil\\nName\\u0007|<b>  +2 objects");
+  }
+
+  /** A dump of {@code count} instances of a class named {@code name}, each a JNI global root. */
+  private static Path hostile(Path file, String name, int count) throws IOException {
+    io.memdiff.testdata.HprofWriter w = new io.memdiff.testdata.HprofWriter(8);
+    long cls = 0x100;
+    w.loadClass(1, cls, 1, w.string(name));
+    w.trace(1, 1);
+    io.memdiff.testdata.HprofWriter.Bytes heap = w.body().classDump(cls, 0, 0, 0, new long[0][], new long[0][]);
+    for (int i = 0; i < count; i++) {
+      long address = 0x1000 + 0x10L * i;
+      heap.instance(address, 1, cls, w.body());
+      heap.rootJniGlobal(address, i + 1);
+    }
+    w.segment(heap);
+    w.heapDumpEnd();
+    return w.writeTo(file);
+  }
+
+  @Test
   void theHelpListsTheWriteFailureExitCode() {
     assertThat(Cli.run("--help").out()).contains("5 an output file could not be written");
     assertThat(List.of(ExitCodes.OK, ExitCodes.THRESHOLD, ExitCodes.USAGE, ExitCodes.BAD_DUMP, ExitCodes.INTERNAL,
