@@ -65,18 +65,31 @@ class FaultsTest {
   void aDumpCutShortWhileItIsReadIsNamedWithItsSizes() throws IOException {
     Path copy = Files.copy(dump, dir.resolve("cut.hprof"));
     long size = Files.size(copy);
-    try (HprofFile f = HprofFile.open(copy)) {
-      try (RandomAccessFile raf = new RandomAccessFile(copy.toFile(), "rw")) {
-        raf.setLength(100);
-      }
-      // The JVM's word for a mapped page whose file was cut under it.
-      assertThatThrownBy(() -> DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE))
-          .isInstanceOf(InternalError.class);
-      assertThat(Main.vanishedPages()).isEqualTo("memdiff: " + copy.toAbsolutePath()
-          + " changed while it was read (now 100 bytes, was " + size + "): is it still being written?");
-    } finally {
-      Files.delete(copy);
+    HprofFile f = HprofFile.open(copy);
+    try (RandomAccessFile raf = new RandomAccessFile(copy.toFile(), "rw")) {
+      raf.setLength(100);
     }
+    // The JVM's word for a mapped page whose file was cut under it.
+    assertThatThrownBy(() -> DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE))
+        .isInstanceOf(InternalError.class);
+    assertThat(Main.vanishedPages()).isEqualTo("memdiff: " + copy.toAbsolutePath()
+        + " changed while it was read: now 100 bytes, was " + size + " (is it still being written?)");
+    // Closing it says so too, as a bad dump: what was read may mix two versions of the file.
+    assertThatThrownBy(f::close).isInstanceOf(io.memdiff.hprof.HprofFormatException.class)
+        .hasMessage("changed while it was read: now 100 bytes, was " + size + " (is it still being written?)"
+            + " at offset 0x64");
+    assertThat(Main.vanishedPages()).doesNotContain(copy.toString());
+    Files.delete(copy);
+  }
+
+  @Test
+  void aDumpOverwrittenWhileACommandReadsItFailsWithExitThree() throws IOException {
+    Path copy = Files.copy(dump, dir.resolve("overwritten.hprof"));
+    HprofFile f = HprofFile.open(copy);
+    DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE);
+    Files.write(copy, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    assertThatThrownBy(f::close).isInstanceOf(io.memdiff.hprof.HprofFormatException.class)
+        .hasMessageContaining("(was it replaced, or is it still being written?) at offset 0x");
   }
 
   @Test

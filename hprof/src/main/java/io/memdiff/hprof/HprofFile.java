@@ -236,9 +236,18 @@ public final class HprofFile implements AutoCloseable {
     return data.length();
   }
 
+  /**
+   * Releases the file; fails when the dump changed while it was read (its size or modification time
+   * is not what it was when mapped), since what was read may mix two versions of it.
+   */
   @Override
   public void close() throws IOException {
+    String changed = data.describeChange();
     data.close();
+    if (changed != null) {
+      long now = Files.exists(path) ? Files.size(path) : 0;
+      throw new HprofFormatException(path, Math.min(now, data.length()), changed.substring(changed.indexOf(" changed") + 1));
+    }
   }
 
   private static final class CountingInputStream extends FilterInputStream {

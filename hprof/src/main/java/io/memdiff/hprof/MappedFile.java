@@ -129,20 +129,34 @@ public final class MappedFile {
    */
   public static String describeChangedFile() {
     for (java.util.Map.Entry<Path, long[]> e : MAPPED.entrySet()) {
-      long[] was = e.getValue();
-      try {
-        long size = java.nio.file.Files.size(e.getKey());
-        long modified = java.nio.file.Files.getLastModifiedTime(e.getKey()).toMillis();
-        if (size != was[0] || modified != was[1]) {
-          boolean fresh = System.currentTimeMillis() - modified < 60_000;
-          return e.getKey() + " changed while it was read (now " + size + " bytes, was " + was[0] + ")"
-              + (size < was[0] && fresh ? ": is it still being written?" : ": was it replaced or still being written?");
-        }
-      } catch (IOException gone) {
-        return e.getKey() + " went away while it was read (it was " + was[0] + " bytes)";
+      String changed = describeChange(e.getKey(), e.getValue());
+      if (changed != null) {
+        return changed;
       }
     }
     return null;
+  }
+
+  /** How this file changed since it was mapped (as {@link #describeChangedFile} says it), or null. */
+  public String describeChange() {
+    long[] was = channel == null ? MAPPED.get(path.toAbsolutePath()) : null;
+    return was == null ? null : describeChange(path.toAbsolutePath(), was);
+  }
+
+  private static String describeChange(Path file, long[] was) {
+    try {
+      long size = java.nio.file.Files.size(file);
+      long modified = java.nio.file.Files.getLastModifiedTime(file).toMillis();
+      if (size == was[0] && modified == was[1]) {
+        return null;
+      }
+      boolean fresh = System.currentTimeMillis() - modified < 60_000;
+      return file + " changed while it was read: now " + size + " bytes, was " + was[0]
+          + (size < was[0] && fresh ? " (is it still being written?)" : " (was it replaced, or is it still being written?)");
+    } catch (IOException gone) {
+      // Renamed away or deleted: the mapping still reads the file as it was, so nothing was lost.
+      return null;
+    }
   }
 
   /** Files {@link #mapEarly} mapped, by absolute path, until {@link #open} takes them. */
