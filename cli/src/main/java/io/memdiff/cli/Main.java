@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,8 +22,12 @@ public final class Main {
 
   public static void main(String[] args) {
     mapFirstDumpEarly(args);
-    PrintWriter out = new PrintWriter(System.out, true);
-    PrintWriter err = new PrintWriter(System.err, true);
+    // UTF-8 whatever the locale: under a C locale (env -i, minimal CI images) the platform encoding
+    // would turn every path arrow and non-ASCII name into '?'.
+    PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8),
+        true);
+    PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8),
+        true);
     System.exit(run(args, out, err));
   }
 
@@ -44,6 +49,12 @@ public final class Main {
 
   /** Runs memdiff as the command line would, writing to the given streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    String mistyped = args.length > 0 && !SUBCOMMANDS.containsKey(args[0]) ? mistypedCommand(args[0]) : null;
+    if (mistyped != null) {
+      err.println(mistyped);
+      err.flush();
+      return ExitCodes.USAGE;
+    }
     CommandLine cl = commandLine(args, out, err);
     try {
       return cl.execute(args);
@@ -96,6 +107,40 @@ public final class Main {
     SUBCOMMANDS.put("summarize", SummarizeCommand::new);
     SUBCOMMANDS.put("demo", DemoCommand::new);
     SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
+  }
+
+  /**
+   * For a first argument that names neither a subcommand nor a file but is spelled like a
+   * subcommand (one letter off, or a prefix), the usage error that says so; null otherwise.
+   */
+  static String mistypedCommand(String first) {
+    if (first.startsWith("-") || first.contains("/") || first.contains(".") || Files.exists(Path.of(first))) {
+      return null;
+    }
+    for (String name : SUBCOMMANDS.keySet()) {
+      if (name.startsWith(first) || distance(first, name) <= 1) {
+        return "memdiff: '" + first + "' is neither a command nor a dump; did you mean 'memdiff " + name + "'?";
+      }
+    }
+    return null;
+  }
+
+  /** Edit distance, for words of a few letters. */
+  private static int distance(String a, String b) {
+    int[] row = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      row[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      int diagonal = row[0];
+      row[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int up = row[j];
+        row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+        diagonal = up;
+      }
+    }
+    return row[b.length()];
   }
 
   /** picocli's system property naming the types it is not to register converters for. */

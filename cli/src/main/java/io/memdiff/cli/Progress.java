@@ -26,7 +26,7 @@ final class Progress implements AutoCloseable {
 
   Progress(PrintWriter err) {
     this.err = err;
-    this.enabled = System.console() != null && System.getenv("CI") == null;
+    this.enabled = stderrIsATerminal() && System.getenv("CI") == null;
   }
 
   /** Shows {@code what} once more than a second has passed since this progress began. */
@@ -74,6 +74,20 @@ final class Progress implements AutoCloseable {
     if (shown) {
       err.print("\r\033[K");
       err.flush();
+    }
+  }
+
+  /**
+   * Whether standard error is a terminal, whatever standard output is: progress belongs on a terminal
+   * even in {@code memdiff a b c | grep leak}. Linux says where descriptor 2 leads; elsewhere the
+   * console (both standard streams a terminal) is the best guess.
+   */
+  private static boolean stderrIsATerminal() {
+    try {
+      String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      return System.console() != null;
     }
   }
 }

@@ -25,7 +25,8 @@ final class SummarizeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DUMP", description = "An HPROF dump (.hprof, or gzip-compressed).")
   Path dump;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to write the summary.")
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
+      description = "Where to write the summary ('-' for standard output).")
   Path output;
 
   @Override
@@ -36,7 +37,11 @@ final class SummarizeCommand implements Callable<Integer> {
     try (Progress progress = new Progress(spec.commandLine().getErr())) {
       SiteSummary s = SiteSummaries.load(dump, dumpOptions, p -> progress.step("memdiff: " + p),
           spec.commandLine().getErr());
-      SiteSummaries.write(s, output);
+      if (output.toString().equals("-")) {
+        Json.write(spec.commandLine().getOut(), s);
+      } else {
+        SiteSummaries.write(s, output);
+      }
     }
     return ExitCodes.OK;
   }

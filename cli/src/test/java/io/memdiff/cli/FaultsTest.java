@@ -142,6 +142,21 @@ class FaultsTest {
   }
 
   @Test
+  void underACLocaleTheOutputIsStillUtf8() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "summarize", dump.toString(), "-o", "-");
+    pb.environment().clear();
+    pb.environment().put("LANG", "C");
+    Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(out).contains(" → ").doesNotContain(" ? ");
+    assertThat(out.strip()).startsWith("{").endsWith("}");
+  }
+
+  @Test
   void theHelpListsTheWriteFailureExitCode() {
     assertThat(Cli.run("--help").out()).contains("5 an output file could not be written");
     assertThat(List.of(ExitCodes.OK, ExitCodes.THRESHOLD, ExitCodes.USAGE, ExitCodes.BAD_DUMP, ExitCodes.INTERNAL,

@@ -22,6 +22,23 @@ class UsageTest {
     assertThat(r.out()).contains("histo", "path", "show", "summary", "summarize", "demo", "Exit codes");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"histp", "sumary", "pth", "summ"})
+  void aMistypedCommandIsAUsageErrorThatSuggestsTheCommand(String typo) {
+    Cli r = Cli.run(typo, "app.hprof");
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.errLines()).singleElement().asString()
+        .startsWith("memdiff: '" + typo + "' is neither a command nor a dump; did you mean 'memdiff ");
+  }
+
+  @Test
+  void aDumpNameIsNeverTakenForAMistypedCommand() {
+    assertThat(Main.mistypedCommand("histo.hprof")).isNull();
+    assertThat(Main.mistypedCommand("dumps/path")).isNull();
+    assertThat(Main.mistypedCommand("--top")).isNull();
+    assertThat(Main.mistypedCommand("zzzzzz")).isNull();
+  }
+
   @Test
   void versionNamesTheProgram() {
     Cli r = Cli.run("--version");
