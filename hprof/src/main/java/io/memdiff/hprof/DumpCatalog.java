@@ -159,6 +159,16 @@ public final class DumpCatalog {
     }
     pass.applyThreads();
     DumpCatalog catalog = new DumpCatalog(pass, null);
+    if (file.idSize() == 4 && catalog.layout.description().contains("assumed")) {
+      // No addresses to infer from: ask the heap whether its JVM was a 64-bit one. The look-up
+      // indexes the dump without the records kept for the index that follows, which stay in the pass.
+      DumpCatalog probe = new DumpCatalog(pass, null);
+      probe.takeObjectRecords();
+      Layout wide = DataModel.layoutOf(probe, options, catalog.layout.align());
+      if (wide != null) {
+        catalog = new DumpCatalog(pass, wide);
+      }
+    }
     if (layoutOverrides == null || layoutOverrides.isEmpty()) {
       return catalog;
     }
