@@ -32,8 +32,8 @@ final class Summaries {
   /** The layout memdiff infers for a dump, to impose on a copy whose addresses say nothing of it. */
   static LayoutOverrides layoutOf(Path dump) throws IOException {
     try (HprofFile f = HprofFile.open(dump)) {
-      var l = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE).layout();
-      return new LayoutOverrides(l.header(), l.refSize(), l.align());
+      DumpCatalog c = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE);
+      return new LayoutOverrides(c.layout().header(), c.layout().refSize(), c.layout().align(), c.fieldBlocks());
     }
   }
 }

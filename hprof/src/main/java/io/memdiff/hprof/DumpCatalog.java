@@ -25,6 +25,7 @@ public final class DumpCatalog {
   private final ClassInfo[] primitiveArrayClasses;
   private final Roots roots;
   private final Layout layout;
+  private final boolean fieldBlocks;
   private final long[] countByClass;
   private final long[] shallowByClass;
   private final long instances;
@@ -44,6 +45,11 @@ public final class DumpCatalog {
   private ObjectRecords[] objectRecords;
 
   private DumpCatalog(Pass1 p, Layout layoutOverride) {
+    this(p, layoutOverride, null);
+  }
+
+  /** @param fieldBlocks whether fields lie in per-class blocks, or null to infer it from address gaps */
+  private DumpCatalog(Pass1 p, Layout layoutOverride, Boolean fieldBlocks) {
     this.file = p.file;
     this.scan = p.scan;
     this.strings = p.strings;
@@ -77,7 +83,8 @@ public final class DumpCatalog {
     Layout inferred = p.heap.layoutSamples.infer(file.idSize());
     Layout chosen = layoutOverride == null ? inferred : layoutOverride;
     table.resolveSizes(chosen, file.idSize());
-    if (p.heap.tally.gapsFavourFieldBlocks(this)) {
+    this.fieldBlocks = fieldBlocks != null ? fieldBlocks : p.heap.tally.gapsFavourFieldBlocks(this);
+    if (this.fieldBlocks) {
       table.useFieldBlocks();
       chosen = chosen.withDescription(chosen.description() + "; fields in per-class blocks (HotSpot before JDK 15)");
     }
@@ -172,7 +179,7 @@ public final class DumpCatalog {
     if (layoutOverrides == null || layoutOverrides.isEmpty()) {
       return catalog;
     }
-    return new DumpCatalog(pass, layoutOverrides.apply(catalog.layout));
+    return new DumpCatalog(pass, layoutOverrides.apply(catalog.layout), layoutOverrides.fieldBlocks());
   }
 
   public HprofFile file() {
@@ -197,6 +204,11 @@ public final class DumpCatalog {
 
   public Layout layout() {
     return layout;
+  }
+
+  /** Whether instance sizes follow per-class field blocks (HotSpot before JDK 15) rather than packed fields. */
+  public boolean fieldBlocks() {
+    return fieldBlocks;
   }
 
   public int classCount() {

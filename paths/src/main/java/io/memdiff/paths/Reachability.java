@@ -108,7 +108,7 @@ public final class Reachability {
     int classRoots = 0;
     for (int i = 0; i < catalog.classCount(); i++) {
       ClassInfo c = catalog.classAt(i);
-      if (!c.isSynthetic()) {
+      if (!c.isSynthetic() && graph.isRootClass(i)) {
         classes[classRoots++] = i;
       }
     }
