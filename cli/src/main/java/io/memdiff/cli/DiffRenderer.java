@@ -42,6 +42,9 @@ final class DiffRenderer {
       if (f.growthOffHeapBytes() != 0) {
         line.append("  ").append(signedBytes(f.growthOffHeapBytes())).append(" off-heap");
       }
+      if (f.growthMappedBytes() != 0) {
+        line.append("  ").append(signedBytes(f.growthMappedBytes())).append(" mapped");
+      }
       line.append("  counts ").append(join(f.counts()));
       if (f.growingSince() > 2) {
         line.append("  since dump ").append(f.growingSince());
@@ -87,7 +90,8 @@ final class DiffRenderer {
       double slopePerMinute, String reachability, List<StepOut> path, String finding, List<String> examples) {}
 
   record FindingOut(@JsonProperty("class") String className, String shape, Integer growingSince, long growthObjects,
-      long[] counts, long growthBytes, long[] bytes, long growthOffHeapBytes, long[] offHeapBytes, String site,
+      long[] counts, long growthBytes, long[] bytes, long growthOffHeapBytes, long[] offHeapBytes,
+      long growthMappedBytes, long[] mappedBytes, String site,
       String owner, @JsonProperty("owner_class") String ownerClass, List<StepOut> ownerPath, String reachability,
       String key, String headline, List<String> sites, List<String> examples) {}
 
@@ -109,7 +113,8 @@ final class DiffRenderer {
     List<SiteOut> out = new ArrayList<>();
     for (Finding f : findings) {
       fs.add(new FindingOut(f.className(), f.shape().label(), f.growingSince() > 2 ? f.growingSince() : null,
-          f.growthObjects(), f.counts(), f.growthBytes(), f.bytes(), f.growthOffHeapBytes(), f.offHeapBytes(), f.site(),
+          f.growthObjects(), f.counts(), f.growthBytes(), f.bytes(), f.growthOffHeapBytes(), f.offHeapBytes(),
+          f.growthMappedBytes(), f.mappedBytes(), f.site(),
           f.owner(), f.ownerClass(), steps(paths ? f.ownerPath() : List.of()), f.reachability(), f.key(), f.headline(),
           f.siteKeys(), f.examples().subList(0, Math.min(examples, f.examples().size()))));
       for (String k : f.siteKeys()) {

@@ -32,19 +32,20 @@ public final class DiffEngine {
       minutes[i] = (summaries.get(i).dump().timestampMillis() - summaries.get(0).dump().timestampMillis()) / 60_000.0;
     }
     Map<String, SiteDiff> all = new HashMap<>();
-    Map<String, long[]> offHeap = new HashMap<>();
+    Map<String, long[][]> outside = new HashMap<>();
     for (Map.Entry<String, SiteStats> e : union.entrySet()) {
       long[] counts = new long[n];
       long[] shallow = new long[n];
       long[] retained = new long[n];
-      long[] native_ = new long[n];
+      long[][] outsideBytes = new long[2][n];
       for (int i = 0; i < n; i++) {
         SiteStats s = byKey.get(i).get(e.getKey());
         if (s != null) {
           counts[i] = s.count();
           shallow[i] = s.shallowBytes();
           retained[i] = s.retainedBytes();
-          native_[i] = s.offHeapBytes();
+          outsideBytes[0][i] = s.offHeapBytes();
+          outsideBytes[1][i] = s.mappedBytes();
         }
       }
       SiteStats latest = e.getValue();
@@ -56,7 +57,7 @@ public final class DiffEngine {
       all.put(e.getKey(), new SiteDiff(e.getKey(), latest.className(), latest.site(), latest.path(), counts, shallow,
           retained, objectGrowth, growth(shallow), growth(retained), Shape.of(shaped),
           Shape.growingSince(shaped), slope(minutes, counts), latest.reachability(), null, latest.examples()));
-      offHeap.put(e.getKey(), native_);
+      outside.put(e.getKey(), outsideBytes);
     }
     List<SiteDiff> growing = new ArrayList<>();
     for (SiteDiff d : all.values()) {
@@ -76,7 +77,7 @@ public final class DiffEngine {
     long[] objects = dumps.stream().mapToLong(DumpMeta::objects).toArray();
     long[] bytes = dumps.stream().mapToLong(DumpMeta::shallowBytes).toArray();
     DiffReport.Heap heap = new DiffReport.Heap(objects, bytes, growth(objects), growth(bytes));
-    return Findings.group(dumps, growing, all, offHeap, heap, options);
+    return Findings.group(dumps, growing, all, outside, heap, options);
   }
 
   /** Heapy's growth: for 3+ dumps, what appeared after the first and is still there in the last two. */
@@ -118,12 +119,12 @@ public final class DiffEngine {
       SiteStats prev = out.get(key);
       if (prev == null) {
         out.put(key, new SiteStats(key, key, by == Grouping.CLASS ? "all sites" : "all classes", List.of(), s.count(),
-            s.shallowBytes(), s.shallowBytes(), s.reachability(), s.examples(), s.offHeapBytes()));
+            s.shallowBytes(), s.shallowBytes(), s.reachability(), s.examples(), s.offHeapBytes(), s.mappedBytes()));
       } else {
         String reachability = prev.reachability().equals(s.reachability()) ? prev.reachability() : "mixed";
         out.put(key, new SiteStats(key, key, prev.site(), List.of(), prev.count() + s.count(),
             prev.shallowBytes() + s.shallowBytes(), prev.retainedBytes() + s.shallowBytes(), reachability,
-            prev.examples(), prev.offHeapBytes() + s.offHeapBytes()));
+            prev.examples(), prev.offHeapBytes() + s.offHeapBytes(), prev.mappedBytes() + s.mappedBytes()));
       }
     }
     return out;

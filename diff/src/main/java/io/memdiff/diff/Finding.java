@@ -15,6 +15,7 @@ import java.util.List;
  * @param bytes per dump, the owner's retained bytes less those of the findings nested in it
  * @param growthBytes the growth of {@code bytes}, diffed as counts are
  * @param offHeapBytes per dump, the native memory of direct buffers the finding's sites hold
+ * @param mappedBytes per dump, the bytes of files its mapped buffers map (page cache, not allocations)
  * @param siteKeys the finding's growing sites, the headline first
  */
 public record Finding(
@@ -33,6 +34,8 @@ public record Finding(
     long growthBytes,
     long[] offHeapBytes,
     long growthOffHeapBytes,
+    long[] mappedBytes,
+    long growthMappedBytes,
     String reachability,
     List<String> siteKeys,
     List<String> examples) {}

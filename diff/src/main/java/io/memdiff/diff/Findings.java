@@ -18,7 +18,7 @@ final class Findings {
   private Findings() {}
 
   static DiffReport group(List<DumpMeta> dumps, List<SiteDiff> growing, Map<String, SiteDiff> all,
-      Map<String, long[]> offHeap, DiffReport.Heap heap, DiffOptions options) {
+      Map<String, long[][]> outside, DiffReport.Heap heap, DiffOptions options) {
     int n = dumps.size();
     Map<String, List<SiteDiff>> members = new LinkedHashMap<>();
     Map<String, List<PathStep>> ownerPaths = new HashMap<>();
@@ -56,10 +56,12 @@ final class Findings {
       SiteDiff head = m.get(0);
       long[] bytes = netBytes.get(e.getKey());
       long[] native_ = new long[n];
+      long[] mapped = new long[n];
       for (SiteDiff d : m) {
-        long[] o = offHeap.get(d.key());
+        long[][] o = outside.get(d.key());
         for (int i = 0; i < n; i++) {
-          native_[i] += o[i];
+          native_[i] += o[0][i];
+          mapped[i] += o[1][i];
         }
       }
       long growthBytes = DiffEngine.growth(bytes);
@@ -73,7 +75,8 @@ final class Findings {
       String ownerClass = p.isEmpty() ? head.className() : p.get(p.size() - 1).className();
       findings.add(new Finding(e.getKey(), head.key(), head.className(), head.shape(), head.growingSince(),
           head.counts(), head.growthObjects(), head.site(), owner, ownerClass, p, bytes, growthBytes, native_,
-          growthOffHeap, head.reachability(), m.stream().map(SiteDiff::key).toList(), head.examples()));
+          growthOffHeap, mapped, DiffEngine.growth(mapped), head.reachability(), m.stream().map(SiteDiff::key).toList(),
+          head.examples()));
     }
     findings.sort(Comparator.comparingLong(Finding::growthBytes).reversed()
         .thenComparing(Comparator.comparingLong(Finding::growthObjects).reversed())

@@ -25,4 +25,5 @@ public record SiteStats(
     long retainedBytes,
     String reachability,
     List<String> examples,
-    long offHeapBytes) {}
+    long offHeapBytes,
+    long mappedBytes) {}

@@ -103,14 +103,14 @@ public final class SiteSummarizer {
       examples.add(e);
     }
     long[] retained = analysis.dominators().retainedByGroup(siteOf, sites);
-    long[] offHeap = OffHeap.bySite(index, siteOf, sites);
+    long[][] outside = OffHeap.bySite(index, siteOf, sites);
     List<SiteStats> stats = new ArrayList<>(sites);
     for (int s = 0; s < sites; s++) {
       if (counts[s] == 0) {
         continue; // a shortest-path route whose objects all follow their owners now
       }
       stats.add(new SiteStats(keys.get(s), classNames.get(s), descriptions.get(s), paths.get(s), counts[s], shallow[s],
-          retained[s], labels.get(s), examples.get(s), offHeap[s]));
+          retained[s], labels.get(s), examples.get(s), outside[0][s], outside[1][s]));
     }
     stats.sort(Comparator.comparing(SiteStats::key));
     DumpMeta meta = new DumpMeta(displayPath, catalog.file().timestampMillis(), catalog.file().idSize(), n,

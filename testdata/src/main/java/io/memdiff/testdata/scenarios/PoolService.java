@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>direct-buffer leak: the static {@code List DIRECT} gains {@link #DIRECT_BUFFERS_PER_PHASE}
  *       direct buffers of {@link #DIRECT_BUFFER_CAPACITY} bytes per phase ({@link #directBuffersAfter}),
  *       plus {@link #DIRECT_SLICES} slice of the first one (which owns no memory) in a static of its own;
+ *   <li>mapped buffers: the static {@code List MAPPED} gains {@link #MAPPED_PER_PHASE} read-only mappings of
+ *       {@link #MAPPED_BYTES} of a scratch file per phase ({@link #mappedBytesAfter}): not native allocations;
  *   <li>churn: {@link #GARBAGE_ARRAYS_PER_PHASE} byte[{@link #GARBAGE_ARRAY_BYTES}] and
  *       {@link #GARBAGE_ORDERS_PER_PHASE} unregistered {@code $Order} made and dropped before each dump,
  *       never in one.
@@ -65,6 +67,9 @@ public final class PoolService {
   public static final int DIRECT_BUFFER_CAPACITY = 65_536;
   /** Slices of the first direct buffer kept (in a static of their own); a slice owns no memory. */
   public static final int DIRECT_SLICES = 1;
+  /** Read-only mappings of a scratch file kept per phase in {@code MAPPED}: page cache, not native allocations. */
+  public static final int MAPPED_PER_PHASE = 2;
+  public static final int MAPPED_BYTES = 131_072;
   public static final int GARBAGE_ARRAYS_PER_PHASE = 2_000;
   public static final int GARBAGE_ARRAY_BYTES = 10_007;
   public static final int GARBAGE_ORDERS_PER_PHASE = 5_000;
@@ -116,6 +121,7 @@ public final class PoolService {
   static final Growing GROWING = new Growing();
   static final BoundedCache CACHE = new BoundedCache();
   static final List<ByteBuffer> DIRECT = new ArrayList<>();
+  static final List<ByteBuffer> MAPPED = new ArrayList<>();
   static ByteBuffer firstSlice;
   static volatile Object sink;
 
@@ -227,6 +233,23 @@ public final class PoolService {
     }
   }
 
+  /** Mapped bytes in {@code MAPPED} after phase {@code phase}. */
+  public static long mappedBytesAfter(int phase) {
+    return (long) MAPPED_PER_PHASE * MAPPED_BYTES * phase;
+  }
+
+  private static void mapScratch(Path dir) throws java.io.IOException {
+    Path scratch = dir.resolve("pool-scratch.bin");
+    if (!java.nio.file.Files.exists(scratch)) {
+      java.nio.file.Files.write(scratch, new byte[MAPPED_BYTES]);
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(scratch)) {
+      for (int i = 0; i < MAPPED_PER_PHASE; i++) {
+        MAPPED.add(ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, MAPPED_BYTES));
+      }
+    }
+  }
+
   private static void churn(long phase) {
     for (int i = 0; i < GARBAGE_ARRAYS_PER_PHASE; i++) {
       sink = new byte[GARBAGE_ARRAY_BYTES];
@@ -276,6 +299,7 @@ public final class PoolService {
       if (firstSlice == null) {
         firstSlice = DIRECT.get(0).slice();
       }
+      mapScratch(dir);
       churn(phase);
       Dumps.dump(dir, dumpFile(phase));
     }
