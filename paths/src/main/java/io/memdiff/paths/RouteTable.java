@@ -227,14 +227,13 @@ public final class RouteTable {
     // children of an object whose route changed are routed again below it. Only those positions are
     // visited: a child comes after its parent, so marking its position ahead of the walk suffices.
     // A referent's parent is the reference's holder, found by object: the referents are visited too.
-    long[] visit = ownedAt.clone();
+    BitSet visit = BitSet.valueOf(ownedAt);
     IntArrayList referents = reach.referentPositions();
     for (int k = 0; k < referents.size(); k++) {
-      int i = referents.getInt(k);
-      visit[i >>> 6] |= 1L << i;
+      visit.set(referents.getInt(k));
     }
-    long[] changedObject = new long[(routeOf.length + 63) >>> 6];
-    for (int i = nextSetBit(visit, 0); i >= 0; i = nextSetBit(visit, i + 1)) {
+    BitSet changedObject = new BitSet(routeOf.length);
+    for (int i = visit.nextSetBit(0); i >= 0; i = visit.nextSetBit(i + 1)) {
       int pp = reach.parentPosition(i);
       int o = reach.reachedAt(i);
       int route;
@@ -242,44 +241,16 @@ public final class RouteTable {
         route = intern(routeOf[idom[o]], edgeId(OWNED_EDGE), index.classIndexOf(o), o);
       } else {
         int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
-        if (pp < 0 && (changedObject[p >>> 6] & (1L << p)) == 0) {
+        if (pp < 0 && !changedObject.get(p)) {
           continue;
         }
         route = routeFromParent(i, o, index.classIndexOf(o), p);
       }
       if (route != routeOf[o]) {
         routeOf[o] = route;
-        changedObject[o >>> 6] |= 1L << o;
+        changedObject.set(o);
         long children = reach.childrenOf(i);
-        setRange(visit, (int) (children >>> 32), (int) children);
-      }
-    }
-  }
-
-  private static int nextSetBit(long[] bits, int from) {
-    int w = from >>> 6;
-    if (w >= bits.length) {
-      return -1;
-    }
-    long word = bits[w] & (-1L << from);
-    while (word == 0) {
-      if (++w == bits.length) {
-        return -1;
-      }
-      word = bits[w];
-    }
-    return (w << 6) + Long.numberOfTrailingZeros(word);
-  }
-
-  /** Sets the bits {@code [from, to)}. */
-  private static void setRange(long[] bits, int from, int to) {
-    for (int i = from; i < to; ) {
-      if ((i & 63) == 0 && to - i >= 64) {
-        bits[i >>> 6] = -1L;
-        i += 64;
-      } else {
-        bits[i >>> 6] |= 1L << i;
-        i++;
+        visit.set((int) (children >>> 32), (int) children);
       }
     }
   }
