@@ -716,25 +716,20 @@ public final class Dominators {
 
   private synchronized int[] idomOf() {
     if (idomOf == null) {
-      idomOf = immediateDominators(PARALLEL_SWEEP);
+      idomOf = immediateDominators(PARALLEL_SWEEP / 2);
     }
     return idomOf;
   }
 
   /**
-   * Every object's immediate dominator, made anew: each half of the tree's order on a thread of its
-   * own when the tree has {@code parallelFrom} positions or more (tests try few), as retainedByGroup
-   * sweeps it, the second half starting with its first position's ancestors open.
+   * Every object's immediate dominator, made anew: the tree's order in parts of at least
+   * {@code minimumPart} positions on the machine's cores (tests try small ones), each part starting
+   * with its first position's ancestors open, as retainedByGroup's sweep does.
    */
-  int[] immediateDominators(int parallelFrom) {
+  int[] immediateDominators(int minimumPart) {
     int[] d = new int[graph.nodeCount()];
     Arrays.fill(d, Reachability.NONE);
-    int split = count >= parallelFrom ? count / 2 + 1 : count + 1;
-    CompletableFuture<Void> second = split <= count
-        ? CompletableFuture.runAsync(() -> idomsOf(d, split, count + 1), Daemons.named("memdiff-idoms"))
-        : CompletableFuture.completedFuture(null);
-    idomsOf(d, 1, split);
-    second.join();
+    Parts.run(1, count + 1, minimumPart, "memdiff-idoms", (from, to) -> idomsOf(d, from, to));
     return d;
   }
 

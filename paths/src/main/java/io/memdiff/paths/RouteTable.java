@@ -1,6 +1,5 @@
 package io.memdiff.paths;
 
-import io.memdiff.hprof.Daemons;
 import io.memdiff.hprof.EdgeLabel;
 import io.memdiff.hprof.HeapIndex;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The route of every reachable object: its shortest path from a root with array indexes dropped, as
@@ -210,19 +208,14 @@ public final class RouteTable {
     followOwners(dominators, PARALLEL_FOLLOW);
   }
 
-  /** @param parallelFrom positions from which the owners are marked on two threads (tests try few) */
+  /** @param parallelFrom the fewest positions a thread of the marking takes (tests try few) */
   void followOwners(Dominators dominators, int parallelFrom) {
     int[] idom = dominators.immediateDominators();
     int reached = reach.reachedCount();
     // Which positions hold an object whose owner is not its parent: the pass with a cache miss per
-    // object, so split over two threads (at a word boundary, each writing its own words).
+    // object, so split over the cores (at word boundaries, each part writing its own words).
     long[] ownedAt = new long[(reached + 63) >>> 6];
-    int split = reached >= parallelFrom ? (reached / 2) & ~63 : reached;
-    CompletableFuture<Void> second = split < reached
-        ? CompletableFuture.runAsync(() -> markOwned(idom, ownedAt, split, reached), Daemons.named("memdiff-owners"))
-        : CompletableFuture.completedFuture(null);
-    markOwned(idom, ownedAt, 0, split);
-    second.join();
+    Parts.run(0, reached, parallelFrom, "memdiff-owners", (from, to) -> markOwned(idom, ownedAt, from, to));
     // Then in breadth-first order, parents first: those objects take their owner's route, and the
     // children of an object whose route changed are routed again below it. Only those positions are
     // visited: a child comes after its parent, so marking its position ahead of the walk suffices.
@@ -255,8 +248,8 @@ public final class RouteTable {
     }
   }
 
-  /** Positions from which {@link #followOwners} marks owned objects on two threads. */
-  private static final int PARALLEL_FOLLOW = 1 << 20;
+  /** The fewest positions each thread of {@link #followOwners}'s marking takes. */
+  private static final int PARALLEL_FOLLOW = 1 << 19;
 
   /** Marks the positions in {@code [from, to)} whose object its owner holds other than as its parent. */
   private void markOwned(int[] idom, long[] ownedAt, int from, int to) {

@@ -1,0 +1,64 @@
+package io.memdiff.paths;
+
+import io.memdiff.hprof.Daemons;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A range of positions cut into parts that run at once, one per core the machine gives this JVM
+ * (never an assumed two), each part at least a given size so that a small range stays on one thread.
+ */
+final class Parts {
+  /** The work of one part: the positions {@code [from, to)}. */
+  @FunctionalInterface
+  interface Range {
+    void run(int from, int to);
+  }
+
+  private Parts() {}
+
+  /**
+   * Runs {@code body} over {@code [from, to)} in parts of at least {@code minimum} positions, the
+   * parts' bounds multiples of 64 (so parts writing bit sets by position never share a word), the
+   * first part on this thread; returns when all are done, rethrowing a part's failure.
+   */
+  static void run(int from, int to, int minimum, String name, Range body) {
+    run(from, to, minimum, Runtime.getRuntime().availableProcessors(), name, body);
+  }
+
+  /** @param cores how many parts at most (tests try more than the machine has) */
+  static void run(int from, int to, int minimum, int cores, String name, Range body) {
+    long length = (long) to - from;
+    int parts = (int) Math.max(1, Math.min(cores, length / Math.max(1, minimum)));
+    if (parts == 1) {
+      body.run(from, to);
+      return;
+    }
+    int[] bounds = new int[parts + 1];
+    bounds[0] = from;
+    bounds[parts] = to;
+    for (int k = 1; k < parts; k++) {
+      bounds[k] = Math.max(bounds[k - 1], (int) ((from + length * k / parts) & ~63L));
+    }
+    List<CompletableFuture<Void>> others = new ArrayList<>(parts - 1);
+    for (int k = 1; k < parts; k++) {
+      int lo = bounds[k];
+      int hi = bounds[k + 1];
+      others.add(CompletableFuture.runAsync(() -> body.run(lo, hi), Daemons.named(name)));
+    }
+    body.run(bounds[0], bounds[1]);
+    try {
+      CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0])).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+}
