@@ -44,7 +44,12 @@ final class OutputFile {
     Path temporary = null;
     Counting out = null;
     try {
-      temporary = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".partial");
+      removeStaleParts(dir, absolute.getFileName().toString());
+      // The process id in the name tells a later run whether the writer is gone (killed, say); a
+      // terminated JVM deletes it on exit.
+      temporary = Files.createTempFile(dir, "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "-",
+          ".partial");
+      temporary.toFile().deleteOnExit();
       try (Counting counting = new Counting(Files.newOutputStream(temporary))) {
         out = counting;
         content.writeTo(counting);
@@ -67,6 +72,33 @@ final class OutputFile {
           Files.deleteIfExists(temporary);
         } catch (IOException ignored) {
           // the write failed already, and that is what is reported
+        }
+      }
+    }
+  }
+
+  /**
+   * Deletes the parts earlier runs left of this target when they were killed before they could clean
+   * up (SIGKILL, a CI timeout): those whose writer is no longer alive.
+   */
+  private static void removeStaleParts(Path dir, String name) throws IOException {
+    String prefix = "." + name + ".";
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String f = p.getFileName().toString();
+        if (!f.startsWith(prefix) || !f.endsWith(".partial")) {
+          continue;
+        }
+        String rest = f.substring(prefix.length());
+        int dash = rest.indexOf('-');
+        long pid;
+        try {
+          pid = Long.parseLong(dash < 0 ? "" : rest.substring(0, dash));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (ProcessHandle.of(pid).isEmpty()) {
+          Files.deleteIfExists(p);
         }
       }
     }

@@ -62,6 +62,51 @@ class FaultsTest {
   }
 
   @Test
+  void partsThatAKilledRunLeftAreRemovedByTheNextWriteOfTheSameFile() throws Exception {
+    Path target = dir.resolve("again.json");
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path stale = Files.writeString(dir.resolve(".again.json." + gone.pid() + "-123.partial"), "half");
+    Path live = Files.writeString(dir.resolve(".again.json." + ProcessHandle.current().pid() + "-456.partial"), "mine");
+    assertThat(Cli.run("summarize", dump.toString(), "-o", target.toString()).exitCode()).isZero();
+    assertThat(stale).doesNotExist();
+    assertThat(live).exists(); // its writer is alive: not ours to remove
+    assertThat(target).exists();
+    Files.delete(live);
+  }
+
+  /** A run killed outright leaves at most a part beside the target, never a half file under its name. */
+  @Test
+  void aSummarizeKilledWhileWritingLeavesTheTargetAsItWas() throws Exception {
+    Path target = dir.resolve("killed.json");
+    Files.writeString(target, "{\"earlier\": true}");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "summarize", dump.toString(), "-o", target.toString()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    // Kill it as soon as it has begun writing its part (or at once, if it has not got there in time).
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline && p.isAlive()) {
+      try (Stream<Path> parts = Files.list(dir)) {
+        if (parts.anyMatch(x -> x.getFileName().toString().startsWith(".killed.json."))) {
+          break;
+        }
+      }
+      Thread.sleep(1);
+    }
+    p.destroyForcibly().waitFor();
+    // The target is what it was, or, when the run finished before the kill, a whole summary.
+    if (!Files.readString(target).equals("{\"earlier\": true}")) {
+      assertThat(SiteSummaries.read(target).sites()).isNotEmpty();
+    }
+    // The next write of the same file clears what the killed run left.
+    assertThat(Cli.run("summarize", dump.toString(), "-o", target.toString()).exitCode()).isZero();
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(x -> x.getFileName().toString())).noneMatch(n -> n.startsWith(".killed.json."));
+    }
+  }
+
+  @Test
   void aDumpCutShortWhileItIsReadIsNamedWithItsSizes() throws IOException {
     Path copy = Files.copy(dump, dir.resolve("cut.hprof"));
     long size = Files.size(copy);
