@@ -50,10 +50,15 @@ public final class HeapIndex {
     int n = classIndexes.length();
     this.objectCount = n;
     this.base = n == 0 ? 0 : columns.address(0);
+    // Addresses are unsigned: an id with its top bit set (a hostile dump's) sorts first, and the
+    // span is then an unsigned number, 0 standing for 2^64.
     long span = n == 0 ? 1 : columns.address(n - 1) - base + 1;
+    if (span == 0) {
+      span = -1;
+    }
     int buckets = Integer.highestOneBit(Math.max(1, n / 4)) * 2;
     int shift = 0;
-    while ((span >>> shift) > buckets) {
+    while (Long.compareUnsigned(span >>> shift, buckets) > 0) {
       shift++;
     }
     this.bucketShift = shift;
