@@ -51,27 +51,7 @@ public final class MappedFile {
    *     cross window edges
    */
   public MappedFile(Path path, int windowSize) throws IOException {
-    if (windowSize < 16 || Integer.bitCount(windowSize) != 1) {
-      throw new IllegalArgumentException("window size must be a power of two >= 16: " + windowSize);
-    }
-    this.path = path;
-    this.windowSize = windowSize;
-    this.shift = Integer.numberOfTrailingZeros(windowSize);
-    this.mask = windowSize - 1L;
-    this.channel = null;
-    long[] seen = {java.nio.file.Files.size(path), java.nio.file.Files.getLastModifiedTime(path).toMillis()};
-    try (FileChannel opened = FileChannel.open(path, StandardOpenOption.READ)) {
-      this.length = opened.size();
-      this.windows = mapAll(opened);
-    }
-    MAPPED.put(path.toAbsolutePath(), seen);
-    this.bases = Raw.AVAILABLE ? new long[windows.length] : null;
-    if (bases != null) {
-      for (int k = 0; k < windows.length; k++) {
-        bases[k] = Raw.address(windows[k]);
-      }
-    }
-    this.rawEnd = bases == null ? -1 : length - 8;
+    this(path, null, windowSize, true);
   }
 
   /**
@@ -82,6 +62,11 @@ public final class MappedFile {
    * @param path how errors name the file
    */
   public MappedFile(Path path, FileChannel channel, int windowSize) throws IOException {
+    this(path, channel, windowSize, false);
+  }
+
+  /** @param byPath map by the path (and remember its size and time), else through {@code channel} */
+  private MappedFile(Path path, FileChannel channel, int windowSize, boolean byPath) throws IOException {
     if (windowSize < 16 || Integer.bitCount(windowSize) != 1) {
       throw new IllegalArgumentException("window size must be a power of two >= 16: " + windowSize);
     }
@@ -90,8 +75,17 @@ public final class MappedFile {
     this.shift = Integer.numberOfTrailingZeros(windowSize);
     this.mask = windowSize - 1L;
     this.channel = channel;
-    this.length = channel.size();
-    this.windows = mapAll(channel);
+    if (byPath) {
+      long[] seen = {java.nio.file.Files.size(path), java.nio.file.Files.getLastModifiedTime(path).toMillis()};
+      try (FileChannel opened = FileChannel.open(path, StandardOpenOption.READ)) {
+        this.length = opened.size();
+        this.windows = mapAll(opened);
+      }
+      MAPPED.put(path.toAbsolutePath(), seen);
+    } else {
+      this.length = channel.size();
+      this.windows = mapAll(channel);
+    }
     this.bases = Raw.AVAILABLE ? new long[windows.length] : null;
     if (bases != null) {
       for (int k = 0; k < windows.length; k++) {

@@ -136,7 +136,8 @@ public final class HeapAnalysis {
     return routes;
   }
 
-  private static <T> T join(CompletableFuture<T> future) {
+  /** Waits for work on another thread, and throws what it threw, unwrapped. */
+  static <T> T join(CompletableFuture<T> future) {
     try {
       return future.join();
     } catch (CompletionException e) {

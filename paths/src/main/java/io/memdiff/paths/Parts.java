@@ -4,7 +4,6 @@ import io.memdiff.hprof.Daemons;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * A range of positions cut into parts that run at once, one per core the machine gives this JVM
@@ -49,16 +48,6 @@ final class Parts {
       others.add(CompletableFuture.runAsync(() -> body.run(lo, hi), Daemons.named(name)));
     }
     body.run(bounds[0], bounds[1]);
-    try {
-      CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0])).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
+    HeapAnalysis.join(CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0])));
   }
 }
