@@ -10,7 +10,10 @@ final class ExitCodes {
   static final int BAD_DUMP = 3;
   /** A bug or resource exhaustion in memdiff itself. */
   static final int INTERNAL = 4;
-  /** An output file could not be written (a full disk, a missing directory); the file is left as it was. */
+  /**
+   * An output file, or a temporary file memdiff needs, could not be written (a full disk, a missing
+   * directory); an output file is left as it was.
+   */
   static final int WRITE = 5;
 
   private ExitCodes() {}

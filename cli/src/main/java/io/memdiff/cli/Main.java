@@ -202,9 +202,10 @@ public final class Main {
     } else if (t instanceof InternalError) {
       err.println(vanishedPages());
       code = ExitCodes.BAD_DUMP;
-    } else if (t instanceof OutputFile.WriteFailure e) {
-      err.println("memdiff: " + e.getMessage());
+    } else if (t instanceof OutputFile.WriteFailure || t instanceof io.memdiff.hprof.ScratchSpaceException) {
+      err.println("memdiff: " + t.getMessage());
       code = ExitCodes.WRITE;
+
     } else if (t instanceof NoSuchDumpException e) {
       err.println("memdiff: " + e.file() + ": " + e.problem());
       code = ExitCodes.USAGE;

@@ -61,6 +61,29 @@ class FaultsTest {
     }
   }
 
+  /** The file-size limit stands in for a full temp dir while a gzip dump is inflated. */
+  @Test
+  void aGzipDumpThatCannotBeInflatedIsAWriteFailureNamingTheTempDir() throws Exception {
+    Path gz = dir.resolve("known.hprof.gz");
+    try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      Files.copy(dump, out);
+    }
+    Path scratch = Files.createDirectories(dir.resolve("scratch"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String command = "ulimit -f 8; exec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
+        + Main.class.getName() + " histo '" + gz + "' --tmp-dir '" + scratch + "'";
+    Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(output).isEqualTo(ExitCodes.WRITE);
+    assertThat(output.strip().lines().toList()).singleElement().asString()
+        .startsWith("memdiff: cannot inflate " + gz + " into " + scratch + ": ")
+        .endsWith("bytes written; give --tmp-dir a directory with more room)");
+    try (Stream<Path> left = Files.list(scratch)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
   @Test
   void partsThatAKilledRunLeftAreRemovedByTheNextWriteOfTheSameFile() throws Exception {
     Path target = dir.resolve("again.json");

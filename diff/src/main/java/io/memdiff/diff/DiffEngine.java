@@ -32,20 +32,20 @@ public final class DiffEngine {
       minutes[i] = (summaries.get(i).dump().timestampMillis() - summaries.get(0).dump().timestampMillis()) / 60_000.0;
     }
     Map<String, SiteDiff> all = new HashMap<>();
-    Map<String, long[][]> outside = new HashMap<>();
     for (Map.Entry<String, SiteStats> e : union.entrySet()) {
       long[] counts = new long[n];
       long[] shallow = new long[n];
       long[] retained = new long[n];
-      long[][] outsideBytes = new long[2][n];
+      long[] offHeap = new long[n];
+      long[] mapped = new long[n];
       for (int i = 0; i < n; i++) {
         SiteStats s = byKey.get(i).get(e.getKey());
         if (s != null) {
           counts[i] = s.count();
           shallow[i] = s.shallowBytes();
           retained[i] = s.retainedBytes();
-          outsideBytes[0][i] = s.offHeapBytes();
-          outsideBytes[1][i] = s.mappedBytes();
+          offHeap[i] = s.offHeapBytes();
+          mapped[i] = s.mappedBytes();
         }
       }
       SiteStats latest = e.getValue();
@@ -55,9 +55,8 @@ public final class DiffEngine {
       boolean bytesTell = Shape.of(counts) == Shape.STABLE || (objectGrowth <= 0 && growth(shallow) > 0);
       long[] shaped = bytesTell ? shallow : counts;
       all.put(e.getKey(), new SiteDiff(e.getKey(), latest.className(), latest.site(), latest.path(), counts, shallow,
-          retained, objectGrowth, growth(shallow), growth(retained), Shape.of(shaped),
+          retained, offHeap, mapped, objectGrowth, growth(shallow), growth(retained), Shape.of(shaped),
           Shape.growingSince(shaped), slope(minutes, counts), latest.reachability(), null, latest.examples()));
-      outside.put(e.getKey(), outsideBytes);
     }
     List<SiteDiff> growing = new ArrayList<>();
     for (SiteDiff d : all.values()) {
@@ -77,7 +76,7 @@ public final class DiffEngine {
     long[] objects = dumps.stream().mapToLong(DumpMeta::objects).toArray();
     long[] bytes = dumps.stream().mapToLong(DumpMeta::shallowBytes).toArray();
     DiffReport.Heap heap = new DiffReport.Heap(objects, bytes, growth(objects), growth(bytes));
-    return Findings.group(dumps, growing, all, outside, heap, options);
+    return Findings.group(dumps, growing, all, heap, options);
   }
 
   /** Heapy's growth: for 3+ dumps, what appeared after the first and is still there in the last two. */

@@ -18,7 +18,7 @@ final class Findings {
   private Findings() {}
 
   static DiffReport group(List<DumpMeta> dumps, List<SiteDiff> growing, Map<String, SiteDiff> all,
-      Map<String, long[][]> outside, DiffReport.Heap heap, DiffOptions options) {
+      DiffReport.Heap heap, DiffOptions options) {
     int n = dumps.size();
     Map<String, List<SiteDiff>> members = new LinkedHashMap<>();
     Map<String, List<PathStep>> ownerPaths = new HashMap<>();
@@ -58,10 +58,9 @@ final class Findings {
       long[] native_ = new long[n];
       long[] mapped = new long[n];
       for (SiteDiff d : m) {
-        long[][] o = outside.get(d.key());
         for (int i = 0; i < n; i++) {
-          native_[i] += o[0][i];
-          mapped[i] += o[1][i];
+          native_[i] += d.offHeapBytes()[i];
+          mapped[i] += d.mappedBytes()[i];
         }
       }
       long growthBytes = DiffEngine.growth(bytes);

@@ -18,39 +18,45 @@ final class OffHeap {
   static long[][] bySite(HeapIndex index, int[] siteOf, int sites) {
     long[][] bytes = {new long[sites], new long[sites]};
     DumpCatalog catalog = index.catalog();
-    boolean[] direct = new boolean[catalog.classCount()];
-    boolean any = false;
-    for (int c = 0; c < direct.length; c++) {
-      String name = catalog.classAt(c).name();
-      if (name.equals("java.nio.DirectByteBuffer") || name.equals("java.nio.DirectByteBufferR")) {
-        direct[c] = true;
-        any = true;
-      }
-    }
-    if (!any) {
-      return bytes;
-    }
+    // Per buffer class, the slots of the fields read: looked up by name once, not per buffer.
+    int[][] slots = new int[catalog.classCount()][];
     InstanceFields fields = new InstanceFields(index);
+    boolean any = false;
     for (int o = 0; o < siteOf.length; o++) {
-      if (direct[index.classIndexOf(o)] && siteOf[o] >= 0) {
-        add(fields, o, bytes, siteOf[o]);
+      int c = index.classIndexOf(o);
+      if (slots[c] == null) {
+        String name = catalog.classAt(c).name();
+        boolean buffer = name.equals("java.nio.DirectByteBuffer") || name.equals("java.nio.DirectByteBufferR");
+        slots[c] = buffer ? new int[] {fields.slotOf(o, "att"), fields.slotOf(o, "fd"), fields.slotOf(o, "cleaner"),
+            fields.slotOf(o, "capacity")} : NOT_A_BUFFER;
+      }
+      if (slots[c] != NOT_A_BUFFER && siteOf[o] >= 0) {
+        add(index, fields, o, slots[c], bytes, siteOf[o]);
       }
     }
     return bytes;
   }
 
-  private static void add(InstanceFields fields, int buffer, long[][] bytes, int site) {
-    if (fields.reference(buffer, "att") >= 0) {
+  private static final int[] NOT_A_BUFFER = new int[0];
+
+  private static void add(HeapIndex index, InstanceFields fields, int buffer, int[] slots, long[][] bytes, int site) {
+    if (present(index, fields, buffer, slots[0])) {
       return; // a slice or duplicate: its parent holds the memory
     }
-    long capacity = fields.raw(buffer, fields.slotOf(buffer, "capacity"));
+    long capacity = fields.raw(buffer, slots[3]);
     if (capacity == Long.MIN_VALUE || capacity <= 0) {
       return;
     }
-    if (fields.reference(buffer, "fd") >= 0) {
+    if (present(index, fields, buffer, slots[1])) {
       bytes[1][site] += capacity;
-    } else if (fields.slotOf(buffer, "cleaner") < 0 || fields.reference(buffer, "cleaner") >= 0) {
+    } else if (slots[2] < 0 || present(index, fields, buffer, slots[2])) {
       bytes[0][site] += capacity;
     }
+  }
+
+  /** Whether the reference field in {@code slot} points at an object of the dump. */
+  private static boolean present(HeapIndex index, InstanceFields fields, int object, int slot) {
+    long id = slot < 0 ? 0 : fields.raw(object, slot);
+    return id != 0 && id != Long.MIN_VALUE && index.indexOf(id) >= 0;
   }
 }

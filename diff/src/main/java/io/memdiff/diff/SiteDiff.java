@@ -6,6 +6,8 @@ import java.util.List;
  * One site across N dumps. Each object is in exactly one site, so the sites' counts and own
  * (shallow) bytes add up to the heap's; retained bytes overlap between sites and are labelled so.
  *
+ * @param offHeapBytes per dump, native memory the site's direct buffers allocated
+ * @param mappedBytes per dump, bytes of files the site's mapped buffers map
  * @param growthObjects 2 dumps: {@code count[2] − count[1]}; 3 or more: {@code min(count[N−1], count[N]) −
  *     count[1]}, heapy's "born after the first dump and still there in the last"
  * @param growthShallowBytes the same for the site's own bytes
@@ -23,6 +25,8 @@ public record SiteDiff(
     long[] counts,
     long[] shallowBytes,
     long[] retainedBytes,
+    long[] offHeapBytes,
+    long[] mappedBytes,
     long growthObjects,
     long growthShallowBytes,
     long growthRetainedBytes,
@@ -34,7 +38,8 @@ public record SiteDiff(
     List<String> examples) {
 
   SiteDiff withFinding(String findingKey) {
-    return new SiteDiff(key, className, site, path, counts, shallowBytes, retainedBytes, growthObjects,
+    return new SiteDiff(key, className, site, path, counts, shallowBytes, retainedBytes, offHeapBytes, mappedBytes,
+        growthObjects,
         growthShallowBytes, growthRetainedBytes, shape, growingSince, slopePerMinute, reachability, findingKey,
         examples);
   }

@@ -166,7 +166,7 @@ public final class DumpCatalog {
     }
     pass.applyThreads();
     DumpCatalog catalog = new DumpCatalog(pass, null);
-    if (file.idSize() == 4 && catalog.layout.description().contains("assumed")) {
+    if (file.idSize() == 4 && !pass.heap.layoutSamples.gapsDecide(file.idSize())) {
       // No addresses to infer from: ask the heap whether its JVM was a 64-bit one. The look-up
       // indexes the dump without the records kept for the index that follows, which stay in the pass.
       DumpCatalog probe = new DumpCatalog(pass, null);

@@ -105,10 +105,8 @@ public final class HprofFile implements AutoCloseable {
       return new HprofFile(path, false, MappedFile.open(path, windowSize));
     }
     FileChannel inflated = inflate(path, tmpDir);
-    MappedFile data = null;
     try {
-      data = new MappedFile(path, inflated, windowSize);
-      return new HprofFile(path, true, data);
+      return new HprofFile(path, true, new MappedFile(path, inflated, windowSize));
     } catch (IOException | RuntimeException e) {
       inflated.close();
       throw e;
@@ -193,8 +191,8 @@ public final class HprofFile implements AutoCloseable {
       if (!writing) {
         throw e;
       }
-      throw new IOException("cannot inflate " + path + " into " + target.getParent() + ": " + e.getMessage() + " ("
-          + written + " bytes written; give --tmp-dir a directory with more room)", e);
+      throw new ScratchSpaceException("cannot inflate " + path + " into " + target.getParent() + ": " + e.getMessage()
+          + " (" + written + " bytes written; give --tmp-dir a directory with more room)", e);
     } catch (RuntimeException e) {
       channel.close();
       throw e;

@@ -55,6 +55,17 @@ final class LayoutSamples {
   }
 
   Layout infer(int idSize) {
+    return infer(idSize, null);
+  }
+
+  /** Whether the address gaps decide the layout, rather than a default standing in for them. */
+  boolean gapsDecide(int idSize) {
+    boolean[] decided = {false};
+    infer(idSize, decided);
+    return decided[0];
+  }
+
+  private Layout infer(int idSize, boolean[] decided) {
     int align = 8;
     if (addressBits != 0) {
       align = (int) Math.min(256, Math.max(8, Long.lowestOneBit(addressBits)));
@@ -83,6 +94,9 @@ final class LayoutSamples {
         best = c;
         bestScore = score;
       }
+    }
+    if (decided != null) {
+      decided[0] = bestScore > 0;
     }
     String how = bestScore > 0
         ? "inferred from Object[] address gaps"

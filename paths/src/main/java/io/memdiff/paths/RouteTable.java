@@ -90,8 +90,10 @@ public final class RouteTable {
    * doubly linked list's neighbours), the step is {@link #OWNED}. An object no single object dominates
    * (held by two roots) keeps its shortest path, which the roots' fixed order makes deterministic.
    * A dominator precedes what it dominates in breadth-first order, so one walk in that order suffices.
+   * The analysis makes the same table faster with {@link #followOwners}; this is its definition, which
+   * the tests hold it to.
    */
-  public static RouteTable computeOwned(Reachability reach, Dominators dominators) {
+  static RouteTable computeOwned(Reachability reach, Dominators dominators) {
     RouteTable t = new RouteTable(reach, dominators);
     t.walk(0, reach.reachedCount());
     return t;
