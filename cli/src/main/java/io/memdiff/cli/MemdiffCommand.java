@@ -16,13 +16,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 @Command(name = "memdiff", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false,
@@ -200,7 +200,7 @@ final class MemdiffCommand implements Callable<Integer> {
             } catch (IOException e) {
               throw new java.io.UncheckedIOException(e);
             }
-          }, io.memdiff.hprof.Daemons.named("memdiff-read-ahead")));
+          }, io.memdiff.hprof.work.Tasks.named("memdiff-read-ahead")));
         }
       };
       // No full collection between dumps here (SiteSummaries.load has one): it stopped the read-ahead

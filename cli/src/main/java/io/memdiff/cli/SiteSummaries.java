@@ -24,7 +24,7 @@ final class SiteSummaries {
     SiteSummary summary = summarize(prepare(input, options, phase, err, false), phase, () -> {});
     // The analysis is garbage now, all but its summary: the next dump's reuses its pages, and the
     // closed dump's mapping is released, so memory follows the largest dump, not the number of dumps.
-    io.memdiff.hprof.Memory.collectBetweenPhases();
+    io.memdiff.hprof.work.Memory.collectBetweenPhases();
     return summary;
   }
 

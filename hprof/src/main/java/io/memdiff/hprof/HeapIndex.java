@@ -1,5 +1,7 @@
 package io.memdiff.hprof;
 
+import io.memdiff.hprof.work.Memory;
+import io.memdiff.hprof.work.Tasks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,7 +69,7 @@ public final class HeapIndex {
     // Two halves on two threads: the second starts at the bucket after the first half's last object.
     int mid = n / 2;
     int midBucket = mid == 0 ? 0 : bucketOf(mid - 1) + 1;
-    InParts.run(List.of(() -> fillBuckets(mid, n, midBucket, count), () -> fillBuckets(0, mid, 0, midBucket - 1)));
+    Tasks.all("memdiff-index", List.of(() -> fillBuckets(mid, n, midBucket, count), () -> fillBuckets(0, mid, 0, midBucket - 1)));
   }
 
   private int bucketOf(int object) {
@@ -100,7 +102,7 @@ public final class HeapIndex {
           "has " + total + " objects; memdiff indexes at most " + (Integer.MAX_VALUE - 16));
     }
     int length = (int) total;
-    CompletableFuture<ClassColumn> classesAside = Memory.aside(() -> ClassColumn.allocate(length, catalog.classCount()));
+    CompletableFuture<ClassColumn> classesAside = Memory.aside("memdiff-index", () -> ClassColumn.allocate(length, catalog.classCount()));
     IndexColumns columns = new IndexColumns((int) total, catalog.lowestAddress(), catalog.addressesPack(),
         catalog.file().data().length() <= 0xFFFF_FFFFL);
     ClassColumn classes = classesAside.join();
@@ -143,7 +145,7 @@ public final class HeapIndex {
           part.replay(into, classOfSlot, into.primitiveClasses);
         });
       }
-      InParts.run(copies);
+      Tasks.all("memdiff-index", copies);
     } else if (split) {
       // The first pass was split over threads: split this one the same way.
       RecordScanner.scanInParts(catalog.file(), new HprofVisitor() {}, parts, options);

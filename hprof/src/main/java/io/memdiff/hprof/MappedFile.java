@@ -1,5 +1,6 @@
 package io.memdiff.hprof;
 
+import io.memdiff.hprof.work.Tasks;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -170,7 +171,7 @@ public final class MappedFile {
     try {
       MappedFile f = new MappedFile(path, DEFAULT_WINDOW_SIZE);
       EARLY.put(path.toAbsolutePath(), f);
-      Daemons.named("memdiff-map-early").execute(f::touchPages);
+      Tasks.named("memdiff-map-early").execute(f::touchPages);
     } catch (IOException | RuntimeException e) {
       // open maps it again and says what is wrong
     }

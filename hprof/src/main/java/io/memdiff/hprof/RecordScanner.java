@@ -2,6 +2,7 @@ package io.memdiff.hprof;
 
 import static io.memdiff.hprof.Tags.*;
 
+import io.memdiff.hprof.work.Tasks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +94,7 @@ public final class RecordScanner {
       });
     }
     try {
-      InParts.run(work); // the first part's error first: the lowest offset
+      Tasks.all("memdiff-scan", work); // the first part's error first: the lowest offset
     } catch (CompletionException e) {
       if (e.getCause() instanceof HprofFormatException f) {
         throw f;

@@ -1,7 +1,8 @@
 package io.memdiff.paths;
 
-import io.memdiff.hprof.Daemons;
-import io.memdiff.hprof.Memory;
+import io.memdiff.hprof.work.Memory;
+import io.memdiff.hprof.work.Parts;
+import io.memdiff.hprof.work.Tasks;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -631,7 +632,7 @@ public final class Dominators {
       // Not on the common pool: in a diff, the next dump's first pass, read ahead meanwhile, may hold
       // its one worker (on two cores) for a few tenths of a second.
       CompletableFuture<long[]> second = CompletableFuture.supplyAsync(() -> sweep(groupOf, groups, split, count + 1),
-          Daemons.named("memdiff-sweep"));
+          Tasks.named("memdiff-sweep"));
       totals = sweep(groupOf, groups, 1, split);
       long[] rest = second.join();
       for (int g = 0; g < groups; g++) {

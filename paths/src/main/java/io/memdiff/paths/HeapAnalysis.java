@@ -1,13 +1,12 @@
 package io.memdiff.paths;
 
-import io.memdiff.hprof.Daemons;
 import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.HprofFormatException;
-import io.memdiff.hprof.Memory;
 import io.memdiff.hprof.ScanOptions;
+import io.memdiff.hprof.work.Memory;
+import io.memdiff.hprof.work.Tasks;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -72,8 +71,7 @@ public final class HeapAnalysis {
     if (concurrent) {
       // The dominator pass's depth-first search over strong references needs only the roots: it
       // runs on the other core beside the breadth-first search.
-      strong = CompletableFuture.supplyAsync(() -> Dominators.searchStrong(reach),
-          Daemons.named("memdiff-dominators"));
+      strong = Tasks.async("memdiff-dominators", () -> Dominators.searchStrong(reach));
     }
     reach.search();
     CompletableFuture<Dominators> dom = null;
@@ -81,7 +79,7 @@ public final class HeapAnalysis {
       phase.accept("computing dominators");
       // The dominator pass's search is the last reader of the graph's edges, so it drops them.
       if (concurrent) {
-        dom = strong.thenApplyAsync(s -> Dominators.complete(s, true), Daemons.named("memdiff-dominators"));
+        dom = strong.thenApplyAsync(s -> Dominators.complete(s, true), Tasks.named("memdiff-dominators"));
       } else {
         dom = CompletableFuture.completedFuture(Dominators.compute(reach, true));
       }
@@ -125,7 +123,7 @@ public final class HeapAnalysis {
 
   /** Null when analysed without dominators; waits for them while they are being computed. */
   public Dominators dominators() {
-    return dominators == null ? null : join(dominators);
+    return dominators == null ? null : Tasks.join(dominators);
   }
 
   /** The route table of the reachable objects, computed on the first call. Each call returns the same table. */
@@ -134,20 +132,5 @@ public final class HeapAnalysis {
       routes = RouteTable.compute(reachability);
     }
     return routes;
-  }
-
-  /** Waits for work on another thread, and throws what it threw, unwrapped. */
-  static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.memdiff.paths;
 
 import io.memdiff.hprof.EdgeLabel;
 import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.work.Tasks;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.concurrent.CompletableFuture;
 
@@ -94,10 +95,10 @@ public final class ObjectGraph {
     int[] offsets = new int[n + 1];
     byte[] shallow = new byte[n]; // filled while each record is at hand; the halves write disjoint ranges
     int unit = Math.max(1, index.catalog().layout().align());
-    CompletableFuture<Part> second = CompletableFuture.supplyAsync(
+    CompletableFuture<Part> second = Tasks.async("memdiff-graph",
         () -> Part.read(index, kinds, classObjects, rootClasses, mid, n, offsets, shallow, unit));
     Part first = Part.read(index, kinds, classObjects, rootClasses, 0, mid, offsets, shallow, unit);
-    Part last = second.join();
+    Part last = Tasks.join(second);
     afterReading.run();
     long total = first.edges.size() + last.edges.size();
     if (total > MAX_EDGES) {
@@ -106,12 +107,12 @@ public final class ObjectGraph {
     int[] targets = new int[(int) total];
     byte[] slots = new byte[(int) total];
     int split = (int) first.edges.size();
-    CompletableFuture<Void> secondCopy = CompletableFuture.runAsync(() -> {
+    CompletableFuture<Void> secondCopy = Tasks.run("memdiff-graph", () -> {
       last.edges.copyTo(targets, slots, split);
       shiftUp(offsets, mid, n, split);
     });
     first.edges.copyTo(targets, slots, 0);
-    secondCopy.join();
+    Tasks.join(secondCopy);
     offsets[n] = (int) total;
     first.weakSources.addAll(last.weakSources);
     first.weakTargets.addAll(last.weakTargets);

@@ -2,6 +2,7 @@ package io.memdiff.paths;
 
 import io.memdiff.hprof.EdgeLabel;
 import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.work.Parts;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;

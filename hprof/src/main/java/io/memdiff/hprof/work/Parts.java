@@ -1,6 +1,5 @@
-package io.memdiff.paths;
+package io.memdiff.hprof.work;
 
-import io.memdiff.hprof.Daemons;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,10 +8,10 @@ import java.util.concurrent.CompletableFuture;
  * A range of positions cut into parts that run at once, one per core the machine gives this JVM
  * (never an assumed two), each part at least a given size so that a small range stays on one thread.
  */
-final class Parts {
+public final class Parts {
   /** The work of one part: the positions {@code [from, to)}. */
   @FunctionalInterface
-  interface Range {
+  public interface Range {
     void run(int from, int to);
   }
 
@@ -23,12 +22,12 @@ final class Parts {
    * parts' bounds multiples of 64 (so parts writing bit sets by position never share a word), the
    * first part on this thread; returns when all are done, rethrowing a part's failure.
    */
-  static void run(int from, int to, int minimum, String name, Range body) {
-    run(from, to, minimum, Runtime.getRuntime().availableProcessors(), name, body);
+  public static void run(int from, int to, int minimum, String name, Range body) {
+    run(from, to, minimum, Tasks.cores(), name, body);
   }
 
   /** @param cores how many parts at most (tests try more than the machine has) */
-  static void run(int from, int to, int minimum, int cores, String name, Range body) {
+  public static void run(int from, int to, int minimum, int cores, String name, Range body) {
     long length = (long) to - from;
     int parts = (int) Math.max(1, Math.min(cores, length / Math.max(1, minimum)));
     if (parts == 1) {
@@ -45,9 +44,9 @@ final class Parts {
     for (int k = 1; k < parts; k++) {
       int lo = bounds[k];
       int hi = bounds[k + 1];
-      others.add(CompletableFuture.runAsync(() -> body.run(lo, hi), Daemons.named(name)));
+      others.add(Tasks.run(name, () -> body.run(lo, hi)));
     }
     body.run(bounds[0], bounds[1]);
-    HeapAnalysis.join(CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0])));
+    Tasks.join(CompletableFuture.allOf(others.toArray(new CompletableFuture<?>[0])));
   }
 }

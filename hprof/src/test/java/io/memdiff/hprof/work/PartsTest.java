@@ -1,4 +1,4 @@
-package io.memdiff.paths;
+package io.memdiff.hprof.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,27 @@
+package io.memdiff.hprof.work;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Between phases of an analysis, a collection so the next phase's arrays reuse the pages of the last
+ * phase's garbage: a collector would rather grow the heap than collect when a large array is asked
+ * for, and fresh pages cost their first touch. Few objects are live at these points (a few large
+ * primitive arrays a collection does not scan), so each collection is short.
+ */
+public final class Memory {
+  private Memory() {}
+
+  /**
+   * A large allocation made on another thread, for the caller to join when it needs it: first touch
+   * of fresh memory (the kernel clearing its pages) is most of what a large array costs, and there it
+   * is paid beside what this thread computes meanwhile.
+   */
+  public static <T> CompletableFuture<T> aside(String name, java.util.function.Supplier<T> allocation) {
+    return Tasks.async(name, allocation);
+  }
+
+  /** Collects the garbage of the phase that just ended. */
+  public static void collectBetweenPhases() {
+    System.gc();
+  }
+}
