@@ -1,12 +1,6 @@
 package io.memdiff.cli;
 
-import io.memdiff.hprof.DumpCatalog;
-import io.memdiff.hprof.HeapIndex;
-import io.memdiff.hprof.HprofFile;
-import io.memdiff.hprof.LayoutOverrides;
-import io.memdiff.hprof.MappedFile;
-import io.memdiff.hprof.ScanOptions;
-import java.io.IOException;
+import io.memdiff.engine.ReadOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -37,16 +31,13 @@ final class DumpOptions {
   Integer align;
 
   /** For tests: map in small windows to cover reads across window edges. */
-  int windowSize = MappedFile.DEFAULT_WINDOW_SIZE;
+  int windowSize = ReadOptions.defaults().windowSize();
 
-  ScanOptions scanOptions() {
+  /** The options as the engine takes them; a value out of range is a usage error. */
+  ReadOptions readOptions() {
     if (dumpIndex < 0) {
       throw new UsageException("--dump-index must be 0 or more, got " + dumpIndex);
     }
-    return new ScanOptions(dumpIndex, lenient);
-  }
-
-  LayoutOverrides layoutOverrides() {
     check("--object-header", objectHeader, 4, 64);
     check("--ref-size", refSize, 4, 8);
     if (refSize != null && refSize != 4 && refSize != 8) {
@@ -56,28 +47,15 @@ final class DumpOptions {
     if (align != null && Integer.bitCount(align) != 1) {
       throw new UsageException("--align must be a power of two, got " + align);
     }
-    return new LayoutOverrides(objectHeader, refSize, align);
+    if (tmpDir != null && !java.nio.file.Files.isDirectory(tmpDir)) {
+      throw new UsageException("--tmp-dir " + tmpDir + " is not a directory");
+    }
+    return new ReadOptions(dumpIndex, lenient, tmpDir, objectHeader, refSize, align, windowSize);
   }
 
   private static void check(String name, Integer value, int min, int max) {
     if (value != null && (value < min || value > max)) {
       throw new UsageException(name + " must be between " + min + " and " + max + ", got " + value);
     }
-  }
-
-  HprofFile open(Path path) throws IOException {
-    if (tmpDir != null && !java.nio.file.Files.isDirectory(tmpDir)) {
-      throw new UsageException("--tmp-dir " + tmpDir + " is not a directory");
-    }
-    return HprofFile.open(path, tmpDir, windowSize);
-  }
-
-  /** @param forIndex the objects will be indexed next: keep where they are, so the index need not read them again */
-  DumpCatalog catalog(HprofFile file, boolean forIndex) throws IOException {
-    return DumpCatalog.build(file, scanOptions(), layoutOverrides(), forIndex);
-  }
-
-  HeapIndex index(DumpCatalog catalog) throws IOException {
-    return HeapIndex.build(catalog, scanOptions());
   }
 }

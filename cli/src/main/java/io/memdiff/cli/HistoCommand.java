@@ -1,15 +1,14 @@
 package io.memdiff.cli;
 
-import io.memdiff.diff.DiffOptions;
-import io.memdiff.hprof.ClassInfo;
-import io.memdiff.hprof.DumpCatalog;
-import io.memdiff.hprof.HprofFile;
-import io.memdiff.paths.HeapAnalysis;
-import io.memdiff.paths.Reachability;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.memdiff.diff.DiffOptions;
+import io.memdiff.engine.ClassRow;
+import io.memdiff.engine.DumpInfo;
+import io.memdiff.engine.Engine;
+import io.memdiff.engine.OpenDump;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
@@ -58,38 +57,25 @@ final class HistoCommand implements Callable<Integer> {
     if (top != null && top < 0) {
       throw new UsageException("--top must be 0 or more, got " + top);
     }
-    try (HprofFile file = dumpOptions.open(dump); Progress progress = new Progress(spec.commandLine().getErr())) {
-      progress.step("memdiff: reading " + dump);
-      DumpCatalog catalog = dumpOptions.catalog(file, retained);
-      Warnings.print(spec.commandLine().getErr(), catalog);
-      long[] retainedByClass = null;
-      long[] unreachableByClass = null;
-      if (retained) {
-        HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true,
-            p -> progress.step("memdiff: " + p));
-        // Objects no root reaches are garbage the next collection frees: they retain nothing for a
-        // class, and their bytes get a column of their own instead of heading the list.
-        int[] classOf = new int[a.index().objectCount()];
-        unreachableByClass = new long[catalog.classCount()];
-        for (int o = 0; o < classOf.length; o++) {
-          if (a.reachability().label(o) == Reachability.UNREACHABLE) {
-            classOf[o] = -1;
-            unreachableByClass[a.index().classIndexOf(o)] += a.graph().shallowSize(o);
-          } else {
-            classOf[o] = a.index().classIndexOf(o);
-          }
-        }
-        retainedByClass = a.dominators().retainedByGroup(classOf, catalog.classCount());
+    PrintWriter err = spec.commandLine().getErr();
+    DiffOptions.Selection selected = Glob.filter(includes, excludes);
+    Predicate<String> filter = name -> selected.test(name, name);
+    try (Progress progress = new Progress(err);
+        OpenDump dump = retained ? Engine.open(this.dump, dumpOptions.readOptions(), progress::phase)
+            : Engine.openForHistogram(this.dump, dumpOptions.readOptions(), progress::phase)) {
+      Warnings.print(err, dump.warnings());
+      List<ClassRow> classes = retained ? dump.analyse(progress::phase).classesRetained(filter) : dump.classes(filter);
+      List<Row> rows = new ArrayList<>(classes.size());
+      for (ClassRow c : classes) {
+        rows.add(new Row(c.name(), c.count(), c.shallowBytes(), c.retainedBytes(), c.unreachableBytes()));
       }
-      DiffOptions.Selection selected = Glob.filter(includes, excludes);
-      List<Row> rows = rows(catalog, name -> selected.test(name, name), retainedByClass, unreachableByClass);
       if (top != null && rows.size() > top) {
         rows = rows.subList(0, top);
       }
       if (output.json()) {
-        Json.write(spec.commandLine().getOut(), new Document(Json.SCHEMA_VERSION, DumpInfo.of(catalog), rows));
+        Json.write(spec.commandLine().getOut(), new Document(Json.SCHEMA_VERSION, dump.info(), rows));
       } else {
-        var out = spec.commandLine().getOut();
+        PrintWriter out = spec.commandLine().getOut();
         out.println("# class\tcount\tshallow_bytes" + (retained ? "\tretained_bytes\tunreachable_bytes" : ""));
         for (Row r : rows) {
           out.println(Text.safe(r.name()) + "\t" + r.count() + "\t" + output.bytes(r.shallowBytes())
@@ -99,29 +85,5 @@ final class HistoCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
-  }
-
-  /**
-   * Classes with at least one instance, biggest shallow size first (biggest retained size first when
-   * retained sizes are given), ties by count then name.
-   */
-  static List<Row> rows(DumpCatalog catalog, Predicate<String> filter, long[] retainedByClass,
-      long[] unreachableByClass) {
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < catalog.classCount(); i++) {
-      ClassInfo c = catalog.classAt(i);
-      long n = catalog.countOf(i);
-      if (n > 0 && filter.test(c.name())) {
-        rows.add(new Row(c.name(), n, catalog.shallowBytesOf(i), retainedByClass == null ? null : retainedByClass[i],
-            unreachableByClass == null ? null : unreachableByClass[i]));
-      }
-    }
-    Comparator<Row> bySize = retainedByClass != null
-        ? Comparator.comparingLong(Row::retainedBytes).reversed()
-        : Comparator.comparingLong(Row::shallowBytes).reversed();
-    rows.sort(bySize.thenComparing(Comparator.comparingLong(Row::shallowBytes).reversed())
-        .thenComparing(Comparator.comparingLong(Row::count).reversed())
-        .thenComparing(Row::name));
-    return rows;
   }
 }

@@ -1,9 +1,10 @@
 package io.memdiff.cli;
 
-import io.memdiff.hprof.HprofFile;
+import io.memdiff.engine.Engine;
+import io.memdiff.engine.NotInDumpException;
 import io.memdiff.hprof.HprofFormatException;
-import io.memdiff.hprof.MappedFile;
 import io.memdiff.hprof.NoSuchDumpException;
+import io.memdiff.hprof.ScratchSpaceException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -32,16 +33,14 @@ public final class Main {
   }
 
   /**
-   * Maps the first argument that is an HPROF file while the command line is still being parsed (a
-   * fifth of a second of one thread, with the other core idle): see {@link MappedFile#mapEarly}. A
-   * guess from the arguments alone, so it only maps: if the command reads that file, it takes the
-   * mapping; if not, it stays mapped and unread until memdiff exits. Five alternating runs of
-   * {@code path} on the 0.64 GB benchmark dump: from the end of parsing to the end of the first pass
-   * 0.54-0.81 s against 0.85-1.05 s.
+   * Maps the first argument that is an HPROF file while the command line is still being parsed, so
+   * its pages are read in beside the parsing (see {@link Engine#mapEarly}). A guess from the
+   * arguments alone, so it only maps: if the command reads that file, it takes the mapping; if not,
+   * it stays mapped and unread until memdiff exits.
    */
   static void mapFirstDumpEarly(String[] args) {
     for (String a : args) {
-      if (!a.startsWith("-") && HprofFile.mapEarly(Path.of(a))) {
+      if (!a.startsWith("-") && Engine.mapEarly(Path.of(a))) {
         return;
       }
     }
@@ -80,7 +79,7 @@ public final class Main {
    * was cut or overwritten) is an InternalError: say which dump changed, if one visibly did.
    */
   static String vanishedPages() {
-    String changed = io.memdiff.hprof.MappedFile.describeChangedFile();
+    String changed = Engine.describeChangedDump();
     return "memdiff: " + (changed != null ? changed
         : "a dump's pages could not be read: was the file cut short or overwritten while it was read?");
   }
@@ -202,7 +201,7 @@ public final class Main {
     } else if (t instanceof InternalError) {
       err.println(vanishedPages());
       code = ExitCodes.BAD_DUMP;
-    } else if (t instanceof OutputFile.WriteFailure || t instanceof io.memdiff.hprof.ScratchSpaceException) {
+    } else if (t instanceof OutputFile.WriteFailure || t instanceof ScratchSpaceException) {
       err.println("memdiff: " + t.getMessage());
       code = ExitCodes.WRITE;
 
@@ -218,8 +217,8 @@ public final class Main {
     } else if (t instanceof AccessDeniedException e) {
       err.println("memdiff: " + e.getFile() + ": permission denied");
       code = ExitCodes.BAD_DUMP;
-    } else if (t instanceof UsageException e) {
-      err.println("memdiff: " + e.getMessage());
+    } else if (t instanceof UsageException || t instanceof NotInDumpException) {
+      err.println("memdiff: " + t.getMessage());
       code = ExitCodes.USAGE;
     } else if (t instanceof IOException e) {
       err.println("memdiff: " + e.getMessage());

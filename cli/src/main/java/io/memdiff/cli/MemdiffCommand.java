@@ -1,12 +1,12 @@
 package io.memdiff.cli;
 
-import io.memdiff.diff.DiffEngine;
 import io.memdiff.diff.DiffOptions;
 import io.memdiff.diff.DiffReport;
 import io.memdiff.diff.Finding;
 import io.memdiff.diff.Grouping;
 import io.memdiff.diff.Shape;
 import io.memdiff.diff.SiteSummary;
+import io.memdiff.engine.Engine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -125,12 +125,12 @@ final class MemdiffCommand implements Callable<Integer> {
     }
     List<SiteSummary> summaries;
     try (Progress progress = new Progress(err)) {
-      summaries = loadAll(threads, progress, err);
+      summaries = Engine.summarizeAll(dumps, dumpOptions.readOptions(), threads, progress::phase, Warnings.to(err));
     }
     warnOfLayouts(summaries, err);
     DiffOptions options = new DiffOptions(Grouping.valueOf(by.toUpperCase(java.util.Locale.ROOT)), minBytes,
         Glob.filter(includes, excludes), ignored, unreachable);
-    DiffReport report = DiffEngine.diff(summaries, options);
+    DiffReport report = Engine.diff(summaries, options);
     List<Finding> findings = report.findings();
     if (top != null && findings.size() > top) {
       findings = findings.subList(0, top);
@@ -143,110 +143,6 @@ final class MemdiffCommand implements Callable<Integer> {
       renderer.text(out, report, findings);
     }
     return gate(report.findings(), err);
-  }
-
-  /**
-   * Site summaries of every input, in order, {@code threads} dumps at a time: a dump's index is dropped
-   * once its summary is built, so memory is that of {@code threads} dumps, not of all of them.
-   */
-  private List<SiteSummary> loadAll(int threads, Progress progress, PrintWriter err) throws IOException {
-    if (threads == 1) {
-      return loadInTurn(progress, err);
-    }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "memdiff-dump");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<java.util.concurrent.Future<SiteSummary>> futures = new ArrayList<>();
-      for (Path p : dumps) {
-        futures.add(pool.submit(() -> SiteSummaries.load(p, dumpOptions, what -> progress.step("memdiff: " + what), err)));
-      }
-      List<SiteSummary> out = new ArrayList<>();
-      for (java.util.concurrent.Future<SiteSummary> f : futures) {
-        try {
-          out.add(f.get());
-        } catch (java.util.concurrent.ExecutionException e) {
-          throw rethrown(e.getCause());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", e);
-        }
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /**
-   * One dump at a time, reading the next one ahead: once a dump's shortest paths are found, its
-   * dominator tree and sites take a core or two for a while, and the next dump's catalogue (and its
-   * index, when the heap has room for it beside this analysis) is read on another thread meanwhile.
-   */
-  private List<SiteSummary> loadInTurn(Progress progress, PrintWriter err) throws IOException {
-    java.util.function.Consumer<String> phase = what -> progress.step("memdiff: " + what);
-    List<SiteSummary> out = new ArrayList<>();
-    SiteSummaries.Input current = SiteSummaries.prepare(dumps.get(0), dumpOptions, phase, err, false);
-    for (int i = 0; i < dumps.size(); i++) {
-      Path next = i + 1 < dumps.size() ? dumps.get(i + 1) : null;
-      List<java.util.concurrent.CompletableFuture<SiteSummaries.Input>> ahead = new ArrayList<>(1);
-      Runnable readAhead = () -> {
-        if (next != null) {
-          ahead.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-              return SiteSummaries.prepare(next, dumpOptions, phase, err, true);
-            } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e);
-            }
-          }, io.memdiff.hprof.work.Tasks.named("memdiff-read-ahead")));
-        }
-      };
-      // No full collection between dumps here (SiteSummaries.load has one): it stopped the read-ahead
-      // for 0.1-0.4 s, and the collector reclaims the dead analysis's big arrays when the next
-      // dump's allocations need the room anyway. With G1, on the 1.3 GB set it was never slower
-      // without (7.20-7.54 s with it, 6.71-6.98 s without in one comparison, within the noise in
-      // another); the 5 GB set's peak RSS stayed 5.3 GB (4.8 GB with the serial collector).
-      try {
-        out.add(SiteSummaries.summarize(current, phase, readAhead));
-      } catch (IOException | RuntimeException | Error e) {
-        for (var f : ahead) {
-          f.thenAccept(SiteSummaries::closeQuietly);
-        }
-        throw e;
-      }
-      if (next != null) {
-        current = joinInput(ahead.get(0)); // summarize ran readAhead, whatever the input
-      }
-    }
-    return out;
-  }
-
-  private static SiteSummaries.Input joinInput(java.util.concurrent.CompletableFuture<SiteSummaries.Input> f)
-      throws IOException {
-    try {
-      return f.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw rethrown(e.getCause());
-    }
-  }
-
-  /** What failed on another thread, to throw on this one: I/O errors as themselves, unwrapped. */
-  private static IOException rethrown(Throwable cause) {
-    if (cause instanceof java.io.UncheckedIOException io) {
-      return io.getCause();
-    }
-    if (cause instanceof IOException io) {
-      return io;
-    }
-    if (cause instanceof RuntimeException re) {
-      throw re;
-    }
-    if (cause instanceof Error err) {
-      throw err;
-    }
-    return new IOException(cause);
   }
 
   /**

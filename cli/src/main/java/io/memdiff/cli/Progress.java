@@ -29,6 +29,11 @@ final class Progress implements AutoCloseable {
     this.enabled = stderrIsATerminal() && System.getenv("CI") == null;
   }
 
+  /** A phase of the engine's, as memdiff's line: {@code memdiff: reading a.hprof}. */
+  void phase(String what) {
+    step("memdiff: " + what);
+  }
+
   /** Shows {@code what} once more than a second has passed since this progress began. */
   synchronized void step(String what) {
     if (timings) {

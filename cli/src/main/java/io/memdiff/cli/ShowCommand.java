@@ -1,17 +1,10 @@
 package io.memdiff.cli;
 
-import io.memdiff.hprof.BasicType;
-import io.memdiff.hprof.ClassInfo;
-import io.memdiff.hprof.DumpCatalog;
-import io.memdiff.hprof.EdgeLabel;
-import io.memdiff.hprof.HeapIndex;
-import io.memdiff.hprof.HprofFile;
-import io.memdiff.hprof.InstanceFields;
-import io.memdiff.paths.Dominators;
-import io.memdiff.paths.HeapAnalysis;
-import io.memdiff.paths.PathDescriber;
-import io.memdiff.paths.Reachability;
-import io.memdiff.paths.Step;
+import io.memdiff.engine.AnalysedDump;
+import io.memdiff.engine.DumpInfo;
+import io.memdiff.engine.Engine;
+import io.memdiff.engine.OpenDump;
+import io.memdiff.paths.ObjectReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,56 +55,14 @@ final class ShowCommand implements Callable<Integer> {
     }
     long addr = Addresses.parse(address);
     PrintWriter err = spec.commandLine().getErr();
-    try (HprofFile file = dumpOptions.open(dump); Progress progress = new Progress(err)) {
-      DumpCatalog catalog = dumpOptions.catalog(file, true);
-      Warnings.print(err, catalog);
-      HeapAnalysis a = HeapAnalysis.analyse(catalog, dumpOptions.scanOptions(), true, p -> progress.step("memdiff: " + p));
-      HeapIndex index = a.index();
-      int o = index.indexOf(addr);
-      if (o < 0) {
-        throw new UsageException(dump + ": no object at " + Addresses.hex(addr));
-      }
-      Dominators dom = a.dominators();
-      PathDescriber describer = new PathDescriber(a.reachability());
-      List<Ref> fields = outbound(index, describer, o);
-      List<Ref> referrers = new ArrayList<>();
-      long[] referrerCount = {0};
-      for (int src = 0; src < index.objectCount(); src++) {
-        int from = src;
-        index.forEachReference(src, (label, target) -> {
-          if (target == addr) {
-            if (referrers.size() < limit) {
-              referrers.add(new Ref(describer.describeLabel(from, label, true), null, Addresses.hex(index.address(from)),
-                  index.classOf(from).name(), null));
-            }
-            referrerCount[0]++;
-          }
-        });
-      }
-      List<Step> steps = describer.steps(o, true);
-      int[] retainedOf = new int[steps.size() + 1];
-      for (int k = 0; k < steps.size(); k++) {
-        retainedOf[k] = steps.get(k).object();
-      }
-      retainedOf[steps.size()] = o;
-      long[] retained = dom.retained(retainedOf);
-      List<PathCommand.StepOut> path = new ArrayList<>();
-      for (int k = 0; k < steps.size(); k++) {
-        Step s = steps.get(k);
-        path.add(new PathCommand.StepOut(s.edge(), s.className(), Addresses.hex(index.address(s.object())),
-            dom.shallow(s.object()), retained[k]));
-      }
-      String kind = switch (index.kind(o)) {
-        case HeapIndex.KIND_CLASS -> "class";
-        case HeapIndex.KIND_INSTANCE -> "instance";
-        case HeapIndex.KIND_OBJECT_ARRAY -> "object array";
-        default -> "primitive array";
-      };
-      ClassInfo described = index.classDescribedBy(o);
-      String className = described != null ? "java.lang.Class (" + described.name() + ")" : index.classOf(o).name();
-      Document d = new Document(Json.SCHEMA_VERSION, DumpInfo.of(catalog), Addresses.hex(addr), className, kind,
-          index.arrayLength(o), dom.shallow(o), retained[steps.size()], Reachability.labelName(a.reachability().label(o)),
-          fields, referrerCount[0], referrers, path);
+    try (Progress progress = new Progress(err);
+        OpenDump dump = Engine.open(this.dump, dumpOptions.readOptions(), progress::phase)) {
+      Warnings.print(err, dump.warnings());
+      AnalysedDump analysed = dump.analyse(progress::phase);
+      ObjectReport r = analysed.object(addr, limit, showValues);
+      Document d = new Document(Json.SCHEMA_VERSION, dump.info(), Addresses.hex(r.address()), r.className(), r.kind(),
+          r.length(), r.shallowBytes(), r.retainedBytes(), r.reachability(), refs(r.fields()), r.referrerCount(),
+          refs(r.referrers()), PathCommand.StepOut.of(r.path()));
       if (output.json()) {
         Json.write(spec.commandLine().getOut(), d);
       } else {
@@ -121,45 +72,13 @@ final class ShowCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private List<Ref> outbound(HeapIndex index, PathDescriber describer, int o) {
-    List<Ref> refs = new ArrayList<>();
-    InstanceFields values = new InstanceFields(index);
-    DumpCatalog catalog = index.catalog();
-    if (index.kind(o) == HeapIndex.KIND_INSTANCE) {
-      ClassInfo c = index.classOf(o);
-      for (int slot = 0; slot < c.fieldCount() && refs.size() < limit; slot++) {
-        String name = catalog.strings().getOrPlaceholder(c.fieldNameId(slot));
-        int type = c.fieldType(slot);
-        long raw = values.raw(o, slot);
-        if (type == BasicType.OBJECT) {
-          int t = raw == Long.MIN_VALUE || raw == 0 ? -1 : index.indexOf(raw);
-          String value = showValues && t >= 0 ? values.string(t) : null;
-          refs.add(new Ref(name, "Object", raw == 0 ? "null" : Addresses.hex(raw), t < 0 ? null : index.classOf(t).name(),
-              value));
-        } else {
-          refs.add(new Ref(name, BasicType.name(type), null, null, showValues ? primitive(type, raw) : null));
-        }
-      }
-      return refs;
+  private static List<Ref> refs(List<ObjectReport.Ref> refs) {
+    List<Ref> out = new ArrayList<>(refs.size());
+    for (ObjectReport.Ref r : refs) {
+      String target = r.target() == null ? null : r.target() == 0 ? "null" : Addresses.hex(r.target());
+      out.add(new Ref(r.field(), r.type(), target, r.targetClass(), r.value()));
     }
-    index.forEachReference(o, (label, target) -> {
-      if (refs.size() < limit && EdgeLabel.kind(label) != EdgeLabel.CLASS_OF) {
-        int t = index.indexOf(target);
-        refs.add(new Ref(describer.describeLabel(o, label, true), "Object", Addresses.hex(target),
-            t < 0 ? null : index.classOf(t).name(), null));
-      }
-    });
-    return refs;
-  }
-
-  private static String primitive(int type, long raw) {
-    return switch (type) {
-      case BasicType.BOOLEAN -> Boolean.toString(raw != 0);
-      case BasicType.CHAR -> "'" + (char) raw + "'";
-      case BasicType.FLOAT -> Float.toString(Float.intBitsToFloat((int) raw));
-      case BasicType.DOUBLE -> Double.toString(Double.longBitsToDouble(raw));
-      default -> Long.toString(raw);
-    };
+    return out;
   }
 
   private void print(PrintWriter out, Document d) {

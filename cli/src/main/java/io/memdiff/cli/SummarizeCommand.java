@@ -1,6 +1,7 @@
 package io.memdiff.cli;
 
 import io.memdiff.diff.SiteSummary;
+import io.memdiff.engine.Engine;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,16 +32,16 @@ final class SummarizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (SiteSummaries.isSummaryFile(dump)) {
+    if (Engine.isSummaryFile(dump)) {
       throw new UsageException(dump + " is already a site summary");
     }
     try (Progress progress = new Progress(spec.commandLine().getErr())) {
-      SiteSummary s = SiteSummaries.load(dump, dumpOptions, p -> progress.step("memdiff: " + p),
-          spec.commandLine().getErr());
+      SiteSummary s = Engine.summarize(dump, dumpOptions.readOptions(), progress::phase,
+          Warnings.to(spec.commandLine().getErr()));
       if (output.toString().equals("-")) {
         Json.write(spec.commandLine().getOut(), s);
       } else {
-        SiteSummaries.write(s, output);
+        OutputFile.write(output, out -> Engine.writeSummary(s, out));
       }
     }
     return ExitCodes.OK;

@@ -1,23 +1,20 @@
 package io.memdiff.cli;
 
-import io.memdiff.hprof.DumpCatalog;
-import io.memdiff.hprof.ScanResult;
 import java.io.PrintWriter;
+import java.util.List;
 
 /** Warning lines on stderr for what a lenient read lost or skipped. */
 final class Warnings {
   private Warnings() {}
 
-  static void print(PrintWriter err, DumpCatalog catalog) {
-    ScanResult s = catalog.scan();
-    String file = catalog.file().path().toString();
-    if (s.truncated()) {
-      err.println("memdiff: warning: " + file + ": " + s.truncationReason() + "; read up to offset 0x"
-          + Long.toHexString(s.truncatedAt()) + ", " + s.lostBytes() + " bytes lost");
+  static void print(PrintWriter err, List<String> warnings) {
+    for (String w : warnings) {
+      err.println("memdiff: warning: " + w);
     }
-    if (s.unknownSubRecords() > 0) {
-      err.println("memdiff: warning: " + file + ": skipped the rest of " + s.unknownSubRecords()
-          + " segment(s) at unknown sub-records");
-    }
+  }
+
+  /** For the engine's {@code warn} callbacks. */
+  static java.util.function.Consumer<String> to(PrintWriter err) {
+    return w -> err.println("memdiff: warning: " + w);
   }
 }

@@ -120,7 +120,7 @@ class FaultsTest {
     p.destroyForcibly().waitFor();
     // The target is what it was, or, when the run finished before the kill, a whole summary.
     if (!Files.readString(target).equals("{\"earlier\": true}")) {
-      assertThat(SiteSummaries.read(target).sites()).isNotEmpty();
+      assertThat(io.memdiff.engine.Engine.readSummary(target).sites()).isNotEmpty();
     }
     // The next write of the same file clears what the killed run left.
     assertThat(Cli.run("summarize", dump.toString(), "-o", target.toString()).exitCode()).isZero();

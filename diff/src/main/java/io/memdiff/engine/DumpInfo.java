@@ -1,10 +1,10 @@
-package io.memdiff.cli;
+package io.memdiff.engine;
 
 import io.memdiff.hprof.DumpCatalog;
 import java.time.Instant;
 
-/** The {@code dump} object of JSON output: which file, and what it is. */
-record DumpInfo(String path, String version, int idSize, String timestamp, long objects, long shallowBytes,
+/** Which file a dump is, and what it holds in brief. */
+public record DumpInfo(String path, String version, int idSize, String timestamp, long objects, long shallowBytes,
     boolean truncated) {
 
   static DumpInfo of(DumpCatalog c) {

@@ -1,0 +1,33 @@
+package io.memdiff.engine;
+
+import io.memdiff.hprof.LayoutOverrides;
+import io.memdiff.hprof.MappedFile;
+import io.memdiff.hprof.ScanOptions;
+import java.nio.file.Path;
+
+/**
+ * How to read a dump.
+ *
+ * @param dumpIndex which heap dump of a file that holds several (0: the first)
+ * @param lenient read a truncated dump up to its last complete record instead of failing
+ * @param tmpDir where a gzip dump is inflated; null for the system's temp dir
+ * @param objectHeader object header bytes, null to infer them from the dump
+ * @param refSize reference bytes, null to infer them
+ * @param align object alignment, null to infer it
+ * @param windowSize bytes per mapped window (tests use small ones to cover reads across window edges)
+ */
+public record ReadOptions(int dumpIndex, boolean lenient, Path tmpDir, Integer objectHeader, Integer refSize,
+    Integer align, int windowSize) {
+
+  public static ReadOptions defaults() {
+    return new ReadOptions(0, false, null, null, null, null, MappedFile.DEFAULT_WINDOW_SIZE);
+  }
+
+  ScanOptions scanOptions() {
+    return new ScanOptions(dumpIndex, lenient);
+  }
+
+  LayoutOverrides layoutOverrides() {
+    return new LayoutOverrides(objectHeader, refSize, align);
+  }
+}
