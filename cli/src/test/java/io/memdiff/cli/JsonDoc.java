@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 /**
  * The field lists of {@code docs/json.md}, read as {@link JsonGoldenTest} compares them with the
  * golden files. A section ({@code ##} or {@code ###} heading) documents the outputs of the golden
- * files it links to ({@code golden/NAME.json}); each row of its tables whose first cell is a field path in backquotes
- * ({@code findings[].owner_path[].edge}: {@code .} into an object, {@code []} into an array's
- * elements) documents one field. A type cell that says {@code optional} marks a field that not every
+ * files it links to ({@code golden/NAME.json}); each row of its tables whose first cell is a field
+ * path in backquotes ({@code findings[].owner_path[].edge}: {@code .} into an object, {@code []} into
+ * an array's elements) documents one field. A type cell that says {@code optional} marks a field that not every
  * output has; one that says {@code map} marks an object whose keys are data, not fields.
  */
 final class JsonDoc {
@@ -60,7 +60,7 @@ final class JsonDoc {
     for (String line : (markdown + "\n## end").lines().toList()) {
       if (line.startsWith("## ") || line.startsWith("### ")) {
         if (sub != null) {
-          sub.addTo(sections, group.fields);
+          sub.addTo(sections, group == null ? Map.of() : group.fields);
         }
         sub = null;
         if (line.startsWith("### ")) {
@@ -73,8 +73,10 @@ final class JsonDoc {
         group = new Part(line.substring(3).strip());
         continue;
       }
-      if (group != null) {
-        (sub != null ? sub : group).read(line);
+      if (sub != null) {
+        sub.read(line);
+      } else if (group != null) {
+        group.read(line);
       }
     }
     return sections;
