@@ -43,17 +43,17 @@ final class SummaryFiles {
   }
 
   static SiteSummary read(Path file) throws IOException {
-    SiteSummary s;
+    SummaryFileFormat s;
     try {
-      s = MAPPER.readValue(file.toFile(), SiteSummary.class);
+      s = MAPPER.readValue(file.toFile(), SummaryFileFormat.class);
     } catch (JsonProcessingException e) {
       throw new HprofFormatException(file, offsetOf(e), unreadable(e));
     }
-    if (s.schemaVersion() != SiteSummary.SCHEMA_VERSION || s.dump() == null || s.sites() == null) {
+    if (s.schemaVersion() != SummaryFileFormat.VERSION || s.dump() == null || s.sites() == null) {
       throw new HprofFormatException(file, 0, "site summary schema version " + s.schemaVersion()
-          + " is not supported (expected " + SiteSummary.SCHEMA_VERSION + ")");
+          + " is not supported (expected " + SummaryFileFormat.VERSION + ")");
     }
-    return s;
+    return s.toSummary();
   }
 
   /** Writes the summary to {@code out}, which stays open. */
@@ -68,7 +68,7 @@ final class SummaryFiles {
       public void close() throws IOException {
         flush();
       }
-    }, summary);
+    }, SummaryFileFormat.of(summary));
   }
 
   private static long offsetOf(JsonProcessingException e) {
