@@ -104,6 +104,7 @@ public final class Main {
     SUBCOMMANDS.put("path", PathCommand::new);
     SUBCOMMANDS.put("show", ShowCommand::new);
     SUBCOMMANDS.put("summarize", SummarizeCommand::new);
+    SUBCOMMANDS.put("capture", CaptureCommand::new);
     SUBCOMMANDS.put("demo", DemoCommand::new);
     SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
   }

@@ -1,0 +1,172 @@
+package io.memdiff.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.memdiff.testdata.ScenarioRunner;
+import io.memdiff.testdata.scenarios.LiveService;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code memdiff capture} against real JVMs the test starts, and what it refuses. */
+class CaptureTest {
+  @TempDir Path dir;
+
+  /** A running {@link LiveService}; closing its input ends it. */
+  private static Process startLive(Path javaHome) throws IOException {
+    Process p = new ProcessBuilder(javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m", "-cp",
+        System.getProperty("java.class.path"), LiveService.class.getName())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(out.readLine()).isEqualTo("ready");
+    return p;
+  }
+
+  private static void stop(Process p) throws Exception {
+    p.getOutputStream().close();
+    if (!p.waitFor(20, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void capturesThreeDumpsWithRecordingsAndTheDiffFindsBothLeaksOnJdk17() throws Exception {
+    captureAndDiff(ScenarioRunner.currentJavaHome());
+  }
+
+  @Test
+  void capturesAJdk25Jvm() throws Exception {
+    Optional<Path> jdk25 = ScenarioRunner.jdk25Home();
+    assumeTrue(jdk25.isPresent(), "no JDK 25 on this machine");
+    captureAndDiff(jdk25.get());
+  }
+
+  private void captureAndDiff(Path javaHome) throws Exception {
+    Process live = startLive(javaHome);
+    Path out = dir.resolve("capture");
+    Cli c;
+    try {
+      c = Cli.run("capture", Long.toString(live.pid()), "--count", "3", "--interval", "0.5", "--out", out.toString());
+    } finally {
+      stop(live);
+    }
+    assertThat(c.exitCode()).as(c.err()).isZero();
+    assertThat(c.errLines()).hasSize(3).allMatch(l -> l.matches("memdiff: capture [123] of 3: .*\\.hprof .*\\.jfr .*"));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rwx------");
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted())
+          .containsExactly("1.hprof", "1.jfr", "2.hprof", "2.jfr", "3.hprof", "3.jfr");
+    }
+    for (String name : List.of("1.hprof", "3.jfr")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(name)))).isEqualTo("rw-------");
+    }
+    // The recording samples old objects with their allocation stacks (settings 'profile').
+    List<RecordedEvent> samples = new ArrayList<>();
+    for (RecordedEvent e : RecordingFile.readAllEvents(out.resolve("3.jfr"))) {
+      if (e.getEventType().getName().equals("jdk.OldObjectSample")) {
+        samples.add(e);
+      }
+    }
+    assertThat(samples).isNotEmpty();
+    assertThat(samples).anyMatch(e -> e.getStackTrace() != null && !e.getStackTrace().getFrames().isEmpty());
+
+    Cli diff = Cli.run(out.resolve("1.hprof").toString(), out.resolve("2.hprof").toString(),
+        out.resolve("3.hprof").toString(), "--format", "json");
+    assertThat(diff.exitCode()).as(diff.err()).isZero();
+    JsonNode report = new ObjectMapper().readTree(diff.out());
+    JsonNode orders = finding(report, LiveService.class.getName() + "$Order");
+    JsonNode audits = finding(report, LiveService.class.getName() + "$Audit");
+    assertThat(orders.get("shape").asText()).isEqualTo("leak");
+    assertThat(audits.get("shape").asText()).isEqualTo("leak");
+    // The service adds ORDERS_PER_BATCH orders and AUDITS_PER_BATCH audits per batch: in every dump
+    // the two counts keep that ratio, within the one batch a dump may catch half done.
+    for (int k = 0; k < 3; k++) {
+      long o = orders.get("counts").get(k).asLong();
+      long a = audits.get("counts").get(k).asLong();
+      assertThat(Math.abs(o * LiveService.AUDITS_PER_BATCH - a * LiveService.ORDERS_PER_BATCH))
+          .as("dump %d: %d orders, %d audits", k + 1, o, a)
+          .isLessThanOrEqualTo((long) LiveService.ORDERS_PER_BATCH * LiveService.AUDITS_PER_BATCH);
+      if (k > 0) {
+        assertThat(o).isGreaterThan(orders.get("counts").get(k - 1).asLong());
+      }
+    }
+  }
+
+  private static JsonNode finding(JsonNode report, String className) {
+    for (JsonNode f : report.get("findings")) {
+      if (f.get("class").asText().equals(className)) {
+        return f;
+      }
+    }
+    throw new AssertionError("no finding for " + className + " in " + report.get("findings"));
+  }
+
+  @Test
+  void compressesWithGzAndTheDumpReads() throws Exception {
+    Process live = startLive(ScenarioRunner.currentJavaHome());
+    Path out = dir.resolve("gz");
+    Cli c;
+    try {
+      c = Cli.run("capture", Long.toString(live.pid()), "--count", "1", "--gz", "--no-jfr", "--out", out.toString());
+    } finally {
+      stop(live);
+    }
+    assertThat(c.exitCode()).as(c.err()).isZero();
+    try (Stream<Path> files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("1.hprof.gz");
+    }
+    Cli histo = Cli.run("histo", out.resolve("1.hprof.gz").toString(), "--include", LiveService.class.getName() + "*");
+    assertThat(histo.exitCode()).as(histo.err()).isZero();
+    assertThat(histo.out()).contains(LiveService.class.getName() + "$Order");
+  }
+
+  @Test
+  void aProcessThatIsNoJvmIsNeitherAttachedToNorHarmed() throws Exception {
+    Process sleep = new ProcessBuilder("sleep", "60").start();
+    try {
+      Cli c = Cli.run("capture", Long.toString(sleep.pid()), "--count", "1", "--out", dir.resolve("x").toString());
+      assertThat(c.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(c.errLines()).singleElement().asString()
+          .startsWith("memdiff: PID " + sleep.pid() + " is not a Java virtual machine");
+      Thread.sleep(200);
+      assertThat(sleep.isAlive()).isTrue();
+    } finally {
+      sleep.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aPidWithNoProcessIsAUsageError() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Cli c = Cli.run("capture", Long.toString(gone.pid()), "--out", dir.resolve("y").toString());
+    assertThat(c.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(c.errLines()).singleElement().asString().isEqualTo("memdiff: no process with PID " + gone.pid() + " on this machine");
+  }
+
+  @Test
+  void anEarlierCaptureIsNeverOverwritten() throws Exception {
+    Path out = Files.createDirectories(dir.resolve("earlier"));
+    Files.writeString(out.resolve("2.jfr"), "earlier");
+    Cli c = Cli.run("capture", Long.toString(ProcessHandle.current().pid()), "--out", out.toString());
+    assertThat(c.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(c.errLines()).singleElement().asString().contains("already holds 2.jfr");
+    assertThat(Files.readString(out.resolve("2.jfr"))).isEqualTo("earlier");
+  }
+}
