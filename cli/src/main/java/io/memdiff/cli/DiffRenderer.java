@@ -1,6 +1,8 @@
 package io.memdiff.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.memdiff.diff.AllocationStack;
 import io.memdiff.diff.DiffReport;
 import io.memdiff.diff.DumpMeta;
 import io.memdiff.diff.Finding;
@@ -18,11 +20,26 @@ final class DiffRenderer {
   private final OutputOptions output;
   private final boolean paths;
   private final int examples;
+  private final int frames;
 
-  DiffRenderer(OutputOptions output, boolean paths, int examples) {
+  /** @param frames how many frames of an allocation stack a text line shows */
+  DiffRenderer(OutputOptions output, boolean paths, int examples, int frames) {
     this.output = output;
     this.paths = paths;
     this.examples = examples;
+    this.frames = frames;
+  }
+
+  /** {@code  allocated at com.acme.Foo.bar(Foo.java:53) (12 samples)} for the site's most sampled stack, or nothing. */
+  private String allocated(SiteDiff d) {
+    if (d == null || d.allocationStacks().isEmpty() || frames == 0) {
+      return "";
+    }
+    AllocationStack top = d.allocationStacks().get(0);
+    return "  allocated at " + Text.safe(String.join(" < ", top.programFrames(frames))) + " (" + top.samples()
+        + (top.samples() == 1 ? " sample" : " samples") + (d.allocationStacks().size() > 1
+            ? ", " + (d.allocationStacks().size() - 1) + " other stack" + (d.allocationStacks().size() > 2 ? "s" : "") : "")
+        + ")";
   }
 
   /**
@@ -49,7 +66,7 @@ final class DiffRenderer {
       if (f.growingSince() > 2) {
         line.append("  since dump ").append(f.growingSince());
       }
-      line.append("  ").append(Text.safe(f.site()));
+      line.append("  ").append(Text.safe(f.site())).append(allocated(sites.get(f.headline())));
       if (!f.reachability().equals("strong") && !f.reachability().equals("mixed") && !f.site().equals(f.reachability())) {
         line.append("  (").append(f.reachability()).append(")");
       }
@@ -70,7 +87,7 @@ final class DiffRenderer {
         SiteDiff d = sites.get(k);
         out.println("    site  " + Text.safe(d.className()) + "  " + signed(d.growthObjects()) + " objects  "
             + signedBytes(d.growthShallowBytes()) + " own  " + signedBytes(d.growthRetainedBytes()) + " retained  counts "
-            + join(d.counts()) + "  " + Text.safe(d.site()));
+            + join(d.counts()) + "  " + Text.safe(d.site()) + allocated(d));
       }
     }
     DiffReport.Heap h = report.heap();
@@ -87,13 +104,17 @@ final class DiffRenderer {
 
   record SiteOut(@JsonProperty("class") String className, String site, String key, long[] counts, long[] shallowBytes,
       long[] retainedBytes, long growthObjects, long growthBytes, long growthRetainedBytes, String shape,
-      double slopePerMinute, String reachability, List<StepOut> path, String finding, List<String> examples) {}
+      double slopePerMinute, String reachability, List<StepOut> path, String finding, List<String> examples,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StackOut> allocationStacks) {}
+
+  record StackOut(List<String> frames, long samples) {}
 
   record FindingOut(@JsonProperty("class") String className, String shape, Integer growingSince, long growthObjects,
       long[] counts, long growthBytes, long[] bytes, long growthOffHeapBytes, long[] offHeapBytes,
       long growthMappedBytes, long[] mappedBytes, String site,
       String owner, @JsonProperty("owner_class") String ownerClass, List<StepOut> ownerPath, String reachability,
-      String key, String headline, List<String> sites, List<String> examples) {}
+      String key, String headline, List<String> sites, List<String> examples,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StackOut> allocationStacks) {}
 
   record HeapOut(long[] objects, long[] bytes, long growthObjects, long growthBytes, long findingsGrowthBytes) {}
 
@@ -116,19 +137,24 @@ final class DiffRenderer {
           f.growthObjects(), f.counts(), f.growthBytes(), f.bytes(), f.growthOffHeapBytes(), f.offHeapBytes(),
           f.growthMappedBytes(), f.mappedBytes(), f.site(),
           f.owner(), f.ownerClass(), steps(paths ? f.ownerPath() : List.of()), f.reachability(), f.key(), f.headline(),
-          f.siteKeys(), f.examples().subList(0, Math.min(examples, f.examples().size()))));
+          f.siteKeys(), f.examples().subList(0, Math.min(examples, f.examples().size())),
+          stacks(byKey.get(f.headline()))));
       for (String k : f.siteKeys()) {
         SiteDiff d = byKey.get(k);
         out.add(new SiteOut(d.className(), d.site(), d.key(), d.counts(), d.shallowBytes(), d.retainedBytes(),
             d.growthObjects(), d.growthShallowBytes(), d.growthRetainedBytes(), d.shape().label(),
             Math.round(d.slopePerMinute() * 1000) / 1000.0, d.reachability(), steps(paths ? d.path() : List.of()),
-            d.finding(), d.examples().subList(0, Math.min(examples, d.examples().size()))));
+            d.finding(), d.examples().subList(0, Math.min(examples, d.examples().size())), stacks(d)));
       }
     }
     DiffReport.Heap h = report.heap();
     long findingBytes = report.findings().stream().mapToLong(Finding::growthBytes).sum();
     return new Document(Json.SCHEMA_VERSION, dumps, fs, out,
         new HeapOut(h.objects(), h.bytes(), h.growthObjects(), h.growthBytes(), findingBytes));
+  }
+
+  private static List<StackOut> stacks(SiteDiff d) {
+    return d == null ? List.of() : d.allocationStacks().stream().map(a -> new StackOut(a.frames(), a.samples())).toList();
   }
 
   private static List<StepOut> steps(List<PathStep> path) {

@@ -80,6 +80,11 @@ final class MemdiffCommand implements Callable<Integer> {
       description = "Example object addresses per site from the last dump (default: ${DEFAULT-VALUE}), for 'memdiff path --id'.")
   int examples;
 
+  @Option(names = "--frames", paramLabel = "N", defaultValue = "1",
+      description = "Allocation frames per line, from the first outside the JDK (default: ${DEFAULT-VALUE}; 0 for none);"
+          + " stacks come from k.jfr beside k.hprof (memdiff capture writes both).")
+  int frames;
+
   @Option(names = "--no-paths", description = "Only the findings' lines: no owner paths, no other sites.")
   boolean noPaths;
 
@@ -115,8 +120,8 @@ final class MemdiffCommand implements Callable<Integer> {
       throw new UsageException("--fail-on-leak needs three or more dumps (with two, growth has no shape);"
           + " gate two dumps with --fail-on-growth BYTES");
     }
-    if (top != null && top < 0 || examples < 0 || minBytes < 0 || failOnGrowth != null && failOnGrowth < 0) {
-      throw new UsageException("--top, --examples, --min-bytes and --fail-on-growth must not be negative");
+    if (top != null && top < 0 || examples < 0 || frames < 0 || minBytes < 0 || failOnGrowth != null && failOnGrowth < 0) {
+      throw new UsageException("--top, --examples, --frames, --min-bytes and --fail-on-growth must not be negative");
     }
     Set<String> ignored = readIgnoreFile();
     int threads = parallel != null ? parallel : 1;
@@ -135,7 +140,7 @@ final class MemdiffCommand implements Callable<Integer> {
     if (top != null && findings.size() > top) {
       findings = findings.subList(0, top);
     }
-    DiffRenderer renderer = new DiffRenderer(output, !noPaths, examples);
+    DiffRenderer renderer = new DiffRenderer(output, !noPaths, examples, frames);
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
       Json.write(out, renderer.json(report, findings));

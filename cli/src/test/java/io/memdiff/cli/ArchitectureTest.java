@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   /** The engine's results and errors from the modules below it, which a command may render or catch. */
   private static final Set<String> RESULT_TYPES = Set.of(
-      "io.memdiff.diff.DiffOptions", "io.memdiff.diff.DiffReport", "io.memdiff.diff.DumpMeta",
+      "io.memdiff.diff.AllocationStack", "io.memdiff.diff.DiffOptions", "io.memdiff.diff.DiffReport",
+      "io.memdiff.diff.DumpMeta",
       "io.memdiff.diff.Finding", "io.memdiff.diff.Grouping", "io.memdiff.diff.PathStep", "io.memdiff.diff.Shape",
       "io.memdiff.diff.SiteDiff", "io.memdiff.diff.SiteSummary",
       "io.memdiff.paths.RouteReport", "io.memdiff.paths.ObjectReport",

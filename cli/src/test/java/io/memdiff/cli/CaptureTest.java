@@ -62,7 +62,7 @@ class CaptureTest {
     Path out = dir.resolve("capture");
     Cli c;
     try {
-      c = Cli.run("capture", Long.toString(live.pid()), "--count", "3", "--interval", "0.5", "--out", out.toString());
+      c = Cli.run("capture", Long.toString(live.pid()), "--count", "3", "--interval", "1", "--out", out.toString());
     } finally {
       stop(live);
     }
@@ -106,6 +106,37 @@ class CaptureTest {
         assertThat(o).isGreaterThan(orders.get("counts").get(k - 1).asLong());
       }
     }
+    // Every byte once: the findings' bytes are about what the heap grew by, never a multiple of it
+    // (a live JVM's other parts, its RMI connection say, may shrink meanwhile by a few kilobytes).
+    long findingBytes = 0;
+    for (JsonNode f : report.get("findings")) {
+      findingBytes += f.get("growth_bytes").asLong();
+    }
+    long heapGrowth = report.get("heap").get("growth_bytes").asLong();
+    assertThat(findingBytes).isLessThanOrEqualTo(heapGrowth + heapGrowth / 50);
+    // The recordings beside the dumps join their samples to the leaks' sites: each names the method
+    // and line of the service's source that allocates its objects.
+    assertThat(topFrame(orders)).isEqualTo(frameAt("takeOrders", "ORDERS.add(new Order("));
+    assertThat(topFrame(audits)).isEqualTo(frameAt("audit", "AUDITS.put(seq, new Audit(seq))"));
+    assertThat(diff.err()).doesNotContain("old-object samples");
+  }
+
+  private static String topFrame(JsonNode finding) {
+    JsonNode stacks = finding.get("allocation_stacks");
+    assertThat(stacks).as("allocation stacks of %s", finding.get("class")).isNotNull();
+    return stacks.get(0).get("frames").get(0).asText();
+  }
+
+  /** The frame of the line of LiveService's source that holds {@code code}, read from the source itself. */
+  private static String frameAt(String method, String code) throws IOException {
+    List<String> lines = Files.readAllLines(
+        Path.of("../testdata/src/main/java/io/memdiff/testdata/scenarios/LiveService.java"));
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(code)) {
+        return LiveService.class.getName() + "." + method + "(LiveService.java:" + (i + 1) + ")";
+      }
+    }
+    throw new AssertionError("no line with " + code);
   }
 
   private static JsonNode finding(JsonNode report, String className) {

@@ -38,9 +38,15 @@ public final class DiffEngine {
       long[] retained = new long[n];
       long[] offHeap = new long[n];
       long[] mapped = new long[n];
+      Map<List<String>, Long> stacks = new HashMap<>();
       for (int i = 0; i < n; i++) {
         SiteStats s = byKey.get(i).get(e.getKey());
         if (s != null) {
+          // A recording keeps sampling the objects it sampled before: the same object can be in each
+          // dump's, so a stack counts the most samples one recording had, not their sum.
+          for (AllocationStack a : s.allocationStacks()) {
+            stacks.merge(a.frames(), a.samples(), Math::max);
+          }
           counts[i] = s.count();
           shallow[i] = s.shallowBytes();
           retained[i] = s.retainedBytes();
@@ -56,7 +62,8 @@ public final class DiffEngine {
       long[] shaped = bytesTell ? shallow : counts;
       all.put(e.getKey(), new SiteDiff(e.getKey(), latest.className(), latest.site(), latest.path(), counts, shallow,
           retained, offHeap, mapped, objectGrowth, growth(shallow), growth(retained), Shape.of(shaped),
-          Shape.growingSince(shaped), slope(minutes, counts), latest.reachability(), null, latest.examples()));
+          Shape.growingSince(shaped), slope(minutes, counts), latest.reachability(), null, latest.examples(),
+          sorted(stacks)));
     }
     List<SiteDiff> growing = new ArrayList<>();
     for (SiteDiff d : all.values()) {
@@ -118,15 +125,41 @@ public final class DiffEngine {
       SiteStats prev = out.get(key);
       if (prev == null) {
         out.put(key, new SiteStats(key, key, by == Grouping.CLASS ? "all sites" : "all classes", List.of(), s.count(),
-            s.shallowBytes(), s.shallowBytes(), s.reachability(), s.examples(), s.offHeapBytes(), s.mappedBytes()));
+            s.shallowBytes(), s.shallowBytes(), s.reachability(), s.examples(), s.offHeapBytes(), s.mappedBytes(),
+            s.allocationStacks()));
       } else {
         String reachability = prev.reachability().equals(s.reachability()) ? prev.reachability() : "mixed";
         out.put(key, new SiteStats(key, key, prev.site(), List.of(), prev.count() + s.count(),
             prev.shallowBytes() + s.shallowBytes(), prev.retainedBytes() + s.shallowBytes(), reachability,
-            prev.examples(), prev.offHeapBytes() + s.offHeapBytes(), prev.mappedBytes() + s.mappedBytes()));
+            prev.examples(), prev.offHeapBytes() + s.offHeapBytes(), prev.mappedBytes() + s.mappedBytes(),
+            together(prev.allocationStacks(), s.allocationStacks())));
       }
     }
     return out;
+  }
+
+  /** Most samples first, ties by frames, so the order does not depend on a map's. */
+  static List<AllocationStack> sorted(Map<List<String>, Long> stacks) {
+    List<AllocationStack> out = new ArrayList<>(stacks.size());
+    stacks.forEach((frames, samples) -> out.add(new AllocationStack(frames, samples)));
+    out.sort(Comparator.comparingLong(AllocationStack::samples).reversed()
+        .thenComparing(a -> String.join("\n", a.frames())));
+    return List.copyOf(out);
+  }
+
+  /** Two sites' stacks as one group's: a class's or package's samples are its sites' together. */
+  private static List<AllocationStack> together(List<AllocationStack> a, List<AllocationStack> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    Map<List<String>, Long> stacks = new HashMap<>();
+    for (AllocationStack s : a) {
+      stacks.merge(s.frames(), s.samples(), Long::sum);
+    }
+    for (AllocationStack s : b) {
+      stacks.merge(s.frames(), s.samples(), Long::sum);
+    }
+    return sorted(stacks);
   }
 
   static String packageOf(String className) {

@@ -16,6 +16,8 @@ import java.util.List;
  * @param slopePerMinute objects per minute of dump time (least squares), 0 when the dumps share a timestamp
  * @param finding key of the {@link Finding} the site is reported under, or null for none
  * @param examples addresses from the last dump that has the site
+ * @param allocationStacks where the site's objects were allocated: each distinct stack of the joined
+ *     old-object samples, with the most samples one recording had of it, most first
  */
 public record SiteDiff(
     String key,
@@ -35,12 +37,13 @@ public record SiteDiff(
     double slopePerMinute,
     String reachability,
     String finding,
-    List<String> examples) {
+    List<String> examples,
+    List<AllocationStack> allocationStacks) {
 
   SiteDiff withFinding(String findingKey) {
     return new SiteDiff(key, className, site, path, counts, shallowBytes, retainedBytes, offHeapBytes, mappedBytes,
         growthObjects,
         growthShallowBytes, growthRetainedBytes, shape, growingSince, slopePerMinute, reachability, findingKey,
-        examples);
+        examples, allocationStacks);
   }
 }

@@ -1,5 +1,6 @@
 package io.memdiff.diff;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -14,6 +15,8 @@ import java.util.List;
  * @param offHeapBytes native memory owned by the site's direct buffers ({@code capacity} of each
  *     {@code java.nio.DirectByteBuffer} that is not a slice or duplicate of another)
  * @param examples addresses of a few of the site's objects, hex
+ * @param allocationStacks where the site's objects were allocated, from a JFR recording's old-object
+ *     samples joined to the dump, most samples first; empty without a recording
  */
 public record SiteStats(
     String key,
@@ -26,4 +29,5 @@ public record SiteStats(
     String reachability,
     List<String> examples,
     long offHeapBytes,
-    long mappedBytes) {}
+    long mappedBytes,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<AllocationStack> allocationStacks) {}

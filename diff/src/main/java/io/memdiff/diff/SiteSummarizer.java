@@ -44,8 +44,24 @@ public final class SiteSummarizer {
 
   /** @param displayPath the dump's path as the user named it */
   public static SiteSummary summarize(HeapAnalysis analysis, String displayPath) {
-    return new SiteSummarizer(analysis).run(displayPath);
+    return summarize(analysis, displayPath, null, note -> {});
   }
+
+  /**
+   * @param samples a JFR recording's old-object samples, dumped right after this heap dump, whose
+   *     allocation stacks go to the sites of the objects they join; null for none
+   * @param notes one sentence when samples did not join (or there were none)
+   */
+  public static SiteSummary summarize(HeapAnalysis analysis, String displayPath, OldObjectSamples samples,
+      java.util.function.Consumer<String> notes) {
+    SiteSummarizer s = new SiteSummarizer(analysis);
+    s.samples = samples;
+    s.notes = notes;
+    return s.run(displayPath);
+  }
+
+  private OldObjectSamples samples;
+  private java.util.function.Consumer<String> notes;
 
   private SiteSummary run(String displayPath) {
     int n = index.objectCount();
@@ -104,13 +120,15 @@ public final class SiteSummarizer {
     }
     long[] retained = analysis.dominators().retainedByGroup(siteOf, sites);
     long[][] outside = OffHeap.bySite(index, siteOf, sites);
+    List<List<AllocationStack>> stacks = AllocationJoin.stacksBySite(samples, index, siteOf, sites, displayPath,
+        catalog.file().timestampMillis(), notes);
     List<SiteStats> stats = new ArrayList<>(sites);
     for (int s = 0; s < sites; s++) {
       if (counts[s] == 0) {
         continue; // a shortest-path route whose objects all follow their owners now
       }
       stats.add(new SiteStats(keys.get(s), classNames.get(s), descriptions.get(s), paths.get(s), counts[s], shallow[s],
-          retained[s], labels.get(s), examples.get(s), outside[0][s], outside[1][s]));
+          retained[s], labels.get(s), examples.get(s), outside[0][s], outside[1][s], stacks.get(s)));
     }
     stats.sort(Comparator.comparing(SiteStats::key));
     DumpMeta meta = new DumpMeta(displayPath, catalog.file().timestampMillis(), catalog.file().idSize(), n,

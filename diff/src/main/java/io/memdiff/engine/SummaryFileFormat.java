@@ -1,5 +1,7 @@
 package io.memdiff.engine;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.memdiff.diff.AllocationStack;
 import io.memdiff.diff.DumpMeta;
 import io.memdiff.diff.PathStep;
 import io.memdiff.diff.SiteStats;
@@ -19,9 +21,13 @@ record SummaryFileFormat(int schemaVersion, Dump dump, List<Site> sites) {
       String siteKind, String layout) {}
 
   record Site(String key, String className, String site, List<Step> path, long count, long shallowBytes,
-      long retainedBytes, String reachability, List<String> examples, long offHeapBytes, long mappedBytes) {}
+      long retainedBytes, String reachability, List<String> examples, long offHeapBytes, long mappedBytes,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Stack> allocationStacks) {}
 
   record Step(String edge, String className) {}
+
+  /** Absent in files of dumps that had no recording beside them. */
+  record Stack(List<String> frames, long samples) {}
 
   static SummaryFileFormat of(SiteSummary s) {
     DumpMeta d = s.dump();
@@ -31,8 +37,12 @@ record SummaryFileFormat(int schemaVersion, Dump dump, List<Site> sites) {
       for (PathStep p : t.path()) {
         path.add(new Step(p.edge(), p.className()));
       }
+      List<Stack> stacks = new ArrayList<>(t.allocationStacks().size());
+      for (AllocationStack a : t.allocationStacks()) {
+        stacks.add(new Stack(a.frames(), a.samples()));
+      }
       sites.add(new Site(t.key(), t.className(), t.site(), path, t.count(), t.shallowBytes(), t.retainedBytes(),
-          t.reachability(), t.examples(), t.offHeapBytes(), t.mappedBytes()));
+          t.reachability(), t.examples(), t.offHeapBytes(), t.mappedBytes(), stacks));
     }
     return new SummaryFileFormat(VERSION, new Dump(d.path(), d.timestampMillis(), d.idSize(), d.objects(),
         d.shallowBytes(), d.truncated(), d.siteKind(), d.layout()), sites);
@@ -48,8 +58,15 @@ record SummaryFileFormat(int schemaVersion, Dump dump, List<Site> sites) {
           steps.add(new PathStep(p.edge(), p.className()));
         }
       }
+      List<AllocationStack> stacks = new ArrayList<>();
+      if (t.allocationStacks() != null) {
+        for (Stack a : t.allocationStacks()) {
+          stacks.add(new AllocationStack(a.frames() == null ? List.of() : a.frames(), a.samples()));
+        }
+      }
       stats.add(new SiteStats(t.key(), t.className(), t.site(), steps, t.count(), t.shallowBytes(), t.retainedBytes(),
-          t.reachability(), t.examples() == null ? List.of() : t.examples(), t.offHeapBytes(), t.mappedBytes()));
+          t.reachability(), t.examples() == null ? List.of() : t.examples(), t.offHeapBytes(), t.mappedBytes(),
+          stacks));
     }
     return new SiteSummary(schemaVersion, new DumpMeta(dump.path(), dump.timestampMillis(), dump.idSize(),
         dump.objects(), dump.shallowBytes(), dump.truncated(), dump.siteKind(), dump.layout()), stats);

@@ -1,5 +1,6 @@
 package io.memdiff.engine;
 
+import io.memdiff.diff.OldObjectSamples;
 import io.memdiff.diff.SiteSummarizer;
 import io.memdiff.diff.SiteSummary;
 import io.memdiff.hprof.DumpCatalog;
@@ -116,8 +117,8 @@ final class SummaryLoader {
   }
 
   /** A diff input made ready for {@link #summarize}: a summary file read, or a dump opened and catalogued. */
-  private record Input(Path path, SiteSummary summary, HprofFile file, DumpCatalog catalog, HeapIndex index)
-      implements AutoCloseable {
+  private record Input(Path path, SiteSummary summary, HprofFile file, DumpCatalog catalog, HeapIndex index,
+      OldObjectSamples samples) implements AutoCloseable {
     @Override
     public void close() throws IOException {
       if (file != null) {
@@ -140,7 +141,7 @@ final class SummaryLoader {
    */
   private Input prepare(Path input, boolean indexWhenRoomy) throws IOException {
     if (SummaryFiles.isSummaryFile(input)) {
-      return new Input(input, SummaryFiles.read(input), null, null, null);
+      return new Input(input, SummaryFiles.read(input), null, null, null, null);
     }
     HprofFile file = HprofFile.open(input, options.tmpDir(), options.windowSize());
     try {
@@ -154,10 +155,24 @@ final class SummaryLoader {
         phase.accept("indexing objects of " + input);
         index = HeapIndex.build(catalog, options.scanOptions());
       }
-      return new Input(input, null, file, catalog, index);
+      return new Input(input, null, file, catalog, index, samplesBeside(input));
     } catch (IOException | RuntimeException | Error e) {
       file.close();
       throw e;
+    }
+  }
+
+  /** The old-object samples of the recording beside a dump ({@code k.jfr} for {@code k.hprof}), or null. */
+  private OldObjectSamples samplesBeside(Path dump) {
+    Path jfr = OldObjectSamples.besideDump(dump);
+    if (jfr == null) {
+      return null;
+    }
+    try {
+      return OldObjectSamples.read(jfr);
+    } catch (IOException e) {
+      warn.accept(e.getMessage() + "; no allocation stacks for " + dump);
+      return null;
     }
   }
 
@@ -189,7 +204,7 @@ final class SummaryLoader {
           : HeapAnalysis.analyse(input.catalog(), options.scanOptions(), true, of); // indexes it first
       afterSearch.run();
       phase.accept("summarizing sites of " + input.path());
-      return SiteSummarizer.summarize(analysis, input.path().toString());
+      return SiteSummarizer.summarize(analysis, input.path().toString(), input.samples(), warn);
     }
   }
 }

@@ -92,6 +92,6 @@ class SiteInvarianceTest {
 
   private static List<SiteStats> withoutExamples(SiteSummary s) {
     return s.sites().stream().map(x -> new SiteStats(x.key(), x.className(), x.site(), x.path(), x.count(),
-        x.shallowBytes(), x.retainedBytes(), x.reachability(), List.of(), x.offHeapBytes(), x.mappedBytes())).toList();
+        x.shallowBytes(), x.retainedBytes(), x.reachability(), List.of(), x.offHeapBytes(), x.mappedBytes(), x.allocationStacks())).toList();
   }
 }

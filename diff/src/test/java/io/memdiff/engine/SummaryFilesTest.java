@@ -26,7 +26,7 @@ class SummaryFilesTest {
         "header 12, reference 4, align 8");
     SiteStats site = new SiteStats("k1", "com.acme.Session", "at static com.acme.Registry.SESSIONS",
         List.of(new PathStep("static com.acme.Registry.SESSIONS", "java.util.HashMap")), 7, 168, 560, "strong",
-        List.of("0x10", "0x28"), 0, 0);
+        List.of("0x10", "0x28"), 0, 0, List.of());
     return new SiteSummary(SiteSummary.SCHEMA_VERSION, dump, List.of(site));
   }
 

@@ -15,7 +15,7 @@ public final class LiveService {
   /** Orders added per batch, from {@link #takeOrders}. */
   public static final int ORDERS_PER_BATCH = 500;
   /** Audit records added per batch, from {@link #audit}. */
-  public static final int AUDITS_PER_BATCH = 50;
+  public static final int AUDITS_PER_BATCH = 250;
   /** Milliseconds between batches. */
   public static final int BATCH_MILLIS = 100;
 
@@ -35,7 +35,7 @@ public final class LiveService {
   /** An audit record held forever: the second leak, allocated in another method. */
   public static final class Audit {
     final int seq;
-    final char[] note = new char[16];
+    final char[] note = new char[64];
 
     Audit(int seq) {
       this.seq = seq;

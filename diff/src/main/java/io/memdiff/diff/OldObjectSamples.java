@@ -1,0 +1,158 @@
+package io.memdiff.diff;
+
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import jdk.jfr.consumer.RecordedClass;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedObject;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * JFR's {@code jdk.OldObjectSample} events of one recording: live objects sampled at allocation, with
+ * their allocation stacks and (when the recording was dumped right after a heap dump) their address
+ * in that dump. Read with the JDK's own JFR parser.
+ */
+public final class OldObjectSamples {
+  private static final String EVENT = "jdk.OldObjectSample";
+  private final Path file;
+  final LongArrayList addresses = new LongArrayList();
+  final List<String> classNames = new ArrayList<>();
+  final IntArrayList stackOf = new IntArrayList();
+  /** When each object was allocated, epoch milliseconds (Long.MIN_VALUE when the event does not say). */
+  final LongArrayList allocatedAt = new LongArrayList();
+  final List<List<String>> stacks = new ArrayList<>();
+  private final Object2IntOpenHashMap<List<String>> stackIds = new Object2IntOpenHashMap<>();
+
+  private OldObjectSamples(Path file) {
+    this.file = file;
+    stackIds.defaultReturnValue(-1);
+  }
+
+  /** The recording beside a dump: {@code k.jfr} for {@code k.hprof} or {@code k.hprof.gz}; null when there is none. */
+  public static Path besideDump(Path dump) {
+    String name = dump.getFileName().toString();
+    int end = name.endsWith(".hprof.gz") ? name.length() - 9 : name.endsWith(".hprof") ? name.length() - 6 : -1;
+    if (end <= 0) {
+      return null;
+    }
+    Path jfr = dump.resolveSibling(name.substring(0, end) + ".jfr");
+    return Files.isRegularFile(jfr) ? jfr : null;
+  }
+
+  /**
+   * Reads a recording's old-object samples.
+   *
+   * @throws IOException with a message in memdiff's words when the file is not a readable recording
+   */
+  public static OldObjectSamples read(Path file) throws IOException {
+    OldObjectSamples s = new OldObjectSamples(file);
+    if (Files.size(file) == 0) {
+      throw new IOException(file + ": empty, not a JFR recording");
+    }
+    // A recording emits its samples each time it is dumped, with the addresses of that moment, and
+    // keeps the earlier emissions: only the last one's addresses are those of the heap dump just before.
+    List<RecordedEvent> last = new ArrayList<>();
+    java.time.Instant lastEmission = null;
+    try (RecordingFile recording = new RecordingFile(file)) {
+      while (recording.hasMoreEvents()) {
+        RecordedEvent e = recording.readEvent();
+        if (e.getEventType().getName().equals(EVENT)) {
+          java.time.Instant at = e.getStartTime();
+          if (lastEmission == null || at.isAfter(lastEmission)) {
+            lastEmission = at;
+            last.clear();
+          }
+          if (at.equals(lastEmission)) {
+            last.add(e);
+          }
+        }
+      }
+      for (RecordedEvent e : last) {
+        s.add(e);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IOException(file + ": not a readable JFR recording (" + (e.getMessage() == null
+          ? e.getClass().getSimpleName() : e.getMessage().strip().replaceAll("\\s*\\R\\s*", "; ")) + ")");
+    }
+    return s;
+  }
+
+  private void add(RecordedEvent e) {
+    RecordedObject object = e.getValue("object");
+    if (object == null) {
+      return;
+    }
+    long address = object.getLong("address");
+    RecordedClass type = object.getValue("type");
+    List<String> frames = new ArrayList<>();
+    if (e.getStackTrace() != null) {
+      for (RecordedFrame f : e.getStackTrace().getFrames()) {
+        frames.add(describe(f));
+      }
+    }
+    int id = stackIds.getInt(frames);
+    if (id < 0) {
+      id = stacks.size();
+      stacks.add(List.copyOf(frames));
+      stackIds.put(stacks.get(id), id);
+    }
+    java.time.Instant allocated = e.hasField("allocationTime") ? e.getInstant("allocationTime") : null;
+    allocatedAt.add(allocated == null ? Long.MIN_VALUE : allocated.toEpochMilli());
+    addresses.add(address);
+    classNames.add(type == null ? null : javaName(type.getName()));
+    stackOf.add(id);
+  }
+
+  /** {@code com.acme.Foo.bar(Foo.java:53)}: the source file named after the outermost class, as javac names it. */
+  static String describe(RecordedFrame f) {
+    if (f.getMethod() == null) {
+      return "?";
+    }
+    String cls = f.getMethod().getType() == null ? "?" : f.getMethod().getType().getName();
+    String outer = cls.substring(cls.lastIndexOf('.') + 1);
+    int nested = outer.indexOf('$');
+    String source = (nested > 0 ? outer.substring(0, nested) : outer) + ".java";
+    int line = f.getLineNumber();
+    return cls + "." + f.getMethod().getName() + "(" + (line > 0 ? source + ":" + line : source) + ")";
+  }
+
+  /** A class name as the dump names it: JFR gives arrays in descriptor form ({@code [B}, {@code [Lcom.acme.A;}). */
+  static String javaName(String jfrName) {
+    jfrName = jfrName.replace('/', '.');
+    int dims = 0;
+    while (dims < jfrName.length() && jfrName.charAt(dims) == '[') {
+      dims++;
+    }
+    if (dims == 0) {
+      return jfrName;
+    }
+    String element = jfrName.substring(dims);
+    String base = switch (element) {
+      case "Z" -> "boolean";
+      case "B" -> "byte";
+      case "C" -> "char";
+      case "S" -> "short";
+      case "I" -> "int";
+      case "J" -> "long";
+      case "F" -> "float";
+      case "D" -> "double";
+      default -> element.startsWith("L") && element.endsWith(";") ? element.substring(1, element.length() - 1) : element;
+    };
+    return base + "[]".repeat(dims);
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public int size() {
+    return addresses.size();
+  }
+}
