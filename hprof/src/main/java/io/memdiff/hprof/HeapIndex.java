@@ -260,25 +260,27 @@ public final class HeapIndex {
 
   /** Array length, or −1 for instances and classes. */
   public int arrayLength(int object) {
-    long p = recordOffset(object) + 1;
-    return switch (data.u1(recordOffset(object))) {
-      case Tags.OBJECT_ARRAY_DUMP, Tags.PRIMITIVE_ARRAY_DUMP, Tags.PRIMITIVE_ARRAY_NODATA -> data.i4(p + idSize + 4);
+    long rec = recordOffset(object);
+    return switch (data.u1(rec)) {
+      case Tags.OBJECT_ARRAY_DUMP, Tags.PRIMITIVE_ARRAY_DUMP, Tags.PRIMITIVE_ARRAY_NODATA ->
+          data.i4(rec + RecordLayout.arrayLength(idSize));
       default -> -1;
     };
   }
 
   /** Estimated real size of the object under the dump's {@link Layout}. */
   public long shallowSize(int object) {
-    long p = recordOffset(object) + 1;
+    long rec = recordOffset(object);
     Layout layout = catalog.layout();
-    switch (data.u1(recordOffset(object))) {
+    switch (data.u1(rec)) {
       case Tags.INSTANCE_DUMP:
         return classOf(object).shallowInstanceSize();
       case Tags.OBJECT_ARRAY_DUMP:
-        return layout.objectArraySize(data.u4(p + idSize + 4));
+        return layout.objectArraySize(data.u4(rec + RecordLayout.arrayLength(idSize)));
       case Tags.PRIMITIVE_ARRAY_DUMP:
       case Tags.PRIMITIVE_ARRAY_NODATA:
-        return layout.primitiveArraySize(data.u1(p + idSize + 8), data.u4(p + idSize + 4));
+        return layout.primitiveArraySize(data.u1(rec + RecordLayout.primitiveArrayType(idSize)),
+            data.u4(rec + RecordLayout.arrayLength(idSize)));
       default:
         ClassInfo described = catalog.classById(address(object));
         return described == null ? layout.header() : catalog.classObjectSize(described);
@@ -287,7 +289,7 @@ public final class HeapIndex {
 
   /** The allocation stack-trace serial the dump records for the object (HotSpot: always the empty trace 1). */
   public int traceSerial(int object) {
-    return data.i4(recordOffset(object) + 1 + idSize);
+    return data.i4(recordOffset(object) + RecordLayout.traceSerial(idSize));
   }
 
   /** Addresses duplicated in the dump (second and later records ignored). */
@@ -307,17 +309,16 @@ public final class HeapIndex {
    */
   public void forEachReference(int object, ReferenceVisitor v) {
     long rec = recordOffset(object);
-    long p = rec + 1;
     final int id = idSize;
     switch (data.u1(rec)) {
       case Tags.INSTANCE_DUMP -> {
-        long classId = data.id(p + id + 4, id);
+        long classId = data.id(rec + RecordLayout.instanceClassId(id), id);
         if (classId != 0) {
           v.reference(EdgeLabel.of(EdgeLabel.CLASS_OF, 0), classId);
         }
         ClassInfo c = classOf(object);
-        long values = p + 2L * id + 8;
-        long valuesLength = data.u4(p + 2L * id + 4);
+        long values = rec + RecordLayout.instanceValues(id);
+        long valuesLength = data.u4(rec + RecordLayout.instanceValuesLength(id));
         int[] offsets = c.referenceFieldOffsets();
         int[] slots = c.referenceFieldSlots();
         for (int i = 0; i < offsets.length; i++) {
@@ -331,8 +332,8 @@ public final class HeapIndex {
         }
       }
       case Tags.OBJECT_ARRAY_DUMP -> {
-        int length = data.i4(p + id + 4);
-        long elements = p + 2L * id + 8;
+        int length = data.i4(rec + RecordLayout.arrayLength(id));
+        long elements = rec + RecordLayout.objectArrayElements(id);
         for (int i = 0; i < length; i++) {
           long target = data.id(elements + (long) i * id, id);
           if (target != 0) {
@@ -372,27 +373,26 @@ public final class HeapIndex {
    */
   public int labelOfReference(int object, long targetAddress, boolean exactIndex) {
     long rec = recordOffset(object);
-    long p = rec + 1;
     final int id = idSize;
     switch (data.u1(rec)) {
       case Tags.INSTANCE_DUMP: {
         ClassInfo c = classOf(object);
-        long values = p + 2L * id + 8;
-        long valuesLength = data.u4(p + 2L * id + 4);
+        long values = rec + RecordLayout.instanceValues(id);
+        long valuesLength = data.u4(rec + RecordLayout.instanceValuesLength(id));
         int[] offsets = c.referenceFieldOffsets();
         for (int i = 0; i < offsets.length && offsets[i] + id <= valuesLength; i++) {
           if (data.id(values + offsets[i], id) == targetAddress) {
             return EdgeLabel.of(EdgeLabel.FIELD, c.referenceFieldSlots()[i]);
           }
         }
-        return data.id(p + id + 4, id) == targetAddress ? EdgeLabel.of(EdgeLabel.CLASS_OF, 0) : -1;
+        return data.id(rec + RecordLayout.instanceClassId(id), id) == targetAddress ? EdgeLabel.of(EdgeLabel.CLASS_OF, 0) : -1;
       }
       case Tags.OBJECT_ARRAY_DUMP: {
         if (!exactIndex) {
           return EdgeLabel.of(EdgeLabel.ELEMENT, 0);
         }
-        int length = data.i4(p + id + 4);
-        long elements = p + 2L * id + 8;
+        int length = data.i4(rec + RecordLayout.arrayLength(id));
+        long elements = rec + RecordLayout.objectArrayElements(id);
         for (int i = 0; i < length; i++) {
           if (data.id(elements + (long) i * id, id) == targetAddress) {
             return EdgeLabel.of(EdgeLabel.ELEMENT, i);
@@ -582,11 +582,11 @@ public final class HeapIndex {
     }
 
     int classOfRecord(long offset) {
-      long p = offset + 1;
       return switch (data.u1(offset)) {
-        case Tags.INSTANCE_DUMP -> catalog.classIndexOfId(data.id(p + idSize + 4, idSize));
-        case Tags.OBJECT_ARRAY_DUMP -> catalog.classIndexOfId(data.id(p + idSize + 8, idSize));
-        case Tags.PRIMITIVE_ARRAY_DUMP, Tags.PRIMITIVE_ARRAY_NODATA -> primitiveClasses[data.u1(p + idSize + 8)];
+        case Tags.INSTANCE_DUMP -> catalog.classIndexOfId(data.id(offset + RecordLayout.instanceClassId(idSize), idSize));
+        case Tags.OBJECT_ARRAY_DUMP -> catalog.classIndexOfId(data.id(offset + RecordLayout.objectArrayClassId(idSize), idSize));
+        case Tags.PRIMITIVE_ARRAY_DUMP, Tags.PRIMITIVE_ARRAY_NODATA ->
+            primitiveClasses[data.u1(offset + RecordLayout.primitiveArrayType(idSize))];
         default -> javaLangClass;
       };
     }

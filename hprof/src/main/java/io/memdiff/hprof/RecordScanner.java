@@ -331,27 +331,28 @@ public final class RecordScanner {
       final long end = ranges[range + 1];
       while (pos < end) {
         int tag = d.u1(pos);
-        long p = pos + 1;
         if (tag == INSTANCE_DUMP) {
-          long values = p + 2L * id + 8;
+          long values = pos + RecordLayout.instanceValues(id);
           if (values <= end) {
-            long n = d.u4(values - 4);
+            long n = d.u4(pos + RecordLayout.instanceValuesLength(id));
             if (values + n <= end) {
-              v.instance(pos, d.id(p, id), d.i4(p + id), d.id(p + id + 4, id), values, (int) n);
+              v.instance(pos, d.id(pos + RecordLayout.OBJECT_ID, id), d.i4(pos + RecordLayout.traceSerial(id)),
+                  d.id(pos + RecordLayout.instanceClassId(id), id), values, (int) n);
               counts[INSTANCE_DUMP]++;
               pos = values + n;
               continue;
             }
           }
         } else if (tag == PRIMITIVE_ARRAY_DUMP) {
-          long elements = p + id + 9L;
+          long elements = pos + RecordLayout.primitiveArrayElements(id);
           if (elements <= end) {
-            long n = d.u4(p + id + 4);
-            int type = d.u1(p + id + 8);
+            long n = d.u4(pos + RecordLayout.arrayLength(id));
+            int type = d.u1(pos + RecordLayout.primitiveArrayType(id));
             if (BasicType.isPrimitive(type) && n <= Integer.MAX_VALUE - 8) {
               long next = elements + n * BasicType.size(type, id);
               if (next <= end) {
-                v.primitiveArray(pos, d.id(p, id), d.i4(p + id), type, elements, (int) n);
+                v.primitiveArray(pos, d.id(pos + RecordLayout.OBJECT_ID, id), d.i4(pos + RecordLayout.traceSerial(id)),
+                    type, elements, (int) n);
                 counts[PRIMITIVE_ARRAY_DUMP]++;
                 pos = next;
                 continue;
@@ -359,11 +360,12 @@ public final class RecordScanner {
             }
           }
         } else if (tag == OBJECT_ARRAY_DUMP) {
-          long elements = p + 2L * id + 8;
+          long elements = pos + RecordLayout.objectArrayElements(id);
           if (elements <= end) {
-            long n = d.u4(p + id + 4);
+            long n = d.u4(pos + RecordLayout.arrayLength(id));
             if (n <= Integer.MAX_VALUE - 8 && elements + n * id <= end) {
-              v.objectArray(pos, d.id(p, id), d.i4(p + id), d.id(p + id + 8, id), elements, (int) n);
+              v.objectArray(pos, d.id(pos + RecordLayout.OBJECT_ID, id), d.i4(pos + RecordLayout.traceSerial(id)),
+                  d.id(pos + RecordLayout.objectArrayClassId(id), id), elements, (int) n);
               counts[OBJECT_ARRAY_DUMP]++;
               pos = elements + n * id;
               continue;
@@ -391,39 +393,39 @@ public final class RecordScanner {
     final int id = idSize;
     int tag = d.u1(pos);
     long p = pos + 1;
-    long need;
+    long need; // the sub-record's bytes, its tag included
     switch (tag) {
       // The loop visits every instance and object array that fits in its segment with a length an
       // array can have; here one did not, and all that is left is to say why.
       case INSTANCE_DUMP -> {
-        need = 2L * id + 8;
-        if (p + need <= end) {
-          need += d.u4(p + 2L * id + 4);
+        need = RecordLayout.instanceValues(id);
+        if (pos + need <= end) {
+          need += d.u4(pos + RecordLayout.instanceValuesLength(id));
         }
       }
       case OBJECT_ARRAY_DUMP -> {
         // An array too long for a JVM cannot fit here instead: its elements would need 8 GB or more,
         // and a segment's length is four bytes.
-        need = 2L * id + 8;
-        if (p + need <= end) {
-          need += d.u4(p + id + 4) * id;
+        need = RecordLayout.objectArrayElements(id);
+        if (pos + need <= end) {
+          need += d.u4(pos + RecordLayout.arrayLength(id)) * id;
         }
       }
       case PRIMITIVE_ARRAY_DUMP, PRIMITIVE_ARRAY_NODATA -> {
         // The same header; only PRIMITIVE ARRAY DUMP has the elements after it.
-        need = id + 9L;
-        if (p + need <= end) {
-          long n = d.u4(p + id + 4);
-          int type = d.u1(p + id + 8);
+        need = RecordLayout.primitiveArrayElements(id);
+        if (pos + need <= end) {
+          long n = d.u4(pos + RecordLayout.arrayLength(id));
+          int type = d.u1(pos + RecordLayout.primitiveArrayType(id));
           if (!BasicType.isPrimitive(type) && invalidElementType(pos, end, cutByEof, tag, type)) {
             return ~end;
           }
           boolean withElements = tag == PRIMITIVE_ARRAY_DUMP;
-          long elements = p + need;
+          long elements = pos + need;
           long bytes = withElements ? n * BasicType.size(type, id) : 0;
           if (elements + bytes <= end) {
-            v.primitiveArray(pos, d.id(p, id), d.i4(p + id), type, withElements ? elements : -1,
-                checkLength(pos, tag, n));
+            v.primitiveArray(pos, d.id(pos + RecordLayout.OBJECT_ID, id), d.i4(pos + RecordLayout.traceSerial(id)), type,
+                withElements ? elements : -1, checkLength(pos, tag, n));
             subRecordCounts[tag]++;
             return elements + bytes;
           }
@@ -431,52 +433,52 @@ public final class RecordScanner {
         }
       }
       case CLASS_DUMP -> {
-        long next = classDump(pos, p, end, cutByEof);
+        long next = classDump(pos, end);
         if (next >= 0) {
           subRecordCounts[tag]++;
           return next;
         }
-        need = end - p + 1; // does not fit; reported below
+        need = end - pos + 1; // does not fit; reported below
       }
       case 0xFF, 0x05, 0x07, 0x89, 0x8A, 0x8B, 0x8C, 0x8D, 0x90 -> {
-        need = id;
-        if (p + need <= end) {
+        need = 1L + id;
+        if (pos + need <= end) {
           v.root(RootKind.forTag(tag), d.id(p, id), -1, -1);
         }
       }
       case 0x01 -> {
-        need = 2L * id;
-        if (p + need <= end) {
+        need = 1 + 2L * id;
+        if (pos + need <= end) {
           v.root(RootKind.JNI_GLOBAL, d.id(p, id), -1, -1);
         }
       }
       case 0x02, 0x03 -> {
-        need = id + 8L;
-        if (p + need <= end) {
+        need = 1 + id + 8L;
+        if (pos + need <= end) {
           v.root(RootKind.forTag(tag), d.id(p, id), d.i4(p + id), d.i4(p + id + 4));
         }
       }
       case 0x04, 0x06 -> {
-        need = id + 4L;
-        if (p + need <= end) {
+        need = 1 + id + 4L;
+        if (pos + need <= end) {
           v.root(RootKind.forTag(tag), d.id(p, id), d.i4(p + id), -1);
         }
       }
       case 0x08 -> {
-        need = id + 8L;
-        if (p + need <= end) {
+        need = 1 + id + 8L;
+        if (pos + need <= end) {
           v.threadObjectRoot(d.id(p, id), d.i4(p + id), d.i4(p + id + 4));
         }
       }
       case 0x8E -> {
-        need = id + 8L;
-        if (p + need <= end) {
+        need = 1 + id + 8L;
+        if (pos + need <= end) {
           v.root(RootKind.JNI_MONITOR, d.id(p, id), d.i4(p + id), -1);
         }
       }
       case HEAP_DUMP_INFO -> {
-        need = 4L + id;
-        if (p + need <= end) {
+        need = 1 + 4L + id;
+        if (pos + need <= end) {
           v.heapDumpInfo(d.i4(p), d.id(p + 4, id));
         }
       }
@@ -486,11 +488,11 @@ public final class RecordScanner {
           unknownSubRecords++;
           return ~end;
         }
-        need = 0;
+        need = 1;
       }
     }
-    if (p + need > end) {
-      String problem = describeSubRecord(tag) + " needs " + (need + 1) + " bytes but its record has " + (end - pos) + " left";
+    if (pos + need > end) {
+      String problem = describeSubRecord(tag) + " needs " + need + " bytes but its record has " + (end - pos) + " left";
       if (cutByEof) {
         if (!options.lenient()) {
           throw error(pos, "truncated file: " + problem);
@@ -502,7 +504,7 @@ public final class RecordScanner {
       }
     }
     subRecordCounts[tag]++;
-    return p + need;
+    return pos + need;
   }
 
   /** A primitive array whose element type is no primitive type: strict throws, lenient abandons the segment. */
@@ -528,21 +530,20 @@ public final class RecordScanner {
     return (int) n;
   }
 
-  /** Parses a CLASS DUMP at {@code p} (after the tag); returns its end, or −1 if it overruns {@code end}. */
-  private long classDump(long recordOffset, long p, long end, boolean cutByEof) throws HprofFormatException {
+  /** Parses the CLASS DUMP at {@code pos}; returns its end, or −1 if it overruns {@code end}. */
+  private long classDump(long pos, long end) throws HprofFormatException {
     final int id = idSize;
-    long fixed = 7L * id + 8;
-    if (p + fixed + 2 > end) {
+    long q = pos + RecordLayout.classConstantPool(id);
+    if (q + 2 > end) {
       return -1;
     }
-    long classId = d.id(p, id);
-    int trace = d.i4(p + id);
-    long superId = d.id(p + id + 4, id);
-    long loaderId = d.id(p + 2L * id + 4, id);
-    long signers = d.id(p + 3L * id + 4, id);
-    long domain = d.id(p + 4L * id + 4, id);
-    int instanceSize = d.i4(p + 7L * id + 4);
-    long q = p + fixed;
+    long classId = d.id(pos + RecordLayout.OBJECT_ID, id);
+    int trace = d.i4(pos + RecordLayout.traceSerial(id));
+    long superId = d.id(pos + RecordLayout.classSuperId(id), id);
+    long loaderId = d.id(pos + RecordLayout.classLoaderId(id), id);
+    long signers = d.id(pos + RecordLayout.classSignersId(id), id);
+    long domain = d.id(pos + RecordLayout.classProtectionDomainId(id), id);
+    int instanceSize = d.i4(pos + RecordLayout.classInstanceSize(id));
     int constants = d.u2(q);
     q += 2;
     for (int i = 0; i < constants; i++) {
@@ -605,7 +606,7 @@ public final class RecordScanner {
       fieldTypes[i] = (byte) type;
       q += id + 1;
     }
-    visitor.classDump(new ClassDump(recordOffset, classId, trace, superId, loaderId, signers, domain, instanceSize,
+    visitor.classDump(new ClassDump(pos, classId, trace, superId, loaderId, signers, domain, instanceSize,
         staticNames, staticTypes, staticValues, fieldNames, fieldTypes));
     return q;
   }
