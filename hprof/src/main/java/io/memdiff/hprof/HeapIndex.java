@@ -103,11 +103,12 @@ public final class HeapIndex {
     }
     int length = (int) total;
     CompletableFuture<ClassColumn> classesAside = Memory.aside("memdiff-index", () -> ClassColumn.allocate(length, catalog.classCount()));
-    IndexColumns columns = new IndexColumns((int) total, catalog.lowestAddress(), catalog.addressesPack(),
+    IndexSeed seed = catalog.seed();
+    IndexColumns columns = new IndexColumns((int) total, seed.lowestAddress(), seed.addressesPack(),
         catalog.file().data().length() <= 0xFFFF_FFFFL);
     ClassColumn classes = classesAside.join();
-    long[] perPart = catalog.objectsPerPart();
-    ObjectRecords[] records = catalog.takeObjectRecords();
+    long[] perPart = seed.objectsPerPart();
+    ObjectRecords[] records = seed.takeObjectRecords();
     boolean split = records == null && perPart != null && !options.lenient();
     // Objects other than class mirrors in each part, as the first pass counted them.
     long[] objects;
@@ -119,7 +120,7 @@ public final class HeapIndex {
     } else {
       objects = split ? perPart : new long[] {total - catalog.classDumps()};
     }
-    Mirrors mirrors = Mirrors.split(catalog, objects.length);
+    Mirrors mirrors = Mirrors.split(seed, objects.length);
     List<Collector> parts = new ArrayList<>();
     long start = 0;
     for (int k = 0; k < objects.length; k++) {
@@ -447,11 +448,11 @@ public final class HeapIndex {
       this.amongObjects = amongObjects;
     }
 
-    static Mirrors split(DumpCatalog catalog, int parts) {
-      long[] addresses = catalog.mirrorAddresses();
+    static Mirrors split(IndexSeed seed, int parts) {
+      long[] addresses = seed.mirrorAddresses();
       int[] bound = new int[parts + 1];
       bound[parts] = addresses.length;
-      long[] firsts = parts > 1 ? catalog.firstObjectPerPart() : null;
+      long[] firsts = parts > 1 ? seed.firstObjectPerPart() : null;
       boolean among = true;
       for (int k = 1; k < parts && among; k++) {
         among = firsts != null && firsts.length == parts && firsts[k] >= firsts[k - 1];
@@ -462,7 +463,7 @@ public final class HeapIndex {
       if (!among) {
         Arrays.fill(bound, 0);
       }
-      return new Mirrors(addresses, catalog.mirrorOffsets(), bound, among);
+      return new Mirrors(addresses, seed.mirrorOffsets(), bound, among);
     }
 
     /** The first index whose address is at least {@code address}. */
