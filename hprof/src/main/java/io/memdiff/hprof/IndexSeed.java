@@ -4,7 +4,7 @@ import it.unimi.dsi.fastutil.longs.LongArrays;
 import java.util.List;
 
 /**
- * What the first pass hands the index beyond the catalogue's facts, so that {@link HeapIndex#build}
+ * What the first pass hands the index beyond the catalogue's facts, so that {@link HeapIndexBuilder}
  * sizes its arrays exactly, packs addresses where it can, splits its own pass as the first was split,
  * and puts class mirrors in place as the objects come — or skips its pass, when the first one kept
  * every object's record.
