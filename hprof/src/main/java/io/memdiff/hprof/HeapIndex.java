@@ -13,10 +13,11 @@ import java.util.List;
  * {@link ClassColumn}); else up to 20.
  */
 public final class HeapIndex {
-  public static final byte KIND_CLASS = 1;
-  public static final byte KIND_INSTANCE = 2;
-  public static final byte KIND_OBJECT_ARRAY = 3;
-  public static final byte KIND_PRIMITIVE_ARRAY = 4;
+  // The kinds under the names they had as byte constants, so that callers compile unchanged.
+  public static final ObjectKind KIND_CLASS = ObjectKind.CLASS;
+  public static final ObjectKind KIND_INSTANCE = ObjectKind.INSTANCE;
+  public static final ObjectKind KIND_OBJECT_ARRAY = ObjectKind.OBJECT_ARRAY;
+  public static final ObjectKind KIND_PRIMITIVE_ARRAY = ObjectKind.PRIMITIVE_ARRAY;
 
   private final DumpCatalog catalog;
   private final MappedFile data;
@@ -140,20 +141,19 @@ public final class HeapIndex {
     return columns.offset(object);
   }
 
-  /** One of the {@code KIND_} constants. */
-  public byte kind(int object) {
+  public ObjectKind kind(int object) {
     int tag = data.u1(recordOffset(object));
     return switch (tag) {
-      case Tags.CLASS_DUMP -> KIND_CLASS;
-      case Tags.INSTANCE_DUMP -> KIND_INSTANCE;
-      case Tags.OBJECT_ARRAY_DUMP -> KIND_OBJECT_ARRAY;
-      default -> KIND_PRIMITIVE_ARRAY;
+      case Tags.CLASS_DUMP -> ObjectKind.CLASS;
+      case Tags.INSTANCE_DUMP -> ObjectKind.INSTANCE;
+      case Tags.OBJECT_ARRAY_DUMP -> ObjectKind.OBJECT_ARRAY;
+      default -> ObjectKind.PRIMITIVE_ARRAY;
     };
   }
 
   /** For a class mirror, its class; else null. */
   public ClassInfo classDescribedBy(int object) {
-    return kind(object) == KIND_CLASS ? catalog.classById(address(object)) : null;
+    return kind(object) == ObjectKind.CLASS ? catalog.classById(address(object)) : null;
   }
 
   /** Array length, or −1 for instances and classes. */

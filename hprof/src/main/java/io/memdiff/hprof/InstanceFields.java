@@ -34,7 +34,7 @@ public final class InstanceFields {
    * the object is no instance, has no such field, or its record is too short.
    */
   public long raw(int object, int slot) {
-    if (slot < 0 || index.kind(object) != HeapIndex.KIND_INSTANCE) {
+    if (slot < 0 || index.kind(object) != ObjectKind.INSTANCE) {
       return Long.MIN_VALUE;
     }
     ClassInfo c = index.classOf(object);
