@@ -3,10 +3,10 @@ package io.memdiff.hprof;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 
 /**
- * What one sequential pass over a dump learns without indexing objects: names, classes and their
- * layouts, roots, threads and stacks, object counts, the inferred {@link Layout}, and a class
- * histogram. Memory is per class and per root, not per object, so {@code histo} and {@code summary}
- * need nothing more.
+ * What one sequential pass over a dump ({@link FirstPass}) learns without indexing objects: names,
+ * classes and their layouts, roots, threads and stacks, object counts, the inferred {@link Layout},
+ * and a class histogram. Memory is per class and per root, not per object, so {@code histo} and
+ * {@code summary} need nothing more.
  */
 public final class DumpCatalog {
   private final HprofFile file;
@@ -114,7 +114,8 @@ public final class DumpCatalog {
     Sized sized = size(table, heap.tally, heap.layoutSamples.infer(idSize), null);
     if (idSize == 4 && !heap.layoutSamples.gapsDecide(idSize)) {
       // No addresses to infer from: ask the heap whether its JVM was a 64-bit one. The look-up
-      // indexes the dump without the records kept for the index that follows.
+      // indexes the dump without the records kept for the index that follows, and its catalogue is
+      // dropped before the table's classes are sized again.
       DumpCatalog probe = new DumpCatalog(pass, table, sized, pass.seed.withoutRecords());
       Layout wide = DataModel.layoutOf(probe, options, sized.layout().align());
       if (wide != null) {

@@ -24,7 +24,7 @@ public final class RecordScanner {
   private final HprofVisitor visitor;
 
   private final ScanProblems problems;
-  private final SubRecordDecoder subRecords;
+  private final SubRecordDecoder decoder;
 
   private final long[] recordCounts = new long[256];
   private int heapDumps;
@@ -40,7 +40,7 @@ public final class RecordScanner {
     this.options = options;
     this.visitor = visitor;
     this.problems = new ScanProblems(path, options.lenient());
-    this.subRecords = new SubRecordDecoder(file, visitor, problems);
+    this.decoder = new SubRecordDecoder(file, visitor, problems);
   }
 
   public static ScanResult scan(HprofFile file, HprofVisitor visitor, ScanOptions options)
@@ -155,7 +155,7 @@ public final class RecordScanner {
             selectedStarted = true;
           }
           recordCounts[tag]++;
-          long stop = subRecords.subRecords(new long[] {body, end}, 0, 2, true);
+          long stop = decoder.subRecords(new long[] {body, end}, 0, 2, true);
           problems.markTruncated(stop, recordEnd - stop, "truncated file: " + problem);
         } else {
           problems.markTruncated(pos, recordEnd - pos, "truncated file: " + problem);
@@ -250,7 +250,7 @@ public final class RecordScanner {
               deferred.add(body);
               deferred.add(recordEnd);
             } else {
-              subRecords.subRecords(new long[] {body, recordEnd}, 0, 2, false);
+              decoder.subRecords(new long[] {body, recordEnd}, 0, 2, false);
             }
           }
         }
@@ -277,7 +277,7 @@ public final class RecordScanner {
     if (options.dumpIndex() >= heapDumps && heapDumps > 0) {
       throw new NoSuchDumpException(path, heapDumps, options.dumpIndex());
     }
-    return new ScanResult(heapDumps, recordCounts, subRecords.subRecordCounts, unknownRecords,
-        subRecords.unknownSubRecords, problems.truncatedAt(), problems.lostBytes(), problems.truncationReason());
+    return new ScanResult(heapDumps, recordCounts, decoder.subRecordCounts, unknownRecords,
+        decoder.unknownSubRecords, problems.truncatedAt(), problems.lostBytes(), problems.truncationReason());
   }
 }
