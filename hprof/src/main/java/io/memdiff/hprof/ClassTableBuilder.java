@@ -12,7 +12,8 @@ import java.util.List;
  * Turns CLASS DUMP and LOAD CLASS records into {@link ClassInfo}s: names in Java form, superclasses,
  * and field layouts over the hierarchy. Classes the objects refer to without a CLASS DUMP (and the
  * primitive array classes, which some writers never dump) get synthetic entries, so every object has
- * a class.
+ * a class. The table is built once per dump; only the instance sizes depend on the {@link Layout},
+ * and {@link #resolveSizes} sets them again for each layout tried.
  */
 final class ClassTableBuilder {
   private static final int MAX_HIERARCHY_DEPTH = 1024;
@@ -21,9 +22,12 @@ final class ClassTableBuilder {
   private final Long2IntOpenHashMap indexById = new Long2IntOpenHashMap();
   private final ClassInfo[] primitiveArrayClasses = new ClassInfo[12];
   private final ClassInfo javaLangClass;
+  private final ClassInfo[] table;
   private long missingSuperclasses;
 
-  ClassTableBuilder(List<ClassDump> dumps, Long2LongOpenHashMap nameIds, Strings strings, long[] referencedClassIds) {
+  /** @param idSize the dump's id size, which field offsets in the instance records depend on */
+  ClassTableBuilder(List<ClassDump> dumps, Long2LongOpenHashMap nameIds, Strings strings, long[] referencedClassIds,
+      int idSize) {
     indexById.defaultReturnValue(-1);
     List<ClassDump> sorted = new ArrayList<>(dumps);
     sorted.sort(Comparator.comparingLong(ClassDump::classId));
@@ -80,6 +84,8 @@ final class ClassTableBuilder {
       }
     }
     breakSuperclassCycles();
+    resolveFields(idSize);
+    this.table = classes.toArray(new ClassInfo[0]);
   }
 
   /** A corrupt dump can make superclasses form a cycle; cut it so hierarchy walks end. */
@@ -164,8 +170,8 @@ final class ClassTableBuilder {
     }
   }
 
-  /** Lays out every class's instance fields (own first, then each superclass's) and sizes it. */
-  void resolveSizes(Layout layout, int idSize) {
+  /** Lays out every class's instance fields: own first, then each superclass's. */
+  private void resolveFields(int idSize) {
     for (ClassInfo c : classes) {
       java.io.ByteArrayOutputStream typeBytes = new java.io.ByteArrayOutputStream();
       LongArrayList names = new LongArrayList();
@@ -182,15 +188,12 @@ final class ClassTableBuilder {
       IntArrayList refOffsets = new IntArrayList();
       IntArrayList refSlots = new IntArrayList();
       int offset = 0;
-      long primitive = 0;
       for (int i = 0; i < n; i++) {
         int t = types[i];
         offsets[i] = offset;
         if (t == BasicType.OBJECT) {
           refOffsets.add(offset);
           refSlots.add(i);
-        } else {
-          primitive += BasicType.size(t, idSize);
         }
         offset += BasicType.size(t, idSize);
       }
@@ -200,14 +203,33 @@ final class ClassTableBuilder {
       c.referenceFieldOffsets = refOffsets.toIntArray();
       c.referenceFieldSlots = refSlots.toIntArray();
       c.valueBytes = offset;
-      c.packedSize = layout.instanceSize(primitive, refOffsets.size());
+    }
+  }
+
+  /** Sizes every class's instances under {@code layout}, with packed fields (see {@link #useFieldBlocks}). */
+  void resolveSizes(Layout layout) {
+    for (ClassInfo c : classes) {
+      long primitive = 0;
+      for (byte t : c.fieldTypes) {
+        if (t != BasicType.OBJECT) {
+          primitive += BasicType.size(t, 0);
+        }
+      }
+      c.packedSize = layout.instanceSize(primitive, c.referenceFieldOffsets.length);
       c.blockSize = blockSize(c, layout);
       c.shallowInstanceSize = c.packedSize;
     }
   }
 
+  /** Every class, in index order; the same array each time. */
   ClassInfo[] classes() {
-    return classes.toArray(new ClassInfo[0]);
+    return table;
+  }
+
+  /** The class with this mirror id, or null. */
+  ClassInfo classById(long classId) {
+    int i = indexById.get(classId);
+    return i < 0 ? null : table[i];
   }
 
   Long2IntOpenHashMap indexById() {

@@ -41,7 +41,7 @@ final class DataModel {
     InstanceFields fields = new InstanceFields(index);
     int props = index.indexOf(propsId);
     int table = props < 0 ? -1 : fields.reference(props, "table");
-    if (table < 0 || index.kind(table) != HeapIndex.KIND_OBJECT_ARRAY) {
+    if (table < 0 || index.kind(table) != ObjectKind.OBJECT_ARRAY) {
       return null;
     }
     int[] found = {-1};

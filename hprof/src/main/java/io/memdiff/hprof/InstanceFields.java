@@ -34,13 +34,13 @@ public final class InstanceFields {
    * the object is no instance, has no such field, or its record is too short.
    */
   public long raw(int object, int slot) {
-    if (slot < 0 || index.kind(object) != HeapIndex.KIND_INSTANCE) {
+    if (slot < 0 || index.kind(object) != ObjectKind.INSTANCE) {
       return Long.MIN_VALUE;
     }
     ClassInfo c = index.classOf(object);
-    long p = index.recordOffset(object) + 1;
-    long values = p + 2L * idSize + 8;
-    long length = data.u4(p + 2L * idSize + 4);
+    long rec = index.recordOffset(object);
+    long values = rec + RecordLayout.instanceValues(idSize);
+    long length = data.u4(rec + RecordLayout.instanceValuesLength(idSize));
     int type = c.fieldType(slot);
     int size = BasicType.size(type, idSize);
     int offset = c.fieldOffset(slot);
@@ -85,10 +85,9 @@ public final class InstanceFields {
     if (data.u1(rec) != Tags.PRIMITIVE_ARRAY_DUMP) {
       return null;
     }
-    long p = rec + 1;
-    int length = data.i4(p + idSize + 4);
-    int type = data.u1(p + idSize + 8);
-    long elements = p + idSize + 9;
+    int length = data.i4(rec + RecordLayout.arrayLength(idSize));
+    int type = data.u1(rec + RecordLayout.primitiveArrayType(idSize));
+    long elements = rec + RecordLayout.primitiveArrayElements(idSize);
     int capped = Math.min(length, 4096);
     if (type == BasicType.CHAR) {
       char[] chars = new char[capped];

@@ -72,12 +72,12 @@ final class ShallowTally {
    * JDK 15) better than packed fields: each rule scores the classes it predicts exactly and loses
    * heavily for a class it predicts larger than a gap, which no real object can be.
    */
-  boolean gapsFavourFieldBlocks(DumpCatalog catalog) {
+  boolean gapsFavourFieldBlocks(ClassTableBuilder table) {
     long packed = 0;
     long blocks = 0;
     for (int s = 0; s < classIds.size(); s++) {
       long gap = minGaps.getLong(s);
-      ClassInfo c = catalog.classById(classIds.getLong(s));
+      ClassInfo c = table.classById(classIds.getLong(s));
       if (gap == Long.MAX_VALUE || c == null || c.isSynthetic() || buckets.get(s) != null || c.packedSize == c.blockSize) {
         continue;
       }
@@ -169,11 +169,10 @@ final class ShallowTally {
    *
    * @return instances whose value bytes disagree with their class's field layout
    */
-  long totals(DumpCatalog catalog, long[] count, long[] shallow) {
-    Layout layout = catalog.layout();
+  long totals(ClassTableBuilder table, Layout layout, long[] count, long[] shallow) {
     long mismatches = 0;
     for (int s = 0; s < classIds.size(); s++) {
-      ClassInfo c = catalog.classById(classIds.getLong(s));
+      ClassInfo c = table.classById(classIds.getLong(s));
       int ci = c.index();
       long n = counts.getLong(s);
       count[ci] += n;
@@ -199,7 +198,7 @@ final class ShallowTally {
       if (primitiveCounts[type] == 0) {
         continue;
       }
-      ClassInfo c = catalog.primitiveArrayClass(type);
+      ClassInfo c = table.primitiveArrayClasses()[type];
       long base = layout.arrayBase(BasicType.size(type, 0));
       long total = primitiveCounts[type] * base + primitiveBytes[type];
       long[] b = primitiveBuckets[type];

@@ -51,10 +51,10 @@ public final class ObjectInspector {
           retained[k]));
     }
     String kind = switch (index.kind(o)) {
-      case HeapIndex.KIND_CLASS -> "class";
-      case HeapIndex.KIND_INSTANCE -> "instance";
-      case HeapIndex.KIND_OBJECT_ARRAY -> "object array";
-      default -> "primitive array";
+      case CLASS -> "class";
+      case INSTANCE -> "instance";
+      case OBJECT_ARRAY -> "object array";
+      case PRIMITIVE_ARRAY -> "primitive array";
     };
     ClassInfo described = index.classDescribedBy(o);
     String className = described != null ? "java.lang.Class (" + described.name() + ")" : index.classOf(o).name();
