@@ -3,6 +3,8 @@ package io.memdiff.cli;
 import io.memdiff.diff.DiffReport;
 import io.memdiff.diff.Finding;
 import io.memdiff.diff.Shape;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The diff's CI gates ({@code --fail-on-growth}, {@code --fail-on-leak}, {@code --fail-on-total-growth})
@@ -31,5 +33,19 @@ record Gates(Long growthBytes, boolean leak, Long totalGrowthBytes) {
       return "heap growth " + heap.growthBytes() + " bytes >= " + totalGrowthBytes;
     }
     return null;
+  }
+
+  /**
+   * The findings a CI report lists: those shown (after {@code --top}), then any that crosses a gate
+   * but was cut, so that no failure is hidden by {@code --top}.
+   */
+  List<Finding> reported(List<Finding> all, List<Finding> shown) {
+    List<Finding> reported = new ArrayList<>(shown);
+    for (Finding f : all.subList(shown.size(), all.size())) {
+      if (crossed(f) != null) {
+        reported.add(f);
+      }
+    }
+    return reported;
   }
 }

@@ -40,7 +40,8 @@ import picocli.CommandLine;
         "4 internal error, 5 an output file could not be written.", "", "Examples:", "  memdiff a.hprof b.hprof c.hprof | grep com.acme",
         "  memdiff a.hprof b.hprof c.hprof --format json --top 20",
         "  memdiff base.sites.json today.hprof --fail-on-growth 10MB --ignore known-sites.txt",
-        "  memdiff a.hprof b.hprof c.hprof --fail-on-total-growth 50MiB"})
+        "  memdiff a.hprof b.hprof c.hprof --fail-on-leak --format markdown >> \"$GITHUB_STEP_SUMMARY\"",
+        "  memdiff a.hprof b.hprof c.hprof --fail-on-total-growth 50MiB --format junit --annotations github > memdiff.xml"})
 final class MemdiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin GlobalOptions global;
@@ -101,6 +102,14 @@ final class MemdiffCommand implements Callable<Integer> {
           + " findings are; 10MB, 512KiB or bytes).")
   Long failOnTotalGrowth;
 
+  enum AnnotationStyle { github }
+
+  @Option(names = "--annotations", paramLabel = "STYLE",
+      description = "Also print CI annotations on stderr, whatever the format: 'github' writes ::error for each finding"
+          + " that crosses a --fail-* gate and ::warning for the others (GitHub Actions reads workflow commands from"
+          + " stderr too, so stdout keeps only the report).")
+  AnnotationStyle annotations;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -144,10 +153,15 @@ final class MemdiffCommand implements Callable<Integer> {
     Gates gates = new Gates(failOnGrowth, failOnLeak, failOnTotalGrowth);
     DiffRenderer renderer = new DiffRenderer(output, !noPaths, examples);
     PrintWriter out = spec.commandLine().getOut();
-    if (output.json()) {
-      Json.write(out, renderer.json(report, findings));
-    } else {
-      renderer.text(out, report, findings);
+    switch (output.format) {
+      case json -> Json.write(out, renderer.json(report, findings));
+      case markdown -> new MarkdownReport(output).write(out, report, findings);
+      case junit -> new JUnitReport(gates).write(out, report, gates.reported(report.findings(), findings));
+      case text -> renderer.text(out, report, findings);
+    }
+    out.flush();
+    if (annotations == AnnotationStyle.github) {
+      new GithubAnnotations(gates).write(err, report, gates.reported(report.findings(), findings));
     }
     return gate(gates, report, err);
   }
