@@ -161,7 +161,7 @@ final class DiffRenderer {
     return path.stream().map(s -> new StepOut(s.edge(), s.className())).toList();
   }
 
-  private static String join(long[] values) {
+  static String join(long[] values) {
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < values.length; i++) {
       if (i > 0) {
@@ -172,7 +172,7 @@ final class DiffRenderer {
     return s.toString();
   }
 
-  private static String signed(long v) {
+  static String signed(long v) {
     return (v >= 0 ? "+" : "") + v;
   }
 

@@ -54,6 +54,7 @@ final class HistoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    output.requireTextOrJson("histo");
     if (top != null && top < 0) {
       throw new UsageException("--top must be 0 or more, got " + top);
     }

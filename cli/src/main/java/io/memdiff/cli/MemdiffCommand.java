@@ -4,7 +4,6 @@ import io.memdiff.diff.DiffOptions;
 import io.memdiff.diff.DiffReport;
 import io.memdiff.diff.Finding;
 import io.memdiff.diff.Grouping;
-import io.memdiff.diff.Shape;
 import io.memdiff.diff.SiteSummary;
 import io.memdiff.engine.Engine;
 import java.io.IOException;
@@ -40,7 +39,9 @@ import picocli.CommandLine;
     footer = {"", "Exit codes: 0 ok, 1 a --fail-* threshold was crossed, 2 bad usage, 3 a dump could not be read,",
         "4 internal error, 5 an output file could not be written.", "", "Examples:", "  memdiff a.hprof b.hprof c.hprof | grep com.acme",
         "  memdiff a.hprof b.hprof c.hprof --format json --top 20",
-        "  memdiff base.sites.json today.hprof --fail-on-growth 10000000 --ignore known-sites.txt"})
+        "  memdiff base.sites.json today.hprof --fail-on-growth 10MB --ignore known-sites.txt",
+        "  memdiff a.hprof b.hprof c.hprof --fail-on-leak --format markdown >> \"$GITHUB_STEP_SUMMARY\"",
+        "  memdiff a.hprof b.hprof c.hprof --fail-on-total-growth 50MiB --format junit --annotations github > memdiff.xml"})
 final class MemdiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin GlobalOptions global;
@@ -54,8 +55,9 @@ final class MemdiffCommand implements Callable<Integer> {
   @Option(names = "--top", paramLabel = "N", description = "Only the N findings with the biggest growth.")
   Integer top;
 
-  @Option(names = "--min-bytes", paramLabel = "BYTES", defaultValue = "1024",
-      description = "Only findings whose bytes grew by at least BYTES (default: ${DEFAULT-VALUE}; 0 shows every growing site).")
+  @Option(names = "--min-bytes", paramLabel = "SIZE", defaultValue = "1024", converter = SizeConverter.class,
+      description = "Only findings whose bytes grew by at least SIZE (default: ${DEFAULT-VALUE}; 0 shows every growing site)."
+          + " Sizes are bytes or take a unit: 10MB, 512KiB, 1.5GiB (kB, MB, GB in 1000s; KiB, MiB, GiB in 1024s).")
   long minBytes;
 
   @Option(names = "--include", paramLabel = "GLOB", description = "Only sites whose class or path matches (repeatable).")
@@ -92,13 +94,26 @@ final class MemdiffCommand implements Callable<Integer> {
       description = "Analyse up to N dumps at a time (default: 1). Each needs its own memory; on 2 cores it gained nothing measurable.")
   Integer parallel;
 
-  @Option(names = "--fail-on-growth", paramLabel = "BYTES",
-      description = "Exit 1 when a finding's bytes grew by BYTES or more (CI gate).")
+  @Option(names = "--fail-on-growth", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Exit 1 when a finding's bytes grew by SIZE or more (CI gate; 10MB, 512KiB or bytes).")
   Long failOnGrowth;
 
   @Option(names = "--fail-on-leak",
       description = "Exit 1 when a finding has the leak shape (grows at every step; needs three or more dumps) and passes --min-bytes.")
   boolean failOnLeak;
+
+  @Option(names = "--fail-on-total-growth", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Exit 1 when the whole heap's bytes grew by SIZE or more (the closing heap line's growth, diffed as"
+          + " findings are; 10MB, 512KiB or bytes).")
+  Long failOnTotalGrowth;
+
+  enum AnnotationStyle { github }
+
+  @Option(names = "--annotations", paramLabel = "STYLE",
+      description = "Also print CI annotations on stderr, whatever the format: 'github' writes ::error for each finding"
+          + " that crosses a --fail-* gate and ::warning for the others (GitHub Actions reads workflow commands from"
+          + " stderr too, so stdout keeps only the report).")
+  AnnotationStyle annotations;
 
   @Override
   public Integer call() throws IOException {
@@ -118,10 +133,10 @@ final class MemdiffCommand implements Callable<Integer> {
       // With two dumps no shape can tell a leak from a cache that filled up: every growing site is
       // 'grew', so the gate would pass whatever grew.
       throw new UsageException("--fail-on-leak needs three or more dumps (with two, growth has no shape);"
-          + " gate two dumps with --fail-on-growth BYTES");
+          + " gate two dumps with --fail-on-growth SIZE");
     }
-    if (top != null && top < 0 || examples < 0 || frames < 0 || minBytes < 0 || failOnGrowth != null && failOnGrowth < 0) {
-      throw new UsageException("--top, --examples, --frames, --min-bytes and --fail-on-growth must not be negative");
+    if (top != null && top < 0 || examples < 0 || frames < 0) {
+      throw new UsageException("--top, --examples and --frames must not be negative");
     }
     Set<String> ignored = readIgnoreFile();
     int threads = parallel != null ? parallel : 1;
@@ -140,14 +155,20 @@ final class MemdiffCommand implements Callable<Integer> {
     if (top != null && findings.size() > top) {
       findings = findings.subList(0, top);
     }
+    Gates gates = new Gates(failOnGrowth, failOnLeak, failOnTotalGrowth);
     DiffRenderer renderer = new DiffRenderer(output, !noPaths, examples, frames);
     PrintWriter out = spec.commandLine().getOut();
-    if (output.json()) {
-      Json.write(out, renderer.json(report, findings));
-    } else {
-      renderer.text(out, report, findings);
+    switch (output.format) {
+      case json -> Json.write(out, renderer.json(report, findings));
+      case markdown -> new MarkdownReport(output).write(out, report, findings);
+      case junit -> new JUnitReport(gates).write(out, report, gates.reported(report.findings(), findings));
+      case text -> renderer.text(out, report, findings);
     }
-    return gate(report.findings(), err);
+    out.flush();
+    if (annotations == AnnotationStyle.github) {
+      new GithubAnnotations(gates).write(err, report, gates.reported(report.findings(), findings));
+    }
+    return gate(gates, report, err);
   }
 
   /**
@@ -167,14 +188,19 @@ final class MemdiffCommand implements Callable<Integer> {
     }
   }
 
-  private int gate(List<Finding> findings, PrintWriter err) {
+  private static int gate(Gates gates, DiffReport report, PrintWriter err) {
     List<String> crossed = new ArrayList<>();
-    for (Finding f : findings) {
-      if (failOnGrowth != null && f.growthBytes() >= failOnGrowth) {
-        crossed.add("growth " + f.growthBytes() + " bytes >= " + failOnGrowth + ": " + f.className() + "  " + f.site());
-      } else if (failOnLeak && f.shape() == Shape.LEAK) {
-        crossed.add("leak: " + f.className() + "  " + f.site());
+    for (Finding f : report.findings()) {
+      String why = gates.crossed(f);
+      // Escaped: GitHub's runner reads workflow commands from stderr too, and a line break in a name
+      // from the dump would let it start one.
+      if (why != null) {
+        crossed.add(why + ": " + Text.safe(f.className()) + "  " + Text.safe(f.site()));
       }
+    }
+    String heap = gates.crossed(report.heap());
+    if (heap != null) {
+      crossed.add(heap);
     }
     for (String c : crossed) {
       err.println("memdiff: threshold crossed: " + c);

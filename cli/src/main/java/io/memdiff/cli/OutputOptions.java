@@ -4,10 +4,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --format} and {@code --human}, shared by every command. */
 final class OutputOptions {
-  enum Format { text, json }
+  enum Format { text, json, markdown, junit }
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); markdown and junit only for the diff.")
   Format format;
 
   @Option(names = "--human", description = "Sizes with units (KiB, MiB) in text output; raw bytes otherwise.")
@@ -15,6 +15,17 @@ final class OutputOptions {
 
   boolean json() {
     return format == Format.json;
+  }
+
+  /**
+   * Refuses the formats only the diff renders, so that {@code histo --format junit} is a usage error
+   * rather than text where a CI job expects XML.
+   */
+  void requireTextOrJson(String command) {
+    if (format != Format.text && format != Format.json) {
+      throw new UsageException("memdiff " + command + " prints text or json; --format " + format
+          + " is for the diff of dumps");
+    }
   }
 
   String bytes(long n) {

@@ -71,6 +71,7 @@ final class PathCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    output.requireTextOrJson("path");
     if (limit < 1) {
       throw new UsageException("--limit must be at least 1, got " + limit);
     }

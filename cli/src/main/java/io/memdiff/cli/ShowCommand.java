@@ -50,6 +50,7 @@ final class ShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    output.requireTextOrJson("show");
     if (limit < 0) {
       throw new UsageException("--limit must not be negative");
     }

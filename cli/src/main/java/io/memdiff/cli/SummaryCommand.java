@@ -29,6 +29,7 @@ final class SummaryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    output.requireTextOrJson("summary");
     try (Progress progress = new Progress(spec.commandLine().getErr());
         OpenDump dump = Engine.open(this.dump, dumpOptions.readOptions(), progress::phase)) {
       Warnings.print(spec.commandLine().getErr(), dump.warnings());

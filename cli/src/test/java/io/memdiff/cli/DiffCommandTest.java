@@ -181,6 +181,35 @@ class DiffCommandTest {
   }
 
   @Test
+  void markdownListsThePlantedLeakWithItsGrowthAndCounts() {
+    Cli r = Cli.run(args("--format", "markdown"));
+    assertThat(r.exitCode()).isZero();
+    List<List<String>> rows = CiFormatsTest.table(r.out().lines().toList());
+    List<String> sessions = rows.stream().filter(row -> row.get(1).equals(S + "$Session")).findFirst().orElseThrow();
+    long perPhase = LeakyService.SESSIONS_PER_PHASE;
+    assertThat(sessions.get(0)).isEqualTo("leak");
+    assertThat(sessions.get(2)).isEqualTo("+" + perPhase); // min(2000, 3000) - 1000
+    assertThat(sessions.get(4)).isEqualTo(perPhase + "," + 2 * perPhase + "," + 3 * perPhase);
+    assertThat(CiFormatsTest.rendered(sessions.get(5))).isEqualTo("static " + S + ".SESSIONS");
+    long findings = Cli.run(args("--no-paths")).out().lines().filter(l -> !l.startsWith("heap  ")).count();
+    assertThat(rows).hasSize(1 + (int) findings);
+  }
+
+  @Test
+  void junitFailsEachLeakOfTheRealDumpsAndPassesTheRest() throws Exception {
+    Cli r = Cli.run(args("--format", "junit", "--fail-on-leak"));
+    assertThat(r.exitCode()).isEqualTo(1);
+    org.w3c.dom.Document doc = CiFormatsTest.validJUnit(r.out());
+    List<String> text = Cli.run(args("--no-paths")).out().lines().filter(l -> !l.startsWith("heap  ")).toList();
+    assertThat(doc.getDocumentElement().getAttribute("tests")).isEqualTo(Integer.toString(text.size()));
+    assertThat(doc.getDocumentElement().getAttribute("failures"))
+        .isEqualTo(Long.toString(text.stream().filter(l -> l.startsWith("leak  ")).count()));
+    org.w3c.dom.Element sessions = CiFormatsTest.testcase(doc.getElementsByTagName("testcase"), S + "$Session");
+    assertThat(sessions.getElementsByTagName("failure").item(0).getAttributes().getNamedItem("message").getNodeValue())
+        .startsWith("leak: leak  " + S + "$Session  +" + LeakyService.SESSIONS_PER_PHASE + " objects  ");
+  }
+
+  @Test
   void byClassAggregatesSites() {
     Cli r = Cli.run(args("--by", "class", "--no-paths"));
     assertThat(r.out()).contains("leak  " + S + "$Session  +1000 objects");

@@ -47,9 +47,14 @@ final class GoldenDumps {
   }
 
   static HprofWriter dump(int n) {
+    return dump(n, "com/acme/Session");
+  }
+
+  /** Dump {@code n} with the sessions' class named {@code sessionClass} (as HPROF spells it, with slashes). */
+  static HprofWriter dump(int n, String sessionClass) {
     HprofWriter w = new HprofWriter(Hprof.VERSION_1_0_2, 8, START_MILLIS + (n - 1) * 5 * 60_000L);
     String[] names = {"java/lang/Object", "java/lang/Class", "java/lang/String", "java/lang/Thread", "[B",
-        "[Ljava/lang/Object;", "com/acme/Registry", "com/acme/Session", "com/acme/Cache", "com/acme/Entry",
+        "[Ljava/lang/Object;", "com/acme/Registry", sessionClass, "com/acme/Cache", "com/acme/Entry",
         "com/acme/Worker"};
     long[] ids = {OBJECT, CLASS, STRING, THREAD, BYTES, OBJECTS, REGISTRY, SESSION, CACHE, ENTRY, WORKER};
     for (int i = 0; i < ids.length; i++) {
