@@ -30,15 +30,19 @@ final class DiffRenderer {
     this.frames = frames;
   }
 
-  /** {@code  allocated at com.acme.Foo.bar(Foo.java:53) (12 samples)} for the site's most sampled stack, or nothing. */
   private String allocated(SiteDiff d) {
-    if (d == null || d.allocationStacks().isEmpty() || frames == 0) {
+    return d == null ? "" : allocated(d.allocationStacks());
+  }
+
+  /** {@code  allocated at com.acme.Foo.bar(Foo.java:53) (12 samples)} for the most sampled stack, or nothing. */
+  private String allocated(List<AllocationStack> stacks) {
+    if (stacks.isEmpty() || frames == 0) {
       return "";
     }
-    AllocationStack top = d.allocationStacks().get(0);
+    AllocationStack top = stacks.get(0);
     return "  allocated at " + Text.safe(String.join(" < ", top.programFrames(frames))) + " (" + top.samples()
-        + (top.samples() == 1 ? " sample" : " samples") + (d.allocationStacks().size() > 1
-            ? ", " + (d.allocationStacks().size() - 1) + " other stack" + (d.allocationStacks().size() > 2 ? "s" : "") : "")
+        + (top.samples() == 1 ? " sample" : " samples") + (stacks.size() > 1
+            ? ", " + (stacks.size() - 1) + " other stack" + (stacks.size() > 2 ? "s" : "") : "")
         + ")";
   }
 
@@ -66,7 +70,7 @@ final class DiffRenderer {
       if (f.growingSince() > 2) {
         line.append("  since dump ").append(f.growingSince());
       }
-      line.append("  ").append(Text.safe(f.site())).append(allocated(sites.get(f.headline())));
+      line.append("  ").append(Text.safe(f.site())).append(allocated(f.allocationStacks()));
       if (!f.reachability().equals("strong") && !f.reachability().equals("mixed") && !f.site().equals(f.reachability())) {
         line.append("  (").append(f.reachability()).append(")");
       }
@@ -138,7 +142,7 @@ final class DiffRenderer {
           f.growthMappedBytes(), f.mappedBytes(), f.site(),
           f.owner(), f.ownerClass(), steps(paths ? f.ownerPath() : List.of()), f.reachability(), f.key(), f.headline(),
           f.siteKeys(), f.examples().subList(0, Math.min(examples, f.examples().size())),
-          stacks(byKey.get(f.headline()))));
+          stacks(f.allocationStacks())));
       for (String k : f.siteKeys()) {
         SiteDiff d = byKey.get(k);
         out.add(new SiteOut(d.className(), d.site(), d.key(), d.counts(), d.shallowBytes(), d.retainedBytes(),
@@ -154,7 +158,11 @@ final class DiffRenderer {
   }
 
   private static List<StackOut> stacks(SiteDiff d) {
-    return d == null ? List.of() : d.allocationStacks().stream().map(a -> new StackOut(a.frames(), a.samples())).toList();
+    return d == null ? List.of() : stacks(d.allocationStacks());
+  }
+
+  static List<StackOut> stacks(List<AllocationStack> stacks) {
+    return stacks.stream().map(a -> new StackOut(a.frames(), a.samples())).toList();
   }
 
   private static List<StepOut> steps(List<PathStep> path) {

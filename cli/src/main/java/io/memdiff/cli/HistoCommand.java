@@ -65,7 +65,7 @@ final class HistoCommand implements Callable<Integer> {
         OpenDump dump = retained ? Engine.open(this.dump, dumpOptions.readOptions(), progress::phase)
             : Engine.openForHistogram(this.dump, dumpOptions.readOptions(), progress::phase)) {
       Warnings.print(err, dump.warnings());
-      List<ClassRow> classes = retained ? dump.analyse(progress::phase).classesRetained(filter) : dump.classes(filter);
+      List<ClassRow> classes = retained ? dump.analyse(progress::phase, Warnings.to(err)).classesRetained(filter) : dump.classes(filter);
       List<Row> rows = new ArrayList<>(classes.size());
       for (ClassRow c : classes) {
         rows.add(new Row(c.name(), c.count(), c.shallowBytes(), c.retainedBytes(), c.unreachableBytes()));

@@ -1,5 +1,6 @@
 package io.memdiff.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.memdiff.engine.AnalysedDump;
 import io.memdiff.engine.DumpInfo;
 import io.memdiff.engine.Engine;
@@ -67,7 +68,8 @@ final class PathCommand implements Callable<Integer> {
 
   record Route(long instances, long retainedBytes, String reachability, List<StepOut> steps) {}
 
-  record Document(int schemaVersion, DumpInfo dump, String target, long instances, long unreachable, List<Route> routes) {}
+  record Document(int schemaVersion, DumpInfo dump, String target, long instances, long unreachable, List<Route> routes,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DiffRenderer.StackOut> allocationStacks) {}
 
   @Override
   public Integer call() throws Exception {
@@ -83,7 +85,7 @@ final class PathCommand implements Callable<Integer> {
       if (target.className != null) {
         dump.requireClass(target.className); // before the analysis, which a typo would otherwise wait for
       }
-      AnalysedDump analysed = dump.analyse(progress::phase);
+      AnalysedDump analysed = dump.analyse(progress::phase, Warnings.to(err));
       progress.phase("grouping paths");
       RouteReport report = target.className != null
           ? analysed.routesOfClass(target.className, fold, limit)
@@ -93,19 +95,26 @@ final class PathCommand implements Callable<Integer> {
         routes.add(new Route(r.instances(), r.retainedBytes(), r.reachability(), StepOut.of(r.steps())));
       }
       String what = target.className != null ? target.className : target.id;
+      List<DiffRenderer.StackOut> stacks = DiffRenderer.stacks(target.className != null
+          ? analysed.allocationStacksOfClass(target.className) : analysed.allocationStacksOf(address));
       if (output.json()) {
-        Json.write(spec.commandLine().getOut(),
-            new Document(Json.SCHEMA_VERSION, dump.info(), what, report.objects(), report.unreachable(), routes));
+        Json.write(spec.commandLine().getOut(), new Document(Json.SCHEMA_VERSION, dump.info(), what, report.objects(),
+            report.unreachable(), routes, stacks));
       } else {
-        print(spec.commandLine().getOut(), what, report, routes);
+        print(spec.commandLine().getOut(), what, report, routes, stacks);
       }
     }
     return ExitCodes.OK;
   }
 
-  private void print(PrintWriter out, String what, RouteReport report, List<Route> routes) {
+  private void print(PrintWriter out, String what, RouteReport report, List<Route> routes,
+      List<DiffRenderer.StackOut> stacks) {
     out.println("# " + report.objects() + " object(s) of " + what + ", " + report.distinct() + " distinct route(s), "
         + report.unreachable() + " unreachable");
+    for (DiffRenderer.StackOut s : stacks) {
+      out.println("# allocated at " + Text.safe(String.join(" < ", s.frames().subList(0, Math.min(3, s.frames().size()))))
+          + " (" + s.samples() + (s.samples() == 1 ? " sample)" : " samples)"));
+    }
     int n = 1;
     for (Route r : routes) {
       out.println("route " + n++ + "\t" + r.instances() + " object(s)\tretained " + output.bytes(r.retainedBytes())

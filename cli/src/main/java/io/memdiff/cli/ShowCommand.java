@@ -1,5 +1,6 @@
 package io.memdiff.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.memdiff.engine.AnalysedDump;
 import io.memdiff.engine.DumpInfo;
 import io.memdiff.engine.Engine;
@@ -46,7 +47,8 @@ final class ShowCommand implements Callable<Integer> {
 
   record Document(int schemaVersion, DumpInfo dump, String address, String className, String kind, int length,
       long shallowBytes, long retainedBytes, String reachability, List<Ref> fields, long referrerCount,
-      List<Ref> referrers, List<PathCommand.StepOut> path) {}
+      List<Ref> referrers, List<PathCommand.StepOut> path,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DiffRenderer.StackOut> allocationStacks) {}
 
   @Override
   public Integer call() throws Exception {
@@ -59,11 +61,11 @@ final class ShowCommand implements Callable<Integer> {
     try (Progress progress = new Progress(err);
         OpenDump dump = Engine.open(this.dump, dumpOptions.readOptions(), progress::phase)) {
       Warnings.print(err, dump.warnings());
-      AnalysedDump analysed = dump.analyse(progress::phase);
+      AnalysedDump analysed = dump.analyse(progress::phase, Warnings.to(err));
       ObjectReport r = analysed.object(addr, limit, showValues);
       Document d = new Document(Json.SCHEMA_VERSION, dump.info(), Addresses.hex(r.address()), r.className(), r.kind(),
           r.length(), r.shallowBytes(), r.retainedBytes(), r.reachability(), refs(r.fields()), r.referrerCount(),
-          refs(r.referrers()), PathCommand.StepOut.of(r.path()));
+          refs(r.referrers()), PathCommand.StepOut.of(r.path()), DiffRenderer.stacks(analysed.allocationStacksOf(addr)));
       if (output.json()) {
         Json.write(spec.commandLine().getOut(), d);
       } else {
@@ -110,6 +112,12 @@ final class ShowCommand implements Callable<Integer> {
     out.println("# path from a GC root");
     for (PathCommand.StepOut s : d.path()) {
       out.println("  " + s.edge() + "\t" + s.className() + "\t" + s.address());
+    }
+    if (!d.allocationStacks().isEmpty()) {
+      out.println("# allocated at (sampled by the recording beside the dump)");
+      for (String frame : d.allocationStacks().get(0).frames()) {
+        out.println("  " + Text.safe(frame));
+      }
     }
   }
 }

@@ -28,9 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 class CaptureTest {
   @TempDir Path dir;
 
-  /** A running {@link LiveService}; closing its input ends it. */
+  /**
+   * A running {@link LiveService}; closing its input ends it. JFR samples an allocation when a
+   * thread takes a new allocation buffer: small fixed buffers make the samples many, so that both
+   * leaks are sampled in a capture of a few seconds.
+   */
   private static Process startLive(Path javaHome) throws IOException {
-    Process p = new ProcessBuilder(javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m", "-cp",
+    Process p = new ProcessBuilder(javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m",
+        "-XX:TLABSize=2k", "-XX:-ResizeTLAB", "-cp",
         System.getProperty("java.class.path"), LiveService.class.getName())
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -119,6 +124,13 @@ class CaptureTest {
     assertThat(topFrame(orders)).isEqualTo(frameAt("takeOrders", "ORDERS.add(new Order("));
     assertThat(topFrame(audits)).isEqualTo(frameAt("audit", "AUDITS.put(seq, new Audit(seq))"));
     assertThat(diff.err()).doesNotContain("old-object samples");
+    // path reads the recording beside its dump too.
+    Cli path = Cli.run("path", out.resolve("3.hprof").toString(), "--class", LiveService.class.getName() + "$Order",
+        "--format", "json");
+    assertThat(path.exitCode()).as(path.err()).isZero();
+    JsonNode stacks = new ObjectMapper().readTree(path.out()).get("allocation_stacks");
+    assertThat(stacks).isNotNull();
+    assertThat(stacks.get(0).get("frames").get(0).asText()).isEqualTo(frameAt("takeOrders", "ORDERS.add(new Order("));
   }
 
   private static String topFrame(JsonNode finding) {

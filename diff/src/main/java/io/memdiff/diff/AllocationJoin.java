@@ -14,10 +14,33 @@ import java.util.function.Consumer;
  * collection moved the object between them); its allocation stack then goes to that object's site.
  * Samples that do not join are counted, never guessed.
  */
-final class AllocationJoin {
+public final class AllocationJoin {
   private AllocationJoin() {}
 
   /** @param dumpMillis when the heap dump was taken: samples allocated later cannot be in it */
+  /**
+   * The stacks of the samples that join objects {@code wanted} accepts (by object index), most samples
+   * first: for one object, or every instance of a class.
+   */
+  public static List<AllocationStack> stacksOf(OldObjectSamples samples, HeapIndex index,
+      java.util.function.IntPredicate wanted) {
+    if (samples == null) {
+      return List.of();
+    }
+    java.util.Map<List<String>, Long> stacks = new java.util.HashMap<>();
+    for (int i = 0; i < samples.size(); i++) {
+      int o = index.indexOf(samples.addresses.getLong(i));
+      if (o < 0 || !wanted.test(o)) {
+        continue;
+      }
+      String cls = samples.classNames.get(i);
+      if (cls == null || cls.equals(index.classOf(o).name())) {
+        stacks.merge(samples.stacks.get(samples.stackOf.getInt(i)), 1L, Long::sum);
+      }
+    }
+    return DiffEngine.sorted(stacks);
+  }
+
   static List<List<AllocationStack>> stacksBySite(OldObjectSamples samples, HeapIndex index, int[] siteOf, int sites,
       String dump, long dumpMillis, Consumer<String> notes) {
     List<List<AllocationStack>> bySite = new ArrayList<>(Collections.nCopies(sites, List.of()));

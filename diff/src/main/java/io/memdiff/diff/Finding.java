@@ -17,6 +17,8 @@ import java.util.List;
  * @param offHeapBytes per dump, the native memory of direct buffers the finding's sites hold
  * @param mappedBytes per dump, the bytes of files its mapped buffers map (page cache, not allocations)
  * @param siteKeys the finding's growing sites, the headline first
+ * @param allocationStacks where its objects were allocated (see {@link Findings#allocationStacks}),
+ *     most samples first; empty without recordings
  */
 public record Finding(
     String key,
@@ -38,4 +40,5 @@ public record Finding(
     long growthMappedBytes,
     String reachability,
     List<String> siteKeys,
-    List<String> examples) {}
+    List<String> examples,
+    List<AllocationStack> allocationStacks) {}

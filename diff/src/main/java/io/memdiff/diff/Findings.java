@@ -75,7 +75,7 @@ final class Findings {
       findings.add(new Finding(e.getKey(), head.key(), head.className(), head.shape(), head.growingSince(),
           head.counts(), head.growthObjects(), head.site(), owner, ownerClass, p, bytes, growthBytes, native_,
           growthOffHeap, mapped, DiffEngine.growth(mapped), head.reachability(), m.stream().map(SiteDiff::key).toList(),
-          head.examples()));
+          head.examples(), allocationStacks(head.className(), m)));
     }
     findings.sort(Comparator.comparingLong(Finding::growthBytes).reversed()
         .thenComparing(Comparator.comparingLong(Finding::growthObjects).reversed())
@@ -132,6 +132,27 @@ final class Findings {
       }
     }
     return net;
+  }
+
+  /**
+   * Where a finding's objects were allocated: the stacks of the samples of all its sites (a sampler
+   * favours big objects, so the arrays a leaking object holds are sampled more often than the object),
+   * each from its first frame that is not a constructor of the headline class, the frame that made
+   * the leaking object, then merged.
+   */
+  static List<AllocationStack> allocationStacks(String headlineClass, List<SiteDiff> sites) {
+    java.util.Map<List<String>, Long> stacks = new java.util.HashMap<>();
+    String constructor = headlineClass + ".<init>(";
+    for (SiteDiff d : sites) {
+      for (AllocationStack a : d.allocationStacks()) {
+        int first = 0;
+        while (first < a.frames().size() - 1 && a.frames().get(first).startsWith(constructor)) {
+          first++;
+        }
+        stacks.merge(a.frames().subList(first, a.frames().size()), a.samples(), Long::sum);
+      }
+    }
+    return DiffEngine.sorted(stacks);
   }
 
   private static String ownerKey(List<PathStep> ownerPath, String reachability) {

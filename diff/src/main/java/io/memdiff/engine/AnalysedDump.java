@@ -1,5 +1,8 @@
 package io.memdiff.engine;
 
+import io.memdiff.diff.AllocationJoin;
+import io.memdiff.diff.AllocationStack;
+import io.memdiff.diff.OldObjectSamples;
 import io.memdiff.diff.SiteSummarizer;
 import io.memdiff.diff.SiteSummary;
 import io.memdiff.paths.ClassRetention;
@@ -14,9 +17,26 @@ import java.util.function.Predicate;
 /** A dump whose reference graph, shortest paths and dominator tree are known: what the queries read. */
 public final class AnalysedDump {
   private final HeapAnalysis analysis;
+  private final OldObjectSamples samples;
 
-  AnalysedDump(HeapAnalysis analysis) {
+  AnalysedDump(HeapAnalysis analysis, OldObjectSamples samples) {
     this.analysis = analysis;
+    this.samples = samples;
+  }
+
+  /**
+   * Where the object at this address was allocated, if the recording beside the dump sampled it:
+   * one stack, or none.
+   */
+  public List<AllocationStack> allocationStacksOf(long address) {
+    int o = objectAt(address);
+    return AllocationJoin.stacksOf(samples, analysis.index(), x -> x == o);
+  }
+
+  /** Where the sampled instances of a class were allocated, most samples first (none without a recording). */
+  public List<AllocationStack> allocationStacksOfClass(String className) {
+    boolean[] named = OpenDump.classesNamed(analysis.catalog(), className);
+    return AllocationJoin.stacksOf(samples, analysis.index(), o -> named[analysis.index().classIndexOf(o)]);
   }
 
   /**
@@ -53,7 +73,7 @@ public final class AnalysedDump {
 
   /** The dump's sites: what a diff compares. */
   public SiteSummary summarize() {
-    return SiteSummarizer.summarize(analysis, analysis.catalog().file().path().toString());
+    return SiteSummarizer.summarize(analysis, analysis.catalog().file().path().toString(), samples, note -> {});
   }
 
   private int objectAt(long address) {

@@ -120,9 +120,13 @@ public final class OpenDump implements AutoCloseable {
     return DumpFacts.of(catalog, index);
   }
 
-  /** Indexes the dump, builds its reference graph, shortest paths and dominator tree. */
-  public AnalysedDump analyse(Consumer<String> phase) throws IOException {
-    return new AnalysedDump(HeapAnalysis.analyse(catalog, options.scanOptions(), true, phase));
+  /**
+   * Indexes the dump, builds its reference graph, shortest paths and dominator tree, and reads the
+   * JFR recording beside it if there is one ({@code warn} hears when it cannot be read).
+   */
+  public AnalysedDump analyse(Consumer<String> phase, Consumer<String> warn) throws IOException {
+    HeapAnalysis analysis = HeapAnalysis.analyse(catalog, options.scanOptions(), true, phase);
+    return new AnalysedDump(analysis, Recordings.beside(path(), warn));
   }
 
   @Override

@@ -155,24 +155,10 @@ final class SummaryLoader {
         phase.accept("indexing objects of " + input);
         index = HeapIndex.build(catalog, options.scanOptions());
       }
-      return new Input(input, null, file, catalog, index, samplesBeside(input));
+      return new Input(input, null, file, catalog, index, Recordings.beside(input, warn));
     } catch (IOException | RuntimeException | Error e) {
       file.close();
       throw e;
-    }
-  }
-
-  /** The old-object samples of the recording beside a dump ({@code k.jfr} for {@code k.hprof}), or null. */
-  private OldObjectSamples samplesBeside(Path dump) {
-    Path jfr = OldObjectSamples.besideDump(dump);
-    if (jfr == null) {
-      return null;
-    }
-    try {
-      return OldObjectSamples.read(jfr);
-    } catch (IOException e) {
-      warn.accept(e.getMessage() + "; no allocation stacks for " + dump);
-      return null;
     }
   }
 
