@@ -86,7 +86,7 @@ public final class Reachability {
 
   /**
    * The roots, in their fixed order at the first positions; {@link #search} finds the rest. Between
-   * the two, another thread may search from the same roots (see {@link Dominators#searchStrong}).
+   * the two, another thread may search from the same roots (see {@link DominatorSearch#strong}).
    */
   static Reachability seed(ObjectGraph graph) {
     HeapIndex index = graph.index();
