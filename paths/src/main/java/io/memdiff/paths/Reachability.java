@@ -1,23 +1,17 @@
 package io.memdiff.paths;
 
-import io.memdiff.hprof.ClassInfo;
-import io.memdiff.hprof.DumpCatalog;
-import io.memdiff.hprof.HeapIndex;
-import io.memdiff.hprof.RootKind;
-import io.memdiff.hprof.Roots;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.ints.IntArrays;
-import java.util.Arrays;
-import java.util.Comparator;
 
 /**
  * Shortest paths from the GC roots: a breadth-first search over strong references from a virtual
  * root whose children are every class (so statics read as {@code static C.f}) and every root record,
- * in an order fixed by names and root kinds, so the same dump gives the same paths whatever its record
- * order. A second search follows soft, weak, finalizer and phantom referents into objects nothing
- * strong reaches, labelling them; objects no root reaches at all stay {@link #UNREACHABLE} (memdiff's
- * policy: kept and labelled, never on a path, retaining only themselves).
+ * in an order fixed by names and root kinds ({@link RootOrder}), so the same dump gives the same
+ * paths whatever its record order. A second search follows soft, weak, finalizer and phantom
+ * referents into objects nothing strong reaches, labelling them; objects no root reaches at all stay
+ * {@link #UNREACHABLE} (memdiff's policy: kept and labelled, never on a path, retaining only
+ * themselves).
  */
 public final class Reachability {
   public static final byte UNREACHABLE = 0;
@@ -89,8 +83,6 @@ public final class Reachability {
    * the two, another thread may search from the same roots (see {@link DominatorSearch#strong}).
    */
   static Reachability seed(ObjectGraph graph) {
-    HeapIndex index = graph.index();
-    DumpCatalog catalog = index.catalog();
     int n = graph.nodeCount();
     byte[] label = new byte[n];
     int[] queue = new int[n];
@@ -98,60 +90,12 @@ public final class Reachability {
     // jumping from each object to its parent.
     int[] parentPosition = new int[n];
     byte[] slotAtPosition = new byte[n];
-    int tail = 0;
     Int2IntOpenHashMap rootRecordOf = new Int2IntOpenHashMap();
     Int2IntOpenHashMap referentHolder = new Int2IntOpenHashMap();
     referentHolder.defaultReturnValue(NONE);
-
-    // Classes first, by name: a static field is the most telling root of what it holds.
-    Integer[] classes = new Integer[catalog.classCount()];
-    int classRoots = 0;
-    for (int i = 0; i < catalog.classCount(); i++) {
-      ClassInfo c = catalog.classAt(i);
-      if (!c.isSynthetic() && graph.isRootClass(i)) {
-        classes[classRoots++] = i;
-      }
-    }
-    // Ties (one name from several loaders) keep the dump's order, never the addresses', which the
-    // collector changes between dumps: a stable sort.
-    Arrays.sort(classes, 0, classRoots, Comparator.comparing((Integer i) -> catalog.classAt(i).name()));
-    for (int k = 0; k < classRoots; k++) {
-      int o = index.indexOf(catalog.classAt(classes[k]).classId());
-      if (o >= 0 && label[o] == UNREACHABLE) {
-        label[o] = STRONG;
-        rootRecordOf.put(o, CLASS_ROOT);
-        parentPosition[tail] = ROOT;
-        queue[tail++] = o;
-      }
-    }
-    Roots roots = catalog.roots();
-    Integer[] records = new Integer[roots.size()];
-    for (int i = 0; i < records.length; i++) {
-      records[i] = i;
-    }
-    // Then by the object's class, and ties in the dump's order (the JVM's: handle blocks, frames),
-    // not by address.
-    int[] classOfRoot = new int[records.length];
-    for (int i = 0; i < records.length; i++) {
-      int o = index.indexOf(roots.objectId(i));
-      classOfRoot[i] = o < 0 ? -1 : index.classIndexOf(o);
-    }
-    Arrays.sort(records, Comparator.comparingInt((Integer i) -> priority(roots.kind(i)))
-        .thenComparingInt(roots::threadSerial)
-        .thenComparingInt(roots::frameIndex)
-        .thenComparing(i -> classOfRoot[i] < 0 ? "" : catalog.classAt(classOfRoot[i]).name()));
-    for (Integer r : records) {
-      int o = index.indexOf(roots.objectId(r));
-      if (o >= 0 && label[o] == UNREACHABLE) {
-        label[o] = STRONG;
-        rootRecordOf.put(o, r.intValue());
-        parentPosition[tail] = ROOT;
-        queue[tail++] = o;
-      }
-    }
-    Reachability r = new Reachability(graph, label, queue, tail, parentPosition, slotAtPosition, tail, rootRecordOf,
+    int roots = RootOrder.seed(graph, label, queue, parentPosition, rootRecordOf);
+    return new Reachability(graph, label, queue, roots, parentPosition, slotAtPosition, roots, rootRecordOf,
         referentHolder);
-    return r;
   }
 
   /**
@@ -219,20 +163,6 @@ public final class Reachability {
     }
   }
 
-  /** Which root record names an object that several make a root: a thread is best named as itself. */
-  private static int priority(RootKind kind) {
-    return switch (kind) {
-      case THREAD_OBJECT -> 0;
-      case JAVA_FRAME -> 1;
-      case JNI_LOCAL -> 2;
-      case NATIVE_STACK, THREAD_BLOCK -> 3;
-      case JNI_GLOBAL -> 4;
-      case STICKY_CLASS -> 5;
-      case MONITOR_USED -> 6;
-      default -> 7 + kind.ordinal();
-    };
-  }
-
   /** One breadth-first search over strong references from the positions in {@code [head, tail)}. */
   private int bfs(int head, int tail, byte kind) {
     ObjectGraph g = graph;
@@ -289,7 +219,6 @@ public final class Reachability {
     }
     return positionOf;
   }
-
 
   public byte label(int object) {
     return label[object];
