@@ -17,9 +17,6 @@ import java.util.concurrent.CompletableFuture;
  * questions about it.
  */
 public final class Dominators {
-  /** {@link #idom} of a root object: the virtual root. */
-  public static final int VIRTUAL_ROOT = -2;
-
   private final ObjectGraph graph;
   /** Objects in the tree: positions run from 1 to count (the arrays may be longer). */
   private final int count;
@@ -69,7 +66,10 @@ public final class Dominators {
     return idomOf();
   }
 
-  /** Immediate dominator: an object index, {@link #VIRTUAL_ROOT}, or −1 when unreachable. */
+  /**
+   * Immediate dominator: an object index, {@link ParentLinks#VIRTUAL_ROOT} for a root and an object
+   * only soft/weak/finalizer/phantom referents reach, or {@link ParentLinks#NO_OBJECT} when unreachable.
+   */
   public int idom(int object) {
     return idomOf()[object];
   }
@@ -232,7 +232,7 @@ public final class Dominators {
    */
   int[] immediateDominators(int minimumPart) {
     int[] d = new int[graph.nodeCount()];
-    Arrays.fill(d, Reachability.NONE);
+    Arrays.fill(d, ParentLinks.NO_OBJECT);
     Parts.run(1, count + 1, minimumPart, "memdiff-idoms", (from, to) -> idomsOf(d, from, to));
     return d;
   }
@@ -257,7 +257,7 @@ public final class Dominators {
       while (top > 0 && subtreeEnd[open[top - 1]] <= i) {
         top--;
       }
-      d[objectAt[i]] = top == 0 ? VIRTUAL_ROOT : objectAt[open[top - 1]];
+      d[objectAt[i]] = top == 0 ? ParentLinks.VIRTUAL_ROOT : objectAt[open[top - 1]];
       if (top == open.length) {
         open = Arrays.copyOf(open, 2 * top);
       }

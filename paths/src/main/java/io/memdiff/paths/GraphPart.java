@@ -99,8 +99,8 @@ final class GraphPart {
       }
       if (EdgeLabel.kind(label) == EdgeLabel.FIELD) {
         byte weak = kinds.weakening(sourceClass, EdgeLabel.value(label));
-        if (weak != 0) {
-          if (weak != Reachability.IGNORED) {
+        if (weak != ReferenceKinds.STRONG_FIELD) {
+          if (weak != ReferenceKinds.IGNORED_FIELD) {
             part.weakSources.add(source);
             part.weakTargets.add(t);
             part.weakKinds.add(weak);

@@ -20,15 +20,6 @@ public final class Reachability {
   public static final byte WEAK = 3;
   public static final byte FINALIZER = 4;
   public static final byte PHANTOM = 5;
-  /** Not a reachability: a field (Reference.discovered) that is ignored altogether. */
-  static final byte IGNORED = 6;
-
-  /** {@link #parent} of a root object. */
-  public static final int ROOT = -2;
-  /** {@link #parent} of an object no root reaches. */
-  public static final int NONE = -1;
-  /** Root record index meaning "the object is a class mirror". */
-  public static final int CLASS_ROOT = -1;
 
   private static final String[] LABELS = {"unreachable", "strong", "soft", "weak", "finalizer", "phantom"};
 
@@ -45,7 +36,7 @@ public final class Reachability {
    * positions whose parent it is, found by binary search.
    */
   private final IntArrayList runEnds = new IntArrayList();
-  /** Per position in {@link #order}: the position of the object's parent, or {@link #ROOT}/{@link #NONE}. */
+  /** Per position in {@link #order}: the position of the object's parent, or a {@link ParentLinks} value. */
   private final int[] parentPosition;
   /** Per position in {@link #order}: how the parent holds the object there, an {@link EdgeSlots} code. */
   private final byte[] slotAtPosition;
@@ -92,7 +83,7 @@ public final class Reachability {
     byte[] slotAtPosition = new byte[n];
     Int2IntOpenHashMap rootRecordOf = new Int2IntOpenHashMap();
     Int2IntOpenHashMap referentHolder = new Int2IntOpenHashMap();
-    referentHolder.defaultReturnValue(NONE);
+    referentHolder.defaultReturnValue(ParentLinks.NO_OBJECT);
     int roots = RootOrder.seed(graph, label, queue, parentPosition, rootRecordOf);
     return new Reachability(graph, label, queue, roots, parentPosition, slotAtPosition, roots, rootRecordOf,
         referentHolder);
@@ -140,7 +131,7 @@ public final class Reachability {
           if (label[t] == UNREACHABLE) {
             label[t] = kind;
             referentHolder.put(t, s);
-            parentPosition[tail] = NONE; // the referent's holder is somewhere earlier: look it up
+            parentPosition[tail] = ParentLinks.HOLDER_BY_OBJECT; // the holder is somewhere earlier
             slotAtPosition[tail] = graph.weakSlot(i);
             order[tail++] = t;
           }
@@ -190,16 +181,25 @@ public final class Reachability {
     return graph;
   }
 
-  /** The object that first reached {@code object}, {@link #ROOT} for a root, {@link #NONE} if unreachable. */
+  /**
+   * The object that first reached {@code object}: {@link ParentLinks#VIRTUAL_ROOT} for a root,
+   * {@link ParentLinks#NO_OBJECT} if unreachable.
+   */
   public int parent(int object) {
     if (label[object] == UNREACHABLE) {
-      return NONE;
+      return ParentLinks.NO_OBJECT;
     }
     int pp = parentPosition[positionOf()[object]];
-    return pp >= 0 ? order[pp] : pp == ROOT ? ROOT : referentHolder.get(object);
+    if (pp >= 0) {
+      return order[pp];
+    }
+    return pp == ParentLinks.VIRTUAL_ROOT ? ParentLinks.VIRTUAL_ROOT : referentHolder.get(object);
   }
 
-  /** The object whose soft/weak/finalizer/phantom reference first reached this referent, or {@link #NONE}. */
+  /**
+   * The object whose soft/weak/finalizer/phantom reference first reached this referent, or
+   * {@link ParentLinks#NO_OBJECT}.
+   */
   public int referentHolder(int object) {
     return referentHolder.get(object);
   }
@@ -238,9 +238,10 @@ public final class Reachability {
   }
 
   /**
-   * The position in breadth-first order of the parent of the object at {@code position}: {@link #ROOT}
-   * for a root, {@link #NONE} when not recorded (a soft/weak/finalizer/phantom referent; ask
-   * {@link #referentHolder}). A parent precedes its children.
+   * The position in breadth-first order of the parent of the object at {@code position}:
+   * {@link ParentLinks#VIRTUAL_ROOT} for a root, {@link ParentLinks#HOLDER_BY_OBJECT} when not
+   * recorded (a soft/weak/finalizer/phantom referent; ask {@link #referentHolder}). A parent precedes
+   * its children.
    */
   public int parentPosition(int position) {
     return parentPosition[position];
@@ -280,7 +281,8 @@ public final class Reachability {
   IntArrayList referentPositions() {
     IntArrayList out = new IntArrayList();
     for (int run = 1; run < runEnds.size(); run++) {
-      for (int i = runEnds.getInt(run - 1); i < runEnds.getInt(run) && parentPosition[i] == NONE; i++) {
+      int end = runEnds.getInt(run);
+      for (int i = runEnds.getInt(run - 1); i < end && parentPosition[i] == ParentLinks.HOLDER_BY_OBJECT; i++) {
         out.add(i);
       }
     }
@@ -296,9 +298,12 @@ public final class Reachability {
     return rootCount;
   }
 
-  /** The root record that made {@code object} a root, {@link #CLASS_ROOT} for a class, or −2 if not a root. */
+  /**
+   * The index of the root record that made {@code object} a root, {@link RootRecord#CLASS} for a
+   * class, or {@link RootRecord#NOT_A_ROOT}.
+   */
   public int rootRecord(int object) {
-    return rootRecordOf.getOrDefault(object, -2);
+    return rootRecordOf.getOrDefault(object, RootRecord.NOT_A_ROOT);
   }
 
   /** Path from a root to {@code object} as object indexes, root first; empty when unreachable. */

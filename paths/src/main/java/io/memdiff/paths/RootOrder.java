@@ -63,7 +63,7 @@ final class RootOrder {
     // collector changes between dumps: a stable sort.
     Arrays.sort(classes, 0, classRoots, Comparator.comparing((Integer i) -> catalog.classAt(i).name()));
     for (int k = 0; k < classRoots; k++) {
-      take(index.indexOf(catalog.classAt(classes[k]).classId()), Reachability.CLASS_ROOT);
+      take(index.indexOf(catalog.classAt(classes[k]).classId()), RootRecord.CLASS);
     }
   }
 
@@ -96,7 +96,7 @@ final class RootOrder {
     if (o >= 0 && label[o] == Reachability.UNREACHABLE) {
       label[o] = Reachability.STRONG;
       rootRecordOf.put(o, record);
-      parentPosition[tail] = Reachability.ROOT;
+      parentPosition[tail] = ParentLinks.VIRTUAL_ROOT;
       queue[tail++] = o;
     }
   }

@@ -118,7 +118,7 @@ public final class RouteTable {
     for (int i = marked.nextSetBit(0); i >= 0; i = marked.nextSetBit(i + 1)) {
       for (int at = i; ; ) {
         int pp = reach.parentPosition(at);
-        if (pp == Reachability.ROOT) {
+        if (pp == ParentLinks.VIRTUAL_ROOT) {
           break;
         }
         // A referent's parent is the object holding the reference, found by object, not position
@@ -142,7 +142,7 @@ public final class RouteTable {
     int o = reach.reachedAt(i);
     int cls = index.classIndexOf(o);
     int pp = reach.parentPosition(i);
-    if (pp == Reachability.ROOT) {
+    if (pp == ParentLinks.VIRTUAL_ROOT) {
       routeOf[o] = rootRoute(o, cls);
       return;
     }
