@@ -26,6 +26,8 @@ public final class RouteTable {
   /** How {@link #steps} names an {@link #OWNED_EDGE}. */
   public static final String OWNED = "{owned}";
   private static final int STAR = 1 << 30;
+  /** The route of an object no root reaches, and the parent route of a root's route. */
+  public static final int NO_ROUTE = -1;
 
   final Reachability reach;
   final HeapIndex index;
@@ -63,7 +65,7 @@ public final class RouteTable {
     this.describer = new PathDescriber(reach);
     this.routeOf = new int[index.objectCount()];
     this.javaLangClass = index.catalog().javaLangClass().index();
-    Arrays.fill(routeOf, -1);
+    Arrays.fill(routeOf, NO_ROUTE);
     edgeIds.defaultReturnValue(-1);
     firstLevel.defaultReturnValue(-1);
     nodes.defaultReturnValue(-1);
@@ -169,7 +171,7 @@ public final class RouteTable {
     int pr = routeOf[p];
     byte slot = reach.slotAtPosition(i);
     int pcls = classIdx.getInt(pr);
-    if (pcls != javaLangClass && EdgeSlots.decode(slot, false) != -1) {
+    if (pcls != javaLangClass && EdgeSlots.decode(slot, false) != EdgeSlots.REREAD) {
       // Not a static field, nor a slot to read from the dump: the route follows from the parent's
       // route, the slot and the class alone, and siblings repeat them.
       int h = ((pr * 31 + slot) * 31 + cls) * 0x9E3779B9 >>> (32 - FAST_BITS);
@@ -194,14 +196,14 @@ public final class RouteTable {
       rootTexts.add(text);
       rootDescriptions.put(text, d);
     }
-    return intern(-1, edgeId(ROOT_EDGE | d), cls, o);
+    return intern(NO_ROUTE, edgeId(ROOT_EDGE | d), cls, o);
   }
 
   /** The route of object {@code o} of class {@code cls}, reached from {@code p} (class {@code pcls}, route {@code pr}). */
   private int routeFor(int o, int cls, int p, int pcls, int pr, byte slot) {
     boolean sourceIsClass = pcls == javaLangClass && index.kind(p) == HeapIndex.KIND_CLASS;
     int label = EdgeSlots.decode(slot, sourceIsClass);
-    if (label == -1) { // a slot that did not fit the byte (a class's implicit edges are negative labels)
+    if (label == EdgeSlots.REREAD) { // a slot that did not fit the byte (not < 0: a class's implicit edges are)
       label = describer.labelBetween(p, o, false);
     }
     long key;
@@ -273,7 +275,7 @@ public final class RouteTable {
     return node;
   }
 
-  /** The route of an object, or −1 when no root reaches it. */
+  /** The route of an object, or {@link #NO_ROUTE} when no root reaches it. */
   public int routeOf(int object) {
     return routeOf[object];
   }
