@@ -15,7 +15,7 @@ final class DominatorSearch {
   private static final int BATCH = 4096;
 
   final ObjectGraph graph;
-  final Reachability reach;
+  private final Reachability reach;
   private final int batch;
   private long[] isRoot;
   final long[] visited;

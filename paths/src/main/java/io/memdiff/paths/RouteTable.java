@@ -29,6 +29,8 @@ public final class RouteTable {
   /** The route of an object no root reaches, and the parent route of a root's route. */
   public static final int NO_ROUTE = -1;
 
+  // The search, the index and each object's route are the package's to read: OwnedRoutes walks the
+  // same positions and rewrites routes in place. The routes are null once taken (takeRoutes).
   final Reachability reach;
   final HeapIndex index;
   private final PathDescriber describer;
