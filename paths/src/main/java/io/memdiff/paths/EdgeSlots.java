@@ -9,6 +9,8 @@ import io.memdiff.hprof.EdgeLabel;
  */
 final class EdgeSlots {
   static final int UNKNOWN = 240;
+  /** What {@link #decode} gives for a slot that did not fit the byte: the source must be re-read. */
+  static final int REREAD = -1;
   private static final int ELEMENT = 241;
   private static final int CLASS_OF = 242;
   private static final int SUPERCLASS = 243;
@@ -33,8 +35,8 @@ final class EdgeSlots {
   }
 
   /**
-   * The {@link EdgeLabel} of a code, or −1 when the slot did not fit a byte and the source must be
-   * re-read. Array indexes are not kept: elements decode to index 0.
+   * The {@link EdgeLabel} of a code, or {@link #REREAD} when the slot did not fit a byte and the
+   * source must be re-read. Array indexes are not kept: elements decode to index 0.
    *
    * @param sourceIsClass the source is a class mirror, so a slot is a static field's
    */
@@ -50,7 +52,7 @@ final class EdgeSlots {
       case LOADER -> EdgeLabel.of(EdgeLabel.LOADER, 0);
       case SIGNERS -> EdgeLabel.of(EdgeLabel.SIGNERS, 0);
       case PROTECTION_DOMAIN -> EdgeLabel.of(EdgeLabel.PROTECTION_DOMAIN, 0);
-      default -> -1;
+      default -> REREAD;
     };
   }
 }

@@ -67,11 +67,11 @@ public final class HeapAnalysis {
     phase.accept("finding shortest paths");
     boolean concurrent = withDominators && !oneAtATime && roomForAll(graph);
     Reachability reach = Reachability.seed(graph);
-    CompletableFuture<Dominators.Search> strong = null;
+    CompletableFuture<DominatorSearch> strong = null;
     if (concurrent) {
       // The dominator pass's depth-first search over strong references needs only the roots: it
       // runs on the other core beside the breadth-first search.
-      strong = Tasks.async("memdiff-dominators", () -> Dominators.searchStrong(reach));
+      strong = Tasks.async("memdiff-dominators", () -> DominatorSearch.strong(reach));
     }
     reach.search();
     CompletableFuture<Dominators> dom = null;
@@ -79,7 +79,7 @@ public final class HeapAnalysis {
       phase.accept("computing dominators");
       // The dominator pass's search is the last reader of the graph's edges, so it drops them.
       if (concurrent) {
-        dom = strong.thenApplyAsync(s -> Dominators.complete(s, true), Tasks.named("memdiff-dominators"));
+        dom = strong.thenApplyAsync(s -> DominatorBuilder.complete(s, true), Tasks.named("memdiff-dominators"));
       } else {
         dom = CompletableFuture.completedFuture(Dominators.compute(reach, true));
       }

@@ -1,8 +1,8 @@
 package io.memdiff.paths;
 
-import io.memdiff.hprof.EdgeLabel;
 import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.work.Tasks;
+import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.concurrent.CompletableFuture;
 
@@ -42,7 +42,7 @@ public final class ObjectGraph {
    */
   private byte[] shallowUnits;
   private int shallowUnit;
-  private it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap largeShallow;
+  private Int2LongOpenHashMap largeShallow;
   /** Per class index, whether the class is a root (see {@link ClassRoots}). */
   private boolean[] rootClasses;
 
@@ -95,10 +95,10 @@ public final class ObjectGraph {
     int[] offsets = new int[n + 1];
     byte[] shallow = new byte[n]; // filled while each record is at hand; the halves write disjoint ranges
     int unit = Math.max(1, index.catalog().layout().align());
-    CompletableFuture<Part> second = Tasks.async("memdiff-graph",
-        () -> Part.read(index, kinds, classObjects, rootClasses, mid, n, offsets, shallow, unit));
-    Part first = Part.read(index, kinds, classObjects, rootClasses, 0, mid, offsets, shallow, unit);
-    Part last = Tasks.join(second);
+    CompletableFuture<GraphPart> second = Tasks.async("memdiff-graph",
+        () -> GraphPart.read(index, kinds, classObjects, rootClasses, mid, n, offsets, shallow, unit));
+    GraphPart first = GraphPart.read(index, kinds, classObjects, rootClasses, 0, mid, offsets, shallow, unit);
+    GraphPart last = Tasks.join(second);
     afterReading.run();
     long total = first.edges.size() + last.edges.size();
     if (total > MAX_EDGES) {
@@ -146,113 +146,6 @@ public final class ObjectGraph {
   private static void shiftUp(int[] offsets, int from, int to, int by) {
     for (int o = from; o < to; o++) {
       offsets[o] += by;
-    }
-  }
-
-  /** Objects per call of the per-object loops (see {@link Part#read}). */
-  private static final int CHUNK = 1 << 14;
-
-  /** The references of objects {@code [from, to)}, each object's offset counted from the part's start. */
-  private static final class Part {
-    final EdgeBlocks edges = new EdgeBlocks();
-    long dangling;
-    IntArrayList weakSources = new IntArrayList();
-    IntArrayList weakTargets = new IntArrayList();
-    IntArrayList weakKinds = new IntArrayList();
-    IntArrayList weakSlots = new IntArrayList();
-    it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap largeShallow = new it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap();
-
-    static Part read(HeapIndex index, ReferenceKinds kinds, int[] classObjects, boolean[] rootClasses, int from, int to,
-        int[] offsets, byte[] shallow, int unit) {
-      Part p = new Part();
-      Filler filler = new Filler(index, kinds, classObjects, rootClasses, p);
-      // In chunks: a short method called often is compiled and entered like any other, where one
-      // long loop on each of two threads waits for on-stack replacement, which one thread can miss
-      // for seconds (measured: the same half took 0.4 s on one thread, 2.7-3.3 s on the other).
-      for (int chunk = from; chunk < to; chunk += CHUNK) {
-        fill(index, filler, chunk, Math.min(to, chunk + CHUNK), offsets, shallow, unit, p);
-      }
-      p.dangling = filler.dangling;
-      return p;
-    }
-
-    private static void fill(HeapIndex index, Filler filler, int from, int to, int[] offsets, byte[] shallow, int unit,
-        Part p) {
-      EdgeBlocks edges = p.edges;
-      for (int o = from; o < to; o++) {
-        offsets[o] = edges.offset();
-        filler.source = o;
-        filler.sourceClass = index.classIndexOf(o);
-        index.forEachReference(o, filler);
-        long size = index.shallowSize(o);
-        long units = size / unit;
-        if (units * unit == size && units >= 1 && units <= 255) {
-          shallow[o] = (byte) units;
-        } else {
-          p.largeShallow.put(o, size); // its byte stays 0
-        }
-      }
-    }
-  }
-
-  /**
-   * Edges as they are read, in blocks of a fixed size, so growing never copies: targets and slots
-   * side by side.
-   */
-  static final class EdgeBlocks {
-    /**
-     * Just under 4 MB of targets: with the launcher's serial collector a block goes straight to the
-     * old generation (it is over 1 MiB) and is garbage at the collection after the copy; under G1's
-     * usual 4 MB regions (heaps of 8 to 16 GB) it takes a region of its own, where a whole 4 MB would
-     * spill 16 bytes into a second one.
-     */
-    static final int BLOCK = (1 << 20) - 16;
-    private final java.util.List<int[]> fullTargets = new java.util.ArrayList<>();
-    private final java.util.List<byte[]> fullSlots = new java.util.ArrayList<>();
-    private int[] targets = new int[BLOCK];
-    private byte[] slots = new byte[BLOCK];
-    private int used;
-    /** Edges in the full blocks. */
-    private long before;
-
-    void add(int target, byte slot) {
-      if (used == BLOCK) {
-        nextBlock();
-      }
-      slots[used] = slot;
-      targets[used++] = target;
-    }
-
-    private void nextBlock() {
-      fullTargets.add(targets);
-      fullSlots.add(slots);
-      before += BLOCK;
-      if (before > MAX_EDGES) {
-        throw new IllegalStateException("more than 2^31 references are not supported yet: " + before);
-      }
-      targets = new int[BLOCK];
-      slots = new byte[BLOCK];
-      used = 0;
-    }
-
-    long size() {
-      return before + used;
-    }
-
-    /** The index the next edge gets, within these blocks. */
-    int offset() {
-      return (int) (before + used);
-    }
-
-    void copyTo(int[] allTargets, byte[] allSlots, int at) {
-      int p = at;
-      for (int b = 0; b < fullTargets.size(); b++) {
-        System.arraycopy(fullTargets.get(b), 0, allTargets, p, BLOCK);
-        System.arraycopy(fullSlots.get(b), 0, allSlots, p, BLOCK);
-        p += BLOCK;
-      }
-      System.arraycopy(targets, 0, allTargets, p, used);
-      System.arraycopy(slots, 0, allSlots, p, used);
     }
   }
 
@@ -332,59 +225,5 @@ public final class ObjectGraph {
   /** References to ids with no object in the dump (HotSpot with CDS writes hundreds). */
   public long danglingReferences() {
     return danglingReferences;
-  }
-
-  private static final class Filler implements io.memdiff.hprof.ReferenceVisitor {
-    final HeapIndex index;
-    final ReferenceKinds kinds;
-    /** Object index of each class's mirror, −1 when the dump lacks it. */
-    final int[] classObjects;
-    /** Per class, whether it is a root ({@link ClassRoots}): instances of the others reference it. */
-    final boolean[] rootClasses;
-    final EdgeBlocks edges;
-    final Part part;
-    int source;
-    int sourceClass;
-    long dangling;
-
-    Filler(HeapIndex index, ReferenceKinds kinds, int[] classObjects, boolean[] rootClasses, Part part) {
-      this.index = index;
-      this.kinds = kinds;
-      this.classObjects = classObjects;
-      this.rootClasses = rootClasses;
-      this.edges = part.edges;
-      this.part = part;
-    }
-
-    @Override
-    public void reference(int label, long targetAddress) {
-      if (EdgeLabel.kind(label) == EdgeLabel.CLASS_OF) {
-        int mirror = classObjects[sourceClass];
-        if (mirror < 0) {
-          dangling++; // counted like any reference to an absent object
-        } else if (!rootClasses[sourceClass]) {
-          edges.add(mirror, EdgeSlots.encode(label)); // a class no root holds: its instances do
-        }
-        return;
-      }
-      int t = index.indexOf(targetAddress);
-      if (t < 0) {
-        dangling++;
-        return;
-      }
-      if (EdgeLabel.kind(label) == EdgeLabel.FIELD) {
-        byte weak = kinds.weakening(sourceClass, EdgeLabel.value(label));
-        if (weak != 0) {
-          if (weak != Reachability.IGNORED) {
-            part.weakSources.add(source);
-            part.weakTargets.add(t);
-            part.weakKinds.add(weak);
-            part.weakSlots.add(EdgeSlots.encode(label));
-          }
-          return;
-        }
-      }
-      edges.add(t, EdgeSlots.encode(label));
-    }
   }
 }

@@ -39,7 +39,7 @@ public final class PathDescriber {
         edge = describeRoot(o);
       } else {
         edge = describeEdge(path[i - 1], o, withIndexes);
-        if (i == 1 && reach.rootRecord(path[0]) == Reachability.CLASS_ROOT && edge.startsWith("static ")) {
+        if (i == 1 && reach.rootRecord(path[0]) == RootRecord.CLASS && edge.startsWith("static ")) {
           steps.remove(0); // "class C" then "static C.f" reads better as just "static C.f"
         }
       }
@@ -107,7 +107,7 @@ public final class PathDescriber {
   /** A root object's description, e.g. {@code thread "worker-1" local in C.m(F.java:42)}. */
   public String describeRoot(int object) {
     int record = reach.rootRecord(object);
-    if (record == Reachability.CLASS_ROOT) {
+    if (record == RootRecord.CLASS) {
       ClassInfo c = index.classDescribedBy(object);
       return "class " + (c == null ? "?" : c.name());
     }

@@ -1,23 +1,17 @@
 package io.memdiff.paths;
 
-import io.memdiff.hprof.ClassInfo;
-import io.memdiff.hprof.DumpCatalog;
-import io.memdiff.hprof.HeapIndex;
-import io.memdiff.hprof.RootKind;
-import io.memdiff.hprof.Roots;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.ints.IntArrays;
-import java.util.Arrays;
-import java.util.Comparator;
 
 /**
  * Shortest paths from the GC roots: a breadth-first search over strong references from a virtual
  * root whose children are every class (so statics read as {@code static C.f}) and every root record,
- * in an order fixed by names and root kinds, so the same dump gives the same paths whatever its record
- * order. A second search follows soft, weak, finalizer and phantom referents into objects nothing
- * strong reaches, labelling them; objects no root reaches at all stay {@link #UNREACHABLE} (memdiff's
- * policy: kept and labelled, never on a path, retaining only themselves).
+ * in an order fixed by names and root kinds ({@link RootOrder}), so the same dump gives the same
+ * paths whatever its record order. A second search follows soft, weak, finalizer and phantom
+ * referents into objects nothing strong reaches, labelling them; objects no root reaches at all stay
+ * {@link #UNREACHABLE} (memdiff's policy: kept and labelled, never on a path, retaining only
+ * themselves).
  */
 public final class Reachability {
   public static final byte UNREACHABLE = 0;
@@ -26,15 +20,6 @@ public final class Reachability {
   public static final byte WEAK = 3;
   public static final byte FINALIZER = 4;
   public static final byte PHANTOM = 5;
-  /** Not a reachability: a field (Reference.discovered) that is ignored altogether. */
-  static final byte IGNORED = 6;
-
-  /** {@link #parent} of a root object. */
-  public static final int ROOT = -2;
-  /** {@link #parent} of an object no root reaches. */
-  public static final int NONE = -1;
-  /** Root record index meaning "the object is a class mirror". */
-  public static final int CLASS_ROOT = -1;
 
   private static final String[] LABELS = {"unreachable", "strong", "soft", "weak", "finalizer", "phantom"};
 
@@ -51,7 +36,7 @@ public final class Reachability {
    * positions whose parent it is, found by binary search.
    */
   private final IntArrayList runEnds = new IntArrayList();
-  /** Per position in {@link #order}: the position of the object's parent, or {@link #ROOT}/{@link #NONE}. */
+  /** Per position in {@link #order}: the position of the object's parent, or a {@link ParentLinks} value. */
   private final int[] parentPosition;
   /** Per position in {@link #order}: how the parent holds the object there, an {@link EdgeSlots} code. */
   private final byte[] slotAtPosition;
@@ -86,11 +71,9 @@ public final class Reachability {
 
   /**
    * The roots, in their fixed order at the first positions; {@link #search} finds the rest. Between
-   * the two, another thread may search from the same roots (see {@link Dominators#searchStrong}).
+   * the two, another thread may search from the same roots (see {@link DominatorSearch#strong}).
    */
   static Reachability seed(ObjectGraph graph) {
-    HeapIndex index = graph.index();
-    DumpCatalog catalog = index.catalog();
     int n = graph.nodeCount();
     byte[] label = new byte[n];
     int[] queue = new int[n];
@@ -98,60 +81,12 @@ public final class Reachability {
     // jumping from each object to its parent.
     int[] parentPosition = new int[n];
     byte[] slotAtPosition = new byte[n];
-    int tail = 0;
     Int2IntOpenHashMap rootRecordOf = new Int2IntOpenHashMap();
     Int2IntOpenHashMap referentHolder = new Int2IntOpenHashMap();
-    referentHolder.defaultReturnValue(NONE);
-
-    // Classes first, by name: a static field is the most telling root of what it holds.
-    Integer[] classes = new Integer[catalog.classCount()];
-    int classRoots = 0;
-    for (int i = 0; i < catalog.classCount(); i++) {
-      ClassInfo c = catalog.classAt(i);
-      if (!c.isSynthetic() && graph.isRootClass(i)) {
-        classes[classRoots++] = i;
-      }
-    }
-    // Ties (one name from several loaders) keep the dump's order, never the addresses', which the
-    // collector changes between dumps: a stable sort.
-    Arrays.sort(classes, 0, classRoots, Comparator.comparing((Integer i) -> catalog.classAt(i).name()));
-    for (int k = 0; k < classRoots; k++) {
-      int o = index.indexOf(catalog.classAt(classes[k]).classId());
-      if (o >= 0 && label[o] == UNREACHABLE) {
-        label[o] = STRONG;
-        rootRecordOf.put(o, CLASS_ROOT);
-        parentPosition[tail] = ROOT;
-        queue[tail++] = o;
-      }
-    }
-    Roots roots = catalog.roots();
-    Integer[] records = new Integer[roots.size()];
-    for (int i = 0; i < records.length; i++) {
-      records[i] = i;
-    }
-    // Then by the object's class, and ties in the dump's order (the JVM's: handle blocks, frames),
-    // not by address.
-    int[] classOfRoot = new int[records.length];
-    for (int i = 0; i < records.length; i++) {
-      int o = index.indexOf(roots.objectId(i));
-      classOfRoot[i] = o < 0 ? -1 : index.classIndexOf(o);
-    }
-    Arrays.sort(records, Comparator.comparingInt((Integer i) -> priority(roots.kind(i)))
-        .thenComparingInt(roots::threadSerial)
-        .thenComparingInt(roots::frameIndex)
-        .thenComparing(i -> classOfRoot[i] < 0 ? "" : catalog.classAt(classOfRoot[i]).name()));
-    for (Integer r : records) {
-      int o = index.indexOf(roots.objectId(r));
-      if (o >= 0 && label[o] == UNREACHABLE) {
-        label[o] = STRONG;
-        rootRecordOf.put(o, r.intValue());
-        parentPosition[tail] = ROOT;
-        queue[tail++] = o;
-      }
-    }
-    Reachability r = new Reachability(graph, label, queue, tail, parentPosition, slotAtPosition, tail, rootRecordOf,
+    referentHolder.defaultReturnValue(ParentLinks.NO_OBJECT);
+    int roots = RootOrder.seed(graph, label, queue, parentPosition, rootRecordOf);
+    return new Reachability(graph, label, queue, roots, parentPosition, slotAtPosition, roots, rootRecordOf,
         referentHolder);
-    return r;
   }
 
   /**
@@ -196,7 +131,7 @@ public final class Reachability {
           if (label[t] == UNREACHABLE) {
             label[t] = kind;
             referentHolder.put(t, s);
-            parentPosition[tail] = NONE; // the referent's holder is somewhere earlier: look it up
+            parentPosition[tail] = ParentLinks.HOLDER_BY_OBJECT; // the holder is somewhere earlier
             slotAtPosition[tail] = graph.weakSlot(i);
             order[tail++] = t;
           }
@@ -217,20 +152,6 @@ public final class Reachability {
         sourcePosition.put(o, i);
       }
     }
-  }
-
-  /** Which root record names an object that several make a root: a thread is best named as itself. */
-  private static int priority(RootKind kind) {
-    return switch (kind) {
-      case THREAD_OBJECT -> 0;
-      case JAVA_FRAME -> 1;
-      case JNI_LOCAL -> 2;
-      case NATIVE_STACK, THREAD_BLOCK -> 3;
-      case JNI_GLOBAL -> 4;
-      case STICKY_CLASS -> 5;
-      case MONITOR_USED -> 6;
-      default -> 7 + kind.ordinal();
-    };
   }
 
   /** One breadth-first search over strong references from the positions in {@code [head, tail)}. */
@@ -260,16 +181,25 @@ public final class Reachability {
     return graph;
   }
 
-  /** The object that first reached {@code object}, {@link #ROOT} for a root, {@link #NONE} if unreachable. */
+  /**
+   * The object that first reached {@code object}: {@link ParentLinks#VIRTUAL_ROOT} for a root,
+   * {@link ParentLinks#NO_OBJECT} if unreachable.
+   */
   public int parent(int object) {
     if (label[object] == UNREACHABLE) {
-      return NONE;
+      return ParentLinks.NO_OBJECT;
     }
     int pp = parentPosition[positionOf()[object]];
-    return pp >= 0 ? order[pp] : pp == ROOT ? ROOT : referentHolder.get(object);
+    if (pp >= 0) {
+      return order[pp];
+    }
+    return pp == ParentLinks.VIRTUAL_ROOT ? ParentLinks.VIRTUAL_ROOT : referentHolder.get(object);
   }
 
-  /** The object whose soft/weak/finalizer/phantom reference first reached this referent, or {@link #NONE}. */
+  /**
+   * The object whose soft/weak/finalizer/phantom reference first reached this referent, or
+   * {@link ParentLinks#NO_OBJECT}.
+   */
   public int referentHolder(int object) {
     return referentHolder.get(object);
   }
@@ -290,7 +220,6 @@ public final class Reachability {
     return positionOf;
   }
 
-
   public byte label(int object) {
     return label[object];
   }
@@ -309,9 +238,10 @@ public final class Reachability {
   }
 
   /**
-   * The position in breadth-first order of the parent of the object at {@code position}: {@link #ROOT}
-   * for a root, {@link #NONE} when not recorded (a soft/weak/finalizer/phantom referent; ask
-   * {@link #referentHolder}). A parent precedes its children.
+   * The position in breadth-first order of the parent of the object at {@code position}:
+   * {@link ParentLinks#VIRTUAL_ROOT} for a root, {@link ParentLinks#HOLDER_BY_OBJECT} when not
+   * recorded (a soft/weak/finalizer/phantom referent; ask {@link #referentHolder}). A parent precedes
+   * its children.
    */
   public int parentPosition(int position) {
     return parentPosition[position];
@@ -351,7 +281,8 @@ public final class Reachability {
   IntArrayList referentPositions() {
     IntArrayList out = new IntArrayList();
     for (int run = 1; run < runEnds.size(); run++) {
-      for (int i = runEnds.getInt(run - 1); i < runEnds.getInt(run) && parentPosition[i] == NONE; i++) {
+      int end = runEnds.getInt(run);
+      for (int i = runEnds.getInt(run - 1); i < end && parentPosition[i] == ParentLinks.HOLDER_BY_OBJECT; i++) {
         out.add(i);
       }
     }
@@ -367,9 +298,12 @@ public final class Reachability {
     return rootCount;
   }
 
-  /** The root record that made {@code object} a root, {@link #CLASS_ROOT} for a class, or −2 if not a root. */
+  /**
+   * The index of the root record that made {@code object} a root, {@link RootRecord#CLASS} for a
+   * class, or {@link RootRecord#NOT_A_ROOT}.
+   */
   public int rootRecord(int object) {
-    return rootRecordOf.getOrDefault(object, -2);
+    return rootRecordOf.getOrDefault(object, RootRecord.NOT_A_ROOT);
   }
 
   /** Path from a root to {@code object} as object indexes, root first; empty when unreachable. */

@@ -9,11 +9,17 @@ import io.memdiff.hprof.DumpCatalog;
  * {@code next} stay strong.
  */
 final class ReferenceKinds {
+  /** {@link #weakening} of a field that keeps its target alive: every field but those below. */
+  static final byte STRONG_FIELD = 0;
+  /** {@link #weakening} of Reference.discovered, the collector's own link, which is no reference at all. */
+  static final byte IGNORED_FIELD = 6;
+
   private final ClassInfo reference;
   private final ClassInfo soft;
   private final ClassInfo weak;
   private final ClassInfo phantom;
   private final ClassInfo finalRef;
+  /** Per class, the label its referent gives, or {@link #STRONG_FIELD} for a class that is no Reference. */
   private final byte[] kindByClass;
   private final int[] referentSlotByClass;
   private final int[] discoveredSlotByClass;
@@ -68,15 +74,19 @@ final class ReferenceKinds {
     return null;
   }
 
-  /** The weakening kind of a field of an instance of this class, or 0 when the field is strong. */
+  /**
+   * How a field of an instance of this class holds its target: a {@link Reachability} label from
+   * {@link Reachability#SOFT} to {@link Reachability#PHANTOM} for a referent, else
+   * {@link #STRONG_FIELD} or {@link #IGNORED_FIELD}.
+   */
   byte weakening(int classIndex, int fieldSlot) {
     byte k = kindByClass[classIndex];
-    if (k == 0) {
-      return 0;
+    if (k == STRONG_FIELD) {
+      return STRONG_FIELD;
     }
     if (fieldSlot == referentSlotByClass[classIndex]) {
       return k;
     }
-    return fieldSlot == discoveredSlotByClass[classIndex] ? Reachability.IGNORED : 0;
+    return fieldSlot == discoveredSlotByClass[classIndex] ? IGNORED_FIELD : STRONG_FIELD;
   }
 }

@@ -2,7 +2,6 @@ package io.memdiff.paths;
 
 import io.memdiff.hprof.EdgeLabel;
 import io.memdiff.hprof.HeapIndex;
-import io.memdiff.hprof.work.Parts;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
@@ -18,6 +17,7 @@ import java.util.List;
  * routes are few even when objects are many. A link repeated with the same field to the same class
  * ({@code next.next.next}) collapses into one starred node, which keeps a million-long list one route.
  * Computed in breadth-first order, parents first: one re-read of each object's parent per object.
+ * {@link #followOwners} then makes routes follow owners instead (see {@link OwnedRoutes}).
  */
 public final class RouteTable {
   private static final long ROOT_EDGE = 1L << 62;
@@ -26,13 +26,15 @@ public final class RouteTable {
   /** How {@link #steps} names an {@link #OWNED_EDGE}. */
   public static final String OWNED = "{owned}";
   private static final int STAR = 1 << 30;
+  /** The route of an object no root reaches, and the parent route of a root's route. */
+  public static final int NO_ROUTE = -1;
 
-  private final Reachability reach;
-  private final HeapIndex index;
+  // The search, the index and each object's route are the package's to read: OwnedRoutes walks the
+  // same positions and rewrites routes in place. The routes are null once taken (takeRoutes).
+  final Reachability reach;
+  final HeapIndex index;
   private final PathDescriber describer;
-  private int[] routeOf;
-  /** Each object's immediate dominator, when routes follow the dominator tree; null for shortest paths. */
-  private final int[] owners;
+  int[] routeOf;
   private final int javaLangClass;
   private final IntArrayList parent = new IntArrayList();
   private final IntArrayList edge = new IntArrayList();
@@ -59,14 +61,13 @@ public final class RouteTable {
   private final int[] fastClass = new int[1 << FAST_BITS];
   private final int[] fastRoute = new int[1 << FAST_BITS];
 
-  private RouteTable(Reachability reach, Dominators owners) {
+  RouteTable(Reachability reach) {
     this.reach = reach;
-    this.owners = owners == null ? null : owners.immediateDominators();
     this.index = reach.graph().index();
     this.describer = new PathDescriber(reach);
     this.routeOf = new int[index.objectCount()];
     this.javaLangClass = index.catalog().javaLangClass().index();
-    Arrays.fill(routeOf, -1);
+    Arrays.fill(routeOf, NO_ROUTE);
     edgeIds.defaultReturnValue(-1);
     firstLevel.defaultReturnValue(-1);
     nodes.defaultReturnValue(-1);
@@ -77,25 +78,7 @@ public final class RouteTable {
 
   /** The routes of a search's objects, once the search is done. */
   public static RouteTable compute(Reachability reach) {
-    RouteTable t = new RouteTable(reach, null);
-    t.walk(0, reach.reachedCount());
-    return t;
-  }
-
-  /**
-   * Routes that follow each object's owner, for sites that must not depend on which of several equal
-   * routes a search met first: a strongly reachable object's route continues its immediate
-   * dominator's. Where the dominator holds the object directly, that reference is the step (it is the
-   * shortest path's last step then: any other referrer lies below the dominator, so further from the
-   * roots); where it holds it only through several routes (a cache's map and its access-order list, a
-   * doubly linked list's neighbours), the step is {@link #OWNED}. An object no single object dominates
-   * (held by two roots) keeps its shortest path, which the roots' fixed order makes deterministic.
-   * A dominator precedes what it dominates in breadth-first order, so one walk in that order suffices.
-   * The analysis makes the same table faster with {@link #followOwners}; this is its definition, which
-   * the tests hold it to.
-   */
-  static RouteTable computeOwned(Reachability reach, Dominators dominators) {
-    RouteTable t = new RouteTable(reach, dominators);
+    RouteTable t = new RouteTable(reach);
     t.walk(0, reach.reachedCount());
     return t;
   }
@@ -121,7 +104,7 @@ public final class RouteTable {
    * 0.25-0.3 s instead of 0.4-0.55 s for every object's, on the thread that waits for it.
    */
   public static RouteTable computeFor(Reachability reach, IntArrayList objects) {
-    RouteTable t = new RouteTable(reach, null);
+    RouteTable t = new RouteTable(reach);
     int n = t.index.objectCount();
     int reached = reach.reachedCount();
     BitSet wanted = new BitSet(n);
@@ -139,7 +122,7 @@ public final class RouteTable {
     for (int i = marked.nextSetBit(0); i >= 0; i = marked.nextSetBit(i + 1)) {
       for (int at = i; ; ) {
         int pp = reach.parentPosition(at);
-        if (pp == Reachability.ROOT) {
+        if (pp == ParentLinks.VIRTUAL_ROOT) {
           break;
         }
         // A referent's parent is the object holding the reference, found by object, not position
@@ -159,31 +142,38 @@ public final class RouteTable {
   }
 
   /** The route of the object at breadth-first position {@code i}, whose parent's route is known. */
-  private void walkAt(int i) {
+  void walkAt(int i) {
     int o = reach.reachedAt(i);
     int cls = index.classIndexOf(o);
     int pp = reach.parentPosition(i);
-    if (pp == Reachability.ROOT) {
+    if (pp == ParentLinks.VIRTUAL_ROOT) {
       routeOf[o] = rootRoute(o, cls);
       return;
     }
     int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
-    if (owners != null && pp >= 0 && reach.label(o) == Reachability.STRONG) {
-      int owner = owners[o];
-      if (owner != p && owner >= 0 && routeOf[owner] >= 0) {
-        routeOf[o] = intern(routeOf[owner], edgeId(OWNED_EDGE), cls, o);
-        return;
-      }
-    }
     routeOf[o] = routeFromParent(i, o, cls, p);
   }
 
+  /** The route of object {@code o} of class {@code cls}: its owner's, then an {@link #OWNED} step. */
+  int ownedRoute(int owner, int cls, int o) {
+    return intern(routeOf[owner], edgeId(OWNED_EDGE), cls, o);
+  }
+
+  /**
+   * Makes each object's route follow its owner's instead (see {@link OwnedRoutes}), once the
+   * dominator tree is known, for sites that must not depend on which of several equal routes the
+   * search met first.
+   */
+  public void followOwners(Dominators dominators) {
+    OwnedRoutes.follow(this, dominators);
+  }
+
   /** The route of the object {@code o} at position {@code i}, continuing its parent {@code p}'s. */
-  private int routeFromParent(int i, int o, int cls, int p) {
+  int routeFromParent(int i, int o, int cls, int p) {
     int pr = routeOf[p];
     byte slot = reach.slotAtPosition(i);
     int pcls = classIdx.getInt(pr);
-    if (pcls != javaLangClass && EdgeSlots.decode(slot, false) != -1) {
+    if (pcls != javaLangClass && EdgeSlots.decode(slot, false) != EdgeSlots.REREAD) {
       // Not a static field, nor a slot to read from the dump: the route follows from the parent's
       // route, the slot and the class alone, and siblings repeat them.
       int h = ((pr * 31 + slot) * 31 + cls) * 0x9E3779B9 >>> (32 - FAST_BITS);
@@ -200,77 +190,6 @@ public final class RouteTable {
     return routeFor(o, cls, p, pcls, pr, slot);
   }
 
-  /**
-   * Turns a table of shortest-path routes ({@link #compute}) into the one {@link #computeOwned}
-   * makes, once the dominator tree is known: the shortest-path table can be made while the tree is
-   * still being completed on another core, and in most heaps few objects have an owner other than
-   * their shortest path's parent, so only those and what hangs below them are walked again. Routes
-   * no object takes any more stay in the table, unused.
-   */
-  public void followOwners(Dominators dominators) {
-    followOwners(dominators, PARALLEL_FOLLOW);
-  }
-
-  /** @param parallelFrom the fewest positions a thread of the marking takes (tests try few) */
-  void followOwners(Dominators dominators, int parallelFrom) {
-    int[] idom = dominators.immediateDominators();
-    int reached = reach.reachedCount();
-    // Which positions hold an object whose owner is not its parent: the pass with a cache miss per
-    // object, so split over the cores (at word boundaries, each part writing its own words).
-    long[] ownedAt = new long[(reached + 63) >>> 6];
-    Parts.run(0, reached, parallelFrom, "memdiff-owners", (from, to) -> markOwned(idom, ownedAt, from, to));
-    // Then in breadth-first order, parents first: those objects take their owner's route, and the
-    // children of an object whose route changed are routed again below it. Only those positions are
-    // visited: a child comes after its parent, so marking its position ahead of the walk suffices.
-    // A referent's parent is the reference's holder, found by object: the referents are visited too.
-    BitSet visit = BitSet.valueOf(ownedAt);
-    IntArrayList referents = reach.referentPositions();
-    for (int k = 0; k < referents.size(); k++) {
-      visit.set(referents.getInt(k));
-    }
-    BitSet changedObject = new BitSet(routeOf.length);
-    for (int i = visit.nextSetBit(0); i >= 0; i = visit.nextSetBit(i + 1)) {
-      int pp = reach.parentPosition(i);
-      int o = reach.reachedAt(i);
-      int route;
-      if ((ownedAt[i >>> 6] & (1L << i)) != 0) {
-        route = intern(routeOf[idom[o]], edgeId(OWNED_EDGE), index.classIndexOf(o), o);
-      } else {
-        int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
-        if (pp < 0 && !changedObject.get(p)) {
-          continue;
-        }
-        route = routeFromParent(i, o, index.classIndexOf(o), p);
-      }
-      if (route != routeOf[o]) {
-        routeOf[o] = route;
-        changedObject.set(o);
-        long children = reach.childrenOf(i);
-        visit.set((int) (children >>> 32), (int) children);
-      }
-    }
-  }
-
-  /** The fewest positions each thread of {@link #followOwners}'s marking takes. */
-  private static final int PARALLEL_FOLLOW = 1 << 19;
-
-  /** Marks the positions in {@code [from, to)} whose object its owner holds other than as its parent. */
-  private void markOwned(int[] idom, long[] ownedAt, int from, int to) {
-    for (int i = from; i < to; i++) {
-      int pp = reach.parentPosition(i);
-      if (pp < 0) {
-        continue; // a root, or a referent: its route is its shortest path from the reference
-      }
-      int o = reach.reachedAt(i);
-      int owner = idom[o];
-      // The label is read last: most objects' owner is their parent, and each read is a cache miss.
-      if (owner != reach.reachedAt(pp) && owner >= 0 && routeOf[owner] >= 0
-          && reach.label(o) == Reachability.STRONG) {
-        ownedAt[i >>> 6] |= 1L << i;
-      }
-    }
-  }
-
   private int rootRoute(int o, int cls) {
     String text = describer.describeRoot(o);
     int d = rootDescriptions.getInt(text);
@@ -279,14 +198,14 @@ public final class RouteTable {
       rootTexts.add(text);
       rootDescriptions.put(text, d);
     }
-    return intern(-1, edgeId(ROOT_EDGE | d), cls, o);
+    return intern(NO_ROUTE, edgeId(ROOT_EDGE | d), cls, o);
   }
 
   /** The route of object {@code o} of class {@code cls}, reached from {@code p} (class {@code pcls}, route {@code pr}). */
   private int routeFor(int o, int cls, int p, int pcls, int pr, byte slot) {
     boolean sourceIsClass = pcls == javaLangClass && index.kind(p) == HeapIndex.KIND_CLASS;
     int label = EdgeSlots.decode(slot, sourceIsClass);
-    if (label == -1) { // a slot that did not fit the byte (a class's implicit edges are negative labels)
+    if (label == EdgeSlots.REREAD) { // a slot that did not fit the byte (not < 0: a class's implicit edges are)
       label = describer.labelBetween(p, o, false);
     }
     long key;
@@ -358,7 +277,7 @@ public final class RouteTable {
     return node;
   }
 
-  /** The route of an object, or −1 when no root reaches it. */
+  /** The route of an object, or {@link #NO_ROUTE} when no root reaches it. */
   public int routeOf(int object) {
     return routeOf[object];
   }

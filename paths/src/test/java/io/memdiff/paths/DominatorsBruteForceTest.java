@@ -149,7 +149,7 @@ class DominatorsBruteForceTest {
   private static List<Integer> roots(HeapAnalysis a) {
     List<Integer> roots = new ArrayList<>();
     for (int o = 0; o < a.index().objectCount(); o++) {
-      if (a.reachability().parent(o) == Reachability.ROOT) {
+      if (a.reachability().parent(o) == ParentLinks.VIRTUAL_ROOT) {
         roots.add(o);
       }
     }

@@ -45,7 +45,7 @@ class DominatorsLadderTest {
         int o = a.index().indexOf(address(k));
         long size = dom.shallow(o);
         assertThat(dom.retained(o)).as("node %d", k).isEqualTo(k == 0 ? size * NODES : size);
-        int expectedIdom = k == 0 ? Dominators.VIRTUAL_ROOT : a.index().indexOf(address(0));
+        int expectedIdom = k == 0 ? ParentLinks.VIRTUAL_ROOT : a.index().indexOf(address(0));
         assertThat(dom.idom(o)).as("dominator of node %d", k).isEqualTo(expectedIdom);
       }
     }

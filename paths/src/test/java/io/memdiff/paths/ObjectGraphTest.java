@@ -59,8 +59,8 @@ class ObjectGraphTest {
 
   @Test
   void blocksKeepEveryEdgeInOrderAcrossTheirEdges() {
-    ObjectGraph.EdgeBlocks blocks = new ObjectGraph.EdgeBlocks();
-    int count = 2 * ObjectGraph.EdgeBlocks.BLOCK + 12345;
+    EdgeBlocks blocks = new EdgeBlocks();
+    int count = 2 * EdgeBlocks.BLOCK + 12345;
     Random random = new Random(7);
     int[] targets = new int[count];
     byte[] slots = new byte[count];

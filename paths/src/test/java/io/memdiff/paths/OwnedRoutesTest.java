@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Routes that follow owners: made at once from the dominator tree ({@link RouteTable#computeOwned})
+ * Routes that follow owners: made at once from the dominator tree ({@link OwnedRoutes#compute})
  * or by re-walking a shortest-path table ({@link RouteTable#followOwners}), every object gets the
  * same steps; and an object its owner holds through several routes gets the owner's route and one
  * {@link RouteTable#OWNED} step, never a route through another object of its own kind.
@@ -34,9 +34,9 @@ class OwnedRoutesTest {
     try (HprofFile f = HprofFile.open(dump)) {
       HeapAnalysis a = HeapAnalysis.analyse(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE),
           ScanOptions.STRICT, true, x -> {});
-      RouteTable direct = RouteTable.computeOwned(a.reachability(), a.dominators());
+      RouteTable direct = OwnedRoutes.compute(a.reachability(), a.dominators());
       RouteTable followed = RouteTable.compute(a.reachability());
-      followed.followOwners(a.dominators(), 64); // marked on two threads, as in a big dump
+      OwnedRoutes.follow(followed, a.dominators(), 64); // marked on two threads, as in a big dump
       int owned = 0;
       for (int o = 0; o < a.index().objectCount(); o++) {
         int r = direct.routeOf(o);

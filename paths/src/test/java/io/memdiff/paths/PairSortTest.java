@@ -18,7 +18,7 @@ class PairSortTest {
       pairs[i] = (long) random.nextInt(maxTarget + 1) << 32 | random.nextInt(1 << 20);
     }
     long[] before = pairs.clone();
-    Dominators.sortByTarget(pairs, lo, hi, maxTarget);
+    PairSort.sortByTarget(pairs, lo, hi, maxTarget);
     for (int i = lo + 1; i < hi; i++) {
       assertThat(pairs[i] >>> 32).as("target at %d", i).isGreaterThanOrEqualTo(pairs[i - 1] >>> 32);
     }

@@ -128,7 +128,7 @@ class PathShapesTest {
       assertThat(a.index().classOf(holder).name()).startsWith("java.lang.ref.");
       // Nothing keeps the referent alive: it hangs from the root, and its holder retains only itself
       // (the holder's queue is a shared static, and next is null while the referent is set).
-      assertThat(a.dominators().idom(referent)).as(only).isEqualTo(Dominators.VIRTUAL_ROOT);
+      assertThat(a.dominators().idom(referent)).as(only).isEqualTo(ParentLinks.VIRTUAL_ROOT);
       assertThat(a.dominators().retained(holder)).as(only).isEqualTo(a.dominators().shallow(holder));
       assertThat(a.dominators().retained(referent)).as(only).isEqualTo(a.dominators().shallow(referent));
     }

@@ -1,0 +1,228 @@
+package io.memdiff.paths;
+
+import io.memdiff.hprof.work.Memory;
+import java.util.Arrays;
+
+/**
+ * Builds the {@link Dominators} tree from a {@link DominatorSearch}: semidominators by
+ * Lengauer–Tarjan (simple link/eval with iterative path compression: no recursion to overflow on a
+ * million-long list), immediate dominators by the semi-NCA rule, then retained sizes summed up the
+ * tree and the tree laid out in preorder, each step in the arrays the one before has spent.
+ */
+final class DominatorBuilder {
+  /** {@link Compression}'s ancestor of a vertex not linked into the forest yet. */
+  private static final int UNLINKED = -1;
+
+  private DominatorBuilder() {}
+
+  /**
+   * The pass's second half, once {@link Reachability#search} is done: the search goes on from the
+   * soft/weak/finalizer/phantom referents into objects nothing strong reaches, each a child of the
+   * virtual root; then Lengauer–Tarjan, retained sizes and the tree's order.
+   */
+  static Dominators complete(DominatorSearch search, boolean releaseEdges) {
+    ObjectGraph g = search.graph;
+    search.runFromReferents();
+    long[] pairs = search.pairs;
+    int pairCount = search.pairCount;
+    int count = search.count;
+    int[] dfnum = search.dfnum;
+    int[] vertex = search.vertex;
+    int[] parent = search.parent;
+    long[] visited = search.visited;
+    search.release();
+    if (releaseEdges) {
+      g.releaseEdges(); // the search was their last reader: their memory goes to the arrays below
+    }
+
+    // (Step 1 is the search: see DominatorSearch.) 2. The non-tree predecessors, sorted by target:
+    // Lengauer–Tarjan visits targets from the last number down, so it takes each target's pairs from
+    // the end of the array. The strong run's are sorted already.
+    PairSort.sortByTarget(pairs, search.strongPairs, pairCount, count);
+
+    // 3. Semidominators by Lengauer–Tarjan's link/eval, then immediate dominators by the semi-NCA
+    // rule (idom(w) is the nearest dominator-tree ancestor of parent(w) numbered at most semi(w)),
+    // which needs no buckets. The spent numbering array takes the semidominators and the search's
+    // parent array stays: a fresh array costs its first touch, and with edges into roots left out,
+    // path compression runs for few predecessors, so keeping a vertex's four fields in one cache
+    // line (one array of stride 4, which fits in no hole the search's garbage leaves) gains little.
+    Memory.collectBetweenPhases(); // the search's stack, and the edges when released, are garbage now
+    int[] semi = dfnum.length > count ? dfnum : new int[count + 1];
+    dfnum = null;
+    int[] label = new int[count + 1];
+    int[] ancestor = new int[count + 1];
+    unlinked(semi, label, ancestor, count);
+    semidominators(semi, label, ancestor, parent, pairs, pairCount, count);
+    pairs = null;
+    // Labels are done with: the immediate dominator of w goes in its place (0 stays 0).
+    int[] dom = label;
+    immediateDominators(dom, semi, parent, count);
+
+    // 4. Retained bytes and subtree sizes, summed up the dominator tree in depth-first numbers (a
+    // dominator precedes the vertices it dominates). The spent semidominator and ancestor arrays
+    // take the retained bytes, a long in two ints; the parent array takes the subtree sizes.
+    int[] retainedLow = semi;
+    int[] retainedHigh = ancestor;
+    int[] size = parent;
+    sumUp(g, dom, vertex, retainedLow, retainedHigh, size, count);
+
+    // 5. The dominator tree in preorder, positions 1..count, so a subtree is a run of positions that
+    // retainedByGroup sweeps without building the tree. A vertex is placed before those it
+    // dominates, at the next free position of its dominator; the dominator array then holds the
+    // vertex's own next free position, and once its last child is placed, the end of its subtree.
+    int[] end = dom;
+    place(end, size, count);
+    // Each vertex moves to its position (end − size) with its retained bytes and its object: a
+    // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
+    // built in.
+    permute(end, size, retainedLow, retainedHigh, vertex, count);
+    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited);
+  }
+
+  // The loops over every root, weak edge and vertex are methods of their own, here as in the other
+  // steps: complete runs once per dump, and a loop in it had C2 compile all of it with everything it
+  // calls inlined.
+
+  /** Step 3 of {@link #complete}, first: every vertex its own semidominator and label, and unlinked. */
+  private static void unlinked(int[] semi, int[] label, int[] ancestor, int count) {
+    for (int w = 0; w <= count; w++) {
+      semi[w] = w;
+      label[w] = w;
+      ancestor[w] = UNLINKED;
+    }
+  }
+
+  /**
+   * Step 5 of {@link #complete}, first: each vertex's position in the tree's preorder, as described
+   * there; {@code dom} becomes the end array.
+   */
+  private static void place(int[] dom, int[] size, int count) {
+    int[] end = dom;
+    end[0] = 1; // the virtual root's next free position
+    for (int w = 1; w <= count; w++) {
+      int d = dom[w];
+      int position = end[d];
+      end[d] = position + size[w];
+      end[w] = position + 1;
+    }
+  }
+
+  /** Step 3 of {@link #complete}: semidominators by Lengauer–Tarjan's link/eval (see there). */
+  private static void semidominators(int[] semi, int[] label, int[] ancestor, int[] parent, long[] pairs,
+      int pairCount, int count) {
+    Compression compression = new Compression(semi, label, ancestor);
+    int pair = pairCount - 1;
+    for (int w = count; w >= 1; w--) {
+      // The tree edge: the parent precedes w and is not linked yet, so it is its own candidate.
+      int semiW = parent[w];
+      for (; pair >= 0 && (int) (pairs[pair] >>> 32) == w; pair--) {
+        int v = (int) pairs[pair];
+        if (v < w) {
+          // Not processed yet, hence not linked: eval(v) = v and semi(v) = v.
+          if (v < semiW) {
+            semiW = v;
+          }
+        } else {
+          int semiU = semi[compression.eval(v)];
+          if (semiU < semiW) {
+            semiW = semiU;
+          }
+        }
+      }
+      semi[w] = semiW;
+      ancestor[w] = parent[w];
+    }
+  }
+
+  /** Step 3 of {@link #complete}, continued: the semi-NCA rule, into {@code dom}. */
+  private static void immediateDominators(int[] dom, int[] semi, int[] parent, int count) {
+    for (int w = 1; w <= count; w++) {
+      int semiW = semi[w];
+      int d = parent[w];
+      while (d > semiW) {
+        d = dom[d];
+      }
+      dom[w] = d;
+    }
+  }
+
+  /** Step 4 of {@link #complete}: retained bytes and subtree sizes, summed up the dominator tree. */
+  private static void sumUp(ObjectGraph g, int[] dom, int[] vertex, int[] retainedLow, int[] retainedHigh,
+      int[] size, int count) {
+    for (int w = 1; w <= count; w++) {
+      long shallow = g.shallowSize(vertex[w]);
+      retainedLow[w] = (int) shallow;
+      retainedHigh[w] = (int) (shallow >>> 32);
+      size[w] = 1;
+    }
+    for (int w = count; w >= 1; w--) {
+      int d = dom[w];
+      if (d != 0) {
+        long sum = Dominators.toLong(retainedLow[d], retainedHigh[d])
+            + Dominators.toLong(retainedLow[w], retainedHigh[w]);
+        retainedLow[d] = (int) sum;
+        retainedHigh[d] = (int) (sum >>> 32);
+        size[d] += size[w];
+      }
+    }
+  }
+
+  /** Step 5 of {@link #complete}: each vertex to its preorder position, cycle by cycle, in place. */
+  private static void permute(int[] end, int[] size, int[] retainedLow, int[] retainedHigh, int[] vertex, int count) {
+    for (int i = 1; i <= count; i++) {
+      int target;
+      while ((target = end[i] - size[i]) != i) {
+        swap(retainedLow, i, target);
+        swap(retainedHigh, i, target);
+        swap(end, i, target);
+        swap(size, i, target);
+        swap(vertex, i, target);
+      }
+    }
+  }
+
+  private static void swap(int[] a, int i, int j) {
+    int t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+
+  /** Lengauer–Tarjan's eval with iterative path compression. */
+  private static final class Compression {
+    private final int[] semi;
+    private final int[] label;
+    private final int[] ancestor;
+    private int[] stack = new int[1 << 10];
+
+    Compression(int[] semi, int[] label, int[] ancestor) {
+      this.semi = semi;
+      this.label = label;
+      this.ancestor = ancestor;
+    }
+
+    int eval(int v) {
+      if (ancestor[v] == UNLINKED) {
+        return v;
+      }
+      // Collect the path, then fold labels from the top down.
+      int top = 0;
+      int x = v;
+      while (ancestor[ancestor[x]] != UNLINKED) {
+        if (top == stack.length) {
+          stack = Arrays.copyOf(stack, 2 * stack.length);
+        }
+        stack[top++] = x;
+        x = ancestor[x];
+      }
+      while (top > 0) {
+        x = stack[--top];
+        int a = ancestor[x];
+        if (semi[label[a]] < semi[label[x]]) {
+          label[x] = label[a];
+        }
+        ancestor[x] = ancestor[a];
+      }
+      return label[v];
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package io.memdiff.paths;
+
+import java.util.Arrays;
+
+/**
+ * The dominator pass's depth-first search, in two runs ({@link #strong}, then
+ * {@link #runFromReferents}): the numbering, the search tree's parents, and every non-tree edge it
+ * examines as a (target, source) pair in depth-first numbers, the only predecessors Lengauer–Tarjan
+ * must look up, since a tree edge's source is the parent. No further pass over the graph builds them.
+ * Whether an object was visited is a bit, which stays in cache where the numbers would not; its number
+ * is read only for a non-tree edge. {@link DominatorBuilder} takes it from there.
+ */
+final class DominatorSearch {
+  /** References of one object the search pushes at a time (see {@link #run}). */
+  private static final int BATCH = 4096;
+
+  final ObjectGraph graph;
+  private final Reachability reach;
+  private final int batch;
+  private long[] isRoot;
+  final long[] visited;
+  int[] dfnum;
+  int[] vertex;
+  int[] parent;
+  long[] pairs;
+  int pairCount;
+  /** Objects numbered so far, 1..count; 0 is the virtual root. */
+  int count;
+  /** Objects the strong run numbered. */
+  int strongCount;
+  /** Pairs the strong run found: the first ones. */
+  int strongPairs;
+  private long[] todo;
+
+  private DominatorSearch(Reachability reach, long[] isRoot, int roots, int batch) {
+    this.graph = reach.graph();
+    this.reach = reach;
+    this.isRoot = isRoot;
+    this.batch = batch;
+    int n = graph.nodeCount();
+    visited = new long[(n + 63) >>> 6];
+    dfnum = new int[n];
+    vertex = new int[n + 1];
+    parent = new int[n + 1];
+    vertex[0] = -1;
+    // Every examined edge is a tree edge of one non-root object or a pair, and edges are examined
+    // from reached objects only; with instances' edges to their classes out of the graph, few
+    // lead into roots. Unreachable objects are a few per cent and mostly leaves (the slack), so the
+    // estimate holds unless the heap is odd, and then the array grows.
+    long estimate = (long) graph.edgeCount() - n + roots + n / 16;
+    pairs = new long[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, estimate))];
+    todo = new long[Math.max(16, Math.min(n + 1, 1 << 16))];
+  }
+
+  /**
+   * The first run: the search over strong references from the roots. It needs only the roots, so it
+   * may run while {@link Reachability#search} is still labelling the heap from the same seed (see
+   * {@link HeapAnalysis}); it numbers exactly the strongly reachable objects.
+   *
+   * @param seeded seeded, searched or not
+   */
+  static DominatorSearch strong(Reachability seeded) {
+    return strong(seeded, BATCH);
+  }
+
+  /** @param batch references of one object the search pushes at a time (tests try small ones) */
+  static DominatorSearch strong(Reachability seeded, int batch) {
+    ObjectGraph g = seeded.graph();
+    int n = g.nodeCount();
+    int roots = seeded.rootCount();
+    int[] rootObjects = new int[roots];
+    long[] isRoot = new long[(n + 63) >>> 6];
+    for (int r = 0; r < roots; r++) {
+      int o = seeded.reachedAt(r);
+      rootObjects[r] = o;
+      isRoot[o >>> 6] |= 1L << o;
+    }
+    DominatorSearch search = new DominatorSearch(seeded, isRoot, roots, batch);
+    search.run(rootObjects, 0);
+    search.strongCount = search.count;
+    search.strongPairs = search.pairCount;
+    // Sorted here, on the search's thread, while the breadth-first search may still run: the
+    // second run's pairs all have greater targets, so they need sorting only among themselves.
+    PairSort.sortByTarget(search.pairs, 0, search.pairCount, search.count);
+    return search;
+  }
+
+  /**
+   * The second run, once {@link Reachability#search} is done: from the soft/weak/finalizer/phantom
+   * referents into objects nothing strong reaches, each a child of the virtual root. A referent does
+   * not keep its object alive, and what only referents reach is about to be collected, so neither
+   * takes part in a strongly reachable object's dominators: the search enters those objects from the
+   * virtual root and ignores their references back into the strongly reachable ones.
+   */
+  void runFromReferents() {
+    run(referentSeeds(reach), strongCount);
+  }
+
+  /** Drops what the later steps do not read. */
+  void release() {
+    isRoot = null;
+    todo = null;
+    dfnum = null;
+    vertex = null;
+    parent = null;
+    pairs = null;
+  }
+
+  /**
+   * Numbers everything the seeds reach, each seed a child of the virtual root, in the order given.
+   * An edge into a root is not followed (a path through it can always start at the root instead,
+   * so it never changes a dominator) and becomes no pair; nor does one into an object numbered
+   * at most {@code floor}.
+   *
+   * <p>An explicit stack of (object, depth-first number of the referrer) entries, marked when
+   * popped, so it is exactly a recursive search: a popped object's entries go on top of its
+   * siblings'. Entries are pushed in reverse, so references are followed in field order. Reading
+   * one object's references in a row, with the visited check of each independent of the others,
+   * lets the processor overlap those cache misses instead of waiting on them one by one. An
+   * object with more than {@code batch} references pushes them a batch at a time: below each, an
+   * entry (−1 − first edge of the rest, the object's number) that pushes the next when popped, so
+   * the stack holds at most a batch of entries per object on the path rather than all of a huge
+   * array's: 8 bytes per reference, and as much again in the copies left as the stack grows, would
+   * be 0.8 GB beside the analysis for a map of 50 M entries (on the 0.64 GB benchmark dump the
+   * stack grew to 1.7 M entries; now 0.26 M). The objects are visited in the same order either way.
+   * The virtual root's references are the seeds, pushed the same way.
+   */
+  private void run(int[] seeds, int floor) {
+    ObjectGraph g = graph;
+    long[] isRoot = this.isRoot;
+    long[] visited = this.visited;
+    int[] dfnum = this.dfnum;
+    int[] vertex = this.vertex;
+    int[] parent = this.parent;
+    long[] pairs = this.pairs;
+    long[] todo = this.todo;
+    int pairCount = this.pairCount;
+    int count = this.count;
+    int top = 0;
+    todo[top++] = (long) -1 << 32; // the virtual root's references from the first
+    while (top > 0) {
+      long entry = todo[--top];
+      int next = (int) (entry >>> 32);
+      int num;
+      int firstEdge;
+      int endEdge;
+      if (next < 0) {
+        num = (int) entry;
+        firstEdge = -1 - next;
+        endEdge = num == 0 ? seeds.length : g.endEdge(vertex[num]);
+      } else {
+        if (isSet(visited, next)) {
+          int d = dfnum[next];
+          if (d > floor) {
+            if (pairCount == pairs.length) {
+              pairs = grow(pairs);
+            }
+            pairs[pairCount++] = (long) d << 32 | (int) entry;
+          }
+          continue;
+        }
+        num = ++count;
+        visited[next >>> 6] |= 1L << next;
+        dfnum[next] = num;
+        vertex[num] = next;
+        parent[num] = (int) entry;
+        firstEdge = g.firstEdge(next);
+        endEdge = g.endEdge(next);
+      }
+      int batchEnd = endEdge - firstEdge > batch ? firstEdge + batch : endEdge;
+      long needed = (long) top + 1 + (batchEnd - firstEdge);
+      if (needed > todo.length) {
+        todo = Arrays.copyOf(todo, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(2L * todo.length, needed)));
+      }
+      if (batchEnd < endEdge) {
+        todo[top++] = (long) (-1 - batchEnd) << 32 | num;
+      }
+      if (num == 0) {
+        for (int e = batchEnd - 1; e >= firstEdge; e--) {
+          todo[top++] = (long) seeds[e] << 32;
+        }
+        continue;
+      }
+      for (int e = batchEnd - 1; e >= firstEdge; e--) {
+        int target = g.target(e);
+        if (isSet(isRoot, target)) {
+          continue;
+        }
+        if (!isSet(visited, target)) {
+          todo[top++] = (long) target << 32 | num;
+        } else {
+          int d = dfnum[target];
+          if (d > floor) {
+            if (pairCount == pairs.length) {
+              pairs = grow(pairs);
+            }
+            pairs[pairCount++] = (long) d << 32 | num;
+          }
+        }
+      }
+    }
+    this.pairs = pairs;
+    this.todo = todo;
+    this.pairCount = pairCount;
+    this.count = count;
+  }
+
+  /**
+   * The targets of the referents that reach objects nothing strong reaches, from objects something
+   * reaches, in the graph's order: the second run's entries.
+   */
+  private static int[] referentSeeds(Reachability reach) {
+    ObjectGraph g = reach.graph();
+    int[] seeds = new int[g.weakEdgeCount()];
+    int m = 0;
+    for (int i = 0; i < g.weakEdgeCount(); i++) {
+      if (weakEdgeCounts(reach, g, i)) {
+        seeds[m++] = g.weakTarget(i);
+      }
+    }
+    return Arrays.copyOf(seeds, m);
+  }
+
+  private static boolean weakEdgeCounts(Reachability reach, ObjectGraph g, int i) {
+    byte l = reach.label(g.weakTarget(i));
+    return l != Reachability.STRONG && l != Reachability.UNREACHABLE && reach.label(g.weakSource(i)) != Reachability.UNREACHABLE;
+  }
+
+  private static boolean isSet(long[] bits, int i) {
+    return (bits[i >>> 6] & 1L << i) != 0;
+  }
+
+  /** By half: the pairs' estimate is close, and the array is the pass's largest. */
+  private static long[] grow(long[] a) {
+    return Arrays.copyOf(a, (int) Math.min(Integer.MAX_VALUE - 16, a.length + (a.length >> 1) + 16));
+  }
+}

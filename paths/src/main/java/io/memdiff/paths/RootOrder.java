@@ -1,0 +1,117 @@
+package io.memdiff.paths;
+
+import io.memdiff.hprof.ClassInfo;
+import io.memdiff.hprof.DumpCatalog;
+import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.RootKind;
+import io.memdiff.hprof.Roots;
+import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * The GC roots in the order {@link Reachability}'s searches take them: the classes that are roots,
+ * by name, then the root records, by kind, thread, frame and the object's class. The order is fixed
+ * by names and kinds, never by addresses or the dump's record order where a name decides, so the
+ * same program's dumps give the same paths.
+ */
+final class RootOrder {
+  private final ObjectGraph graph;
+  private final HeapIndex index;
+  private final DumpCatalog catalog;
+  private final byte[] label;
+  private final int[] queue;
+  private final int[] parentPosition;
+  private final Int2IntOpenHashMap rootRecordOf;
+  private int tail;
+
+  private RootOrder(ObjectGraph graph, byte[] label, int[] queue, int[] parentPosition,
+      Int2IntOpenHashMap rootRecordOf) {
+    this.graph = graph;
+    this.index = graph.index();
+    this.catalog = index.catalog();
+    this.label = label;
+    this.queue = queue;
+    this.parentPosition = parentPosition;
+    this.rootRecordOf = rootRecordOf;
+  }
+
+  /**
+   * Labels each root strong and puts it at the queue's next position, with the virtual root for its
+   * parent and the record that made it a root; an object several records name is taken once, at the
+   * first. Returns how many roots there are.
+   */
+  static int seed(ObjectGraph graph, byte[] label, int[] queue, int[] parentPosition,
+      Int2IntOpenHashMap rootRecordOf) {
+    RootOrder order = new RootOrder(graph, label, queue, parentPosition, rootRecordOf);
+    order.classes();
+    order.records();
+    return order.tail;
+  }
+
+  /** Classes first, by name: a static field is the most telling root of what it holds. */
+  private void classes() {
+    Integer[] classes = new Integer[catalog.classCount()];
+    int classRoots = 0;
+    for (int i = 0; i < catalog.classCount(); i++) {
+      ClassInfo c = catalog.classAt(i);
+      if (!c.isSynthetic() && graph.isRootClass(i)) {
+        classes[classRoots++] = i;
+      }
+    }
+    // Ties (one name from several loaders) keep the dump's order, never the addresses', which the
+    // collector changes between dumps: a stable sort.
+    Arrays.sort(classes, 0, classRoots, Comparator.comparing((Integer i) -> catalog.classAt(i).name()));
+    for (int k = 0; k < classRoots; k++) {
+      take(index.indexOf(catalog.classAt(classes[k]).classId()), RootRecord.CLASS);
+    }
+  }
+
+  /**
+   * Then the root records, by kind, thread, frame and the object's class, ties in the dump's order
+   * (the JVM's: handle blocks, frames), not by address.
+   */
+  private void records() {
+    Roots roots = catalog.roots();
+    Integer[] records = new Integer[roots.size()];
+    for (int i = 0; i < records.length; i++) {
+      records[i] = i;
+    }
+    int[] classOfRoot = new int[records.length];
+    for (int i = 0; i < records.length; i++) {
+      int o = index.indexOf(roots.objectId(i));
+      classOfRoot[i] = o < 0 ? -1 : index.classIndexOf(o);
+    }
+    Arrays.sort(records, Comparator.comparingInt((Integer i) -> priority(roots.kind(i)))
+        .thenComparingInt(roots::threadSerial)
+        .thenComparingInt(roots::frameIndex)
+        .thenComparing(i -> classOfRoot[i] < 0 ? "" : catalog.classAt(classOfRoot[i]).name()));
+    for (Integer r : records) {
+      take(index.indexOf(roots.objectId(r)), r.intValue());
+    }
+  }
+
+  /** Takes object {@code o} as the next root, unless it is absent or an earlier record took it. */
+  private void take(int o, int record) {
+    if (o >= 0 && label[o] == Reachability.UNREACHABLE) {
+      label[o] = Reachability.STRONG;
+      rootRecordOf.put(o, record);
+      parentPosition[tail] = ParentLinks.VIRTUAL_ROOT;
+      queue[tail++] = o;
+    }
+  }
+
+  /** Which root record names an object that several make a root: a thread is best named as itself. */
+  private static int priority(RootKind kind) {
+    return switch (kind) {
+      case THREAD_OBJECT -> 0;
+      case JAVA_FRAME -> 1;
+      case JNI_LOCAL -> 2;
+      case NATIVE_STACK, THREAD_BLOCK -> 3;
+      case JNI_GLOBAL -> 4;
+      case STICKY_CLASS -> 5;
+      case MONITOR_USED -> 6;
+      default -> 7 + kind.ordinal();
+    };
+  }
+}

@@ -1,0 +1,15 @@
+package io.memdiff.paths;
+
+/**
+ * What {@link Reachability#rootRecord} answers for an object no root record names. For any other
+ * object the answer is an index into the dump's {@link io.memdiff.hprof.Roots}, never negative.
+ */
+public final class RootRecord {
+  /** A class mirror: a root of its own, so that statics read as {@code static C.f} (see {@link ClassRoots}). */
+  public static final int CLASS = -1;
+
+  /** Not a root. */
+  public static final int NOT_A_ROOT = -2;
+
+  private RootRecord() {}
+}
