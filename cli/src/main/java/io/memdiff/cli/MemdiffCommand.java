@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -148,7 +149,7 @@ final class MemdiffCommand implements Callable<Integer> {
       summaries = Engine.summarizeAll(dumps, dumpOptions.readOptions(), threads, progress::phase, Warnings.to(err));
     }
     warnOfLayouts(summaries, err);
-    DiffOptions options = new DiffOptions(Grouping.valueOf(by.toUpperCase(java.util.Locale.ROOT)), minBytes,
+    DiffOptions options = new DiffOptions(Grouping.valueOf(by.toUpperCase(Locale.ROOT)), minBytes,
         Glob.filter(includes, excludes), ignored, unreachable);
     DiffReport report = Engine.diff(summaries, options);
     List<Finding> findings = report.findings();

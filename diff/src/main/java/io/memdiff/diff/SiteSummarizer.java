@@ -2,6 +2,7 @@ package io.memdiff.diff;
 
 import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.Layout;
 import io.memdiff.paths.Folding;
 import io.memdiff.paths.HeapAnalysis;
 import io.memdiff.paths.ObjectGraph;
@@ -181,7 +182,7 @@ public final class SiteSummarizer {
   }
 
   /** What sizes depend on, comparable between dumps: {@code header 12, reference 4, align 8}. */
-  private static String layoutName(io.memdiff.hprof.Layout l) {
+  private static String layoutName(Layout l) {
     return "header " + l.header() + ", reference " + l.refSize() + ", align " + l.align();
   }
 
