@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Object addresses on the command line and in output: {@code 0x7f3a10}. (Not in {@link Json}, whose
- * first use loads the JSON library, a fifth of a second that text output need not wait for.)
+ * first use loads the JSON library, which text output need not wait for.)
  */
 final class Addresses {
   private Addresses() {}

@@ -96,8 +96,6 @@ public final class Main {
   /**
    * The subcommands, in the order help lists them. Each is built only when it may run: picocli reads
    * a command's annotations by reflection when it is added, on the thread the analysis waits for.
-   * Fifteen alternating runs of a {@code path} that stops at its missing dump: median 0.38 s against
-   * 0.40 s with every subcommand added.
    */
   private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
 
@@ -153,12 +151,10 @@ public final class Main {
    * The command line for these arguments: when the first names a subcommand, only that one is
    * added, under a top level that has none of the diff's options ({@link SubcommandRoot}), since
    * picocli takes a subcommand only from there on; otherwise (the diff, help, a usage error) all
-   * are, so help and errors list them. Ten alternating runs of {@code path --version}: median 0.37 s
-   * against 0.41 s with the diff's command as the top level.
+   * are, so help and errors list them.
    */
   static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
-    // No option of memdiff's takes a date, time or JDBC type: picocli need not load 82 classes to
-    // offer converters for them (15 ms of start-up, ten alternating runs of path --version).
+    // No option of memdiff's takes a date, time or JDBC type, so start-up need not load their converters.
     if (System.getProperty(CONVERTERS_EXCLUDED) == null) {
       System.setProperty(CONVERTERS_EXCLUDED, "java\\.sql\\..*,java\\.time\\..*");
     }

@@ -92,7 +92,7 @@ final class MemdiffCommand implements Callable<Integer> {
   boolean noPaths;
 
   @Option(names = "--parallel", paramLabel = "N",
-      description = "Analyse up to N dumps at a time (default: 1). Each needs its own memory; on 2 cores it gained nothing measurable.")
+      description = "Analyse up to N dumps at a time (default: 1). Each needs its own memory, and they share the cores.")
   Integer parallel;
 
   @Option(names = "--fail-on-growth", paramLabel = "SIZE", converter = SizeConverter.class,
