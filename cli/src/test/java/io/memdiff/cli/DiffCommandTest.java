@@ -214,4 +214,10 @@ class DiffCommandTest {
     Cli r = Cli.run(args("--by", "class", "--no-paths"));
     assertThat(r.out()).contains("leak  " + S + "$Session  +1000 objects");
   }
+
+  @Test
+  void byTakesItsLevelInAnyCase() {
+    assertThat(Cli.run(args("--by", "CLASS", "--no-paths")).out())
+        .isEqualTo(Cli.run(args("--by", "class", "--no-paths")).out());
+  }
 }
