@@ -29,7 +29,7 @@ public final class SiteSummarizer {
   private final List<String> classNames = new ArrayList<>();
   private final List<String> descriptions = new ArrayList<>();
   private final List<List<PathStep>> paths = new ArrayList<>();
-  private final List<String> labels = new ArrayList<>();
+  private final List<SiteReachability> labels = new ArrayList<>();
 
   private SiteSummarizer(HeapAnalysis analysis) {
     this.analysis = analysis;
@@ -88,7 +88,7 @@ public final class SiteSummarizer {
         if (s < 0) {
           List<PathStep> path = reach.label(o) == Reachability.UNREACHABLE ? List.of()
               : toPathSteps(folding.fold(describer.steps(o, false)));
-          s = newSite(key, cls, "at " + frame, path, Reachability.labelName(reach.label(o)));
+          s = newSite(key, cls, "at " + frame, path, reachabilityOf(reach.label(o)));
         }
         siteOf[o] = s;
       }
@@ -133,7 +133,7 @@ public final class SiteSummarizer {
     }
     stats.sort(Comparator.comparing(SiteStats::key));
     DumpMeta meta = new DumpMeta(displayPath, catalog.file().timestampMillis(), catalog.file().idSize(), n,
-        catalog.totalShallowBytes(), catalog.scan().truncated(), allocation ? "allocation" : "retention",
+        catalog.totalShallowBytes(), catalog.scan().truncated(), allocation ? SiteKind.ALLOCATION : SiteKind.RETENTION,
         layoutName(catalog.layout()));
     return new SiteSummary(SiteSummary.SCHEMA_VERSION, meta, stats);
   }
@@ -205,12 +205,12 @@ public final class SiteSummarizer {
     if (label == Reachability.UNREACHABLE) {
       String key = SiteKeys.unreachableKey(cls);
       int s = siteByKey.getInt(key);
-      return s >= 0 ? s : newSite(key, cls, "unreachable", List.of(), "unreachable");
+      return s >= 0 ? s : newSite(key, cls, "unreachable", List.of(), SiteReachability.UNREACHABLE);
     }
     List<Step> raw = routes != null && route != null && route >= 0 ? routes.steps(route) : describer.steps(o, false);
     List<Step> folded = folding.fold(raw);
     List<PathStep> path = toPathSteps(folded);
-    String reachability = Reachability.labelName(label);
+    SiteReachability reachability = reachabilityOf(label);
     String key = SiteKeys.retentionKey(cls, path, reachability);
     int s = siteByKey.getInt(key);
     if (s >= 0) {
@@ -224,7 +224,8 @@ public final class SiteSummarizer {
     return newSite(key, cls, description, path, reachability);
   }
 
-  private int newSite(String key, String cls, String description, List<PathStep> path, String reachability) {
+  private int newSite(String key, String cls, String description, List<PathStep> path,
+      SiteReachability reachability) {
     int s = keys.size();
     siteByKey.put(key, s);
     keys.add(key);
@@ -233,6 +234,19 @@ public final class SiteSummarizer {
     paths.add(path);
     labels.add(reachability);
     return s;
+  }
+
+  /** The path analysis's label of an object, as sites record it. */
+  private static SiteReachability reachabilityOf(byte label) {
+    return switch (label) {
+      case Reachability.STRONG -> SiteReachability.STRONG;
+      case Reachability.SOFT -> SiteReachability.SOFT;
+      case Reachability.WEAK -> SiteReachability.WEAK;
+      case Reachability.FINALIZER -> SiteReachability.FINALIZER;
+      case Reachability.PHANTOM -> SiteReachability.PHANTOM;
+      case Reachability.UNREACHABLE -> SiteReachability.UNREACHABLE;
+      default -> throw new IllegalStateException("no reachability label " + label);
+    };
   }
 
   /** Steps as sites name them: hidden-class names normalised, the root's thread numbers folded. */
