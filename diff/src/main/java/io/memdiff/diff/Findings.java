@@ -141,7 +141,7 @@ final class Findings {
    * the leaking object, then merged.
    */
   static List<AllocationStack> allocationStacks(String headlineClass, List<SiteDiff> sites) {
-    java.util.Map<List<String>, Long> stacks = new java.util.HashMap<>();
+    Map<List<String>, Long> stacks = new HashMap<>();
     String constructor = headlineClass + ".<init>(";
     for (SiteDiff d : sites) {
       for (AllocationStack a : d.allocationStacks()) {

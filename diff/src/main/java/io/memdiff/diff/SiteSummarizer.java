@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Reduces one analysed dump to its {@link SiteSummary}: per site, count, shallow and retained bytes. */
 public final class SiteSummarizer {
@@ -54,7 +55,7 @@ public final class SiteSummarizer {
    * @param notes one sentence when samples did not join (or there were none)
    */
   public static SiteSummary summarize(HeapAnalysis analysis, String displayPath, OldObjectSamples samples,
-      java.util.function.Consumer<String> notes) {
+      Consumer<String> notes) {
     SiteSummarizer s = new SiteSummarizer(analysis);
     s.samples = samples;
     s.notes = notes;
@@ -62,7 +63,7 @@ public final class SiteSummarizer {
   }
 
   private OldObjectSamples samples;
-  private java.util.function.Consumer<String> notes;
+  private Consumer<String> notes;
 
   private SiteSummary run(String displayPath) {
     int n = index.objectCount();
