@@ -10,6 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -225,9 +227,9 @@ final class CaptureCommand implements Callable<Integer> {
   /** Compresses the JVM's dump into the part of the final .gz name, then drops the uncompressed one. */
   private static void compress(Path raw, Path gzPart, Path target) throws CaptureFailure, IOException {
     try (var in = Files.newInputStream(raw);
-        var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzPart), 1 << 16) {
+        var gz = new GZIPOutputStream(Files.newOutputStream(gzPart), 1 << 16) {
           {
-            def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+            def.setLevel(Deflater.BEST_SPEED);
           }
         }) {
       in.transferTo(gz);

@@ -8,6 +8,7 @@ import io.memdiff.diff.DumpMeta;
 import io.memdiff.diff.Finding;
 import io.memdiff.diff.PathStep;
 import io.memdiff.diff.SiteDiff;
+import io.memdiff.diff.SiteReachability;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,8 +72,9 @@ final class DiffRenderer {
         line.append("  since dump ").append(f.growingSince());
       }
       line.append("  ").append(Text.safe(f.site())).append(allocated(f.allocationStacks()));
-      if (!f.reachability().equals("strong") && !f.reachability().equals("mixed") && !f.site().equals(f.reachability())) {
-        line.append("  (").append(f.reachability()).append(")");
+      SiteReachability r = f.reachability();
+      if (r != SiteReachability.STRONG && r != SiteReachability.MIXED && !f.site().equals(r.label())) {
+        line.append("  (").append(r.label()).append(")");
       }
       if (!f.ownerPath().isEmpty()) {
         line.append("  held by ").append(Text.safe(f.owner()));
@@ -128,7 +130,7 @@ final class DiffRenderer {
     List<DumpOut> dumps = new ArrayList<>();
     for (DumpMeta m : report.dumps()) {
       dumps.add(new DumpOut(m.path(), Instant.ofEpochMilli(m.timestampMillis()).toString(), m.idSize(), m.objects(),
-          m.shallowBytes(), m.truncated(), m.siteKind(), m.layout()));
+          m.shallowBytes(), m.truncated(), m.siteKind().label(), m.layout()));
     }
     Map<String, SiteDiff> byKey = new HashMap<>();
     for (SiteDiff d : report.sites()) {
@@ -140,14 +142,14 @@ final class DiffRenderer {
       fs.add(new FindingOut(f.className(), f.shape().label(), f.growingSince() > 2 ? f.growingSince() : null,
           f.growthObjects(), f.counts(), f.growthBytes(), f.bytes(), f.growthOffHeapBytes(), f.offHeapBytes(),
           f.growthMappedBytes(), f.mappedBytes(), f.site(),
-          f.owner(), f.ownerClass(), steps(paths ? f.ownerPath() : List.of()), f.reachability(), f.key(), f.headline(),
-          f.siteKeys(), f.examples().subList(0, Math.min(examples, f.examples().size())),
+          f.owner(), f.ownerClass(), steps(paths ? f.ownerPath() : List.of()), f.reachability().label(), f.key(),
+          f.headline(), f.siteKeys(), f.examples().subList(0, Math.min(examples, f.examples().size())),
           stacks(f.allocationStacks())));
       for (String k : f.siteKeys()) {
         SiteDiff d = byKey.get(k);
         out.add(new SiteOut(d.className(), d.site(), d.key(), d.counts(), d.shallowBytes(), d.retainedBytes(),
             d.growthObjects(), d.growthShallowBytes(), d.growthRetainedBytes(), d.shape().label(),
-            Math.round(d.slopePerMinute() * 1000) / 1000.0, d.reachability(), steps(paths ? d.path() : List.of()),
+            Math.round(d.slopePerMinute() * 1000) / 1000.0, d.reachability().label(), steps(paths ? d.path() : List.of()),
             d.finding(), d.examples().subList(0, Math.min(examples, d.examples().size())), stacks(d)));
       }
     }

@@ -1,6 +1,7 @@
 package io.memdiff.cli;
 
 import io.memdiff.engine.ReadOptions;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -47,7 +48,7 @@ final class DumpOptions {
     if (align != null && Integer.bitCount(align) != 1) {
       throw new UsageException("--align must be a power of two, got " + align);
     }
-    if (tmpDir != null && !java.nio.file.Files.isDirectory(tmpDir)) {
+    if (tmpDir != null && !Files.isDirectory(tmpDir)) {
       throw new UsageException("--tmp-dir " + tmpDir + " is not a directory");
     }
     return new ReadOptions(dumpIndex, lenient, tmpDir, objectHeader, refSize, align, windowSize);

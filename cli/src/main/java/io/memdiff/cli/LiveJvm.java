@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Optional;
+import javax.management.JMException;
 import javax.management.MBeanServerConnection;
+import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
@@ -32,7 +34,7 @@ final class LiveJvm implements AutoCloseable {
     this.server = connector.getMBeanServerConnection();
     try {
       this.commands = new ObjectName(DIAGNOSTIC_COMMAND);
-    } catch (javax.management.MalformedObjectNameException e) {
+    } catch (MalformedObjectNameException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -90,7 +92,7 @@ final class LiveJvm implements AutoCloseable {
     try {
       Object out = server.invoke(commands, operation, new Object[] {arguments}, new String[] {String[].class.getName()});
       return out == null ? "" : out.toString();
-    } catch (javax.management.JMException | IOException e) {
+    } catch (JMException | IOException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new CaptureFailure("PID " + pid + ": " + operation + " failed: " + oneLine(cause.getMessage()),
           ExitCodes.USAGE);

@@ -6,14 +6,19 @@ import io.memdiff.hprof.HprofFormatException;
 import io.memdiff.hprof.NoSuchDumpException;
 import io.memdiff.hprof.ScratchSpaceException;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 
@@ -25,10 +30,8 @@ public final class Main {
     mapFirstDumpEarly(args);
     // UTF-8 whatever the locale: under a C locale (env -i, minimal CI images) the platform encoding
     // would turn every path arrow and non-ASCII name into '?'.
-    PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8),
-        true);
-    PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8),
-        true);
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     System.exit(run(args, out, err));
   }
 
@@ -64,7 +67,7 @@ public final class Main {
       return ExitCodes.INTERNAL;
     } catch (InternalError e) {
       err.println(vanishedPages());
-      if (java.util.Arrays.asList(args).contains("--debug")) {
+      if (Arrays.asList(args).contains("--debug")) {
         e.printStackTrace(err);
       }
       return ExitCodes.BAD_DUMP;
@@ -93,8 +96,6 @@ public final class Main {
   /**
    * The subcommands, in the order help lists them. Each is built only when it may run: picocli reads
    * a command's annotations by reflection when it is added, on the thread the analysis waits for.
-   * Fifteen alternating runs of a {@code path} that stops at its missing dump: median 0.38 s against
-   * 0.40 s with every subcommand added.
    */
   private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
 
@@ -150,12 +151,10 @@ public final class Main {
    * The command line for these arguments: when the first names a subcommand, only that one is
    * added, under a top level that has none of the diff's options ({@link SubcommandRoot}), since
    * picocli takes a subcommand only from there on; otherwise (the diff, help, a usage error) all
-   * are, so help and errors list them. Ten alternating runs of {@code path --version}: median 0.37 s
-   * against 0.41 s with the diff's command as the top level.
+   * are, so help and errors list them.
    */
   static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
-    // No option of memdiff's takes a date, time or JDBC type: picocli need not load 82 classes to
-    // offer converters for them (15 ms of start-up, ten alternating runs of path --version).
+    // No option of memdiff's takes a date, time or JDBC type, so start-up need not load their converters.
     if (System.getProperty(CONVERTERS_EXCLUDED) == null) {
       System.setProperty(CONVERTERS_EXCLUDED, "java\\.sql\\..*,java\\.time\\..*");
     }
@@ -191,8 +190,8 @@ public final class Main {
     boolean debug = GlobalOptions.debugRequested(parsed);
     // Work on other threads, and I/O inside the analysis, fail wrapped: report what failed there.
     Throwable t = ex;
-    while ((t instanceof UncheckedIOException || t instanceof java.util.concurrent.CompletionException
-        || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+    while ((t instanceof UncheckedIOException || t instanceof CompletionException
+        || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }
     int code;

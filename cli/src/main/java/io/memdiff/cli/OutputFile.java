@@ -3,10 +3,14 @@ package io.memdiff.cli;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
 
 /**
  * Writes a file whole or not at all: under a temporary name in the target's directory, flushed to
@@ -29,7 +33,7 @@ final class OutputFile {
 
     private static String reason(IOException e) {
       String m = e.getMessage();
-      if (e instanceof java.nio.file.NoSuchFileException) {
+      if (e instanceof NoSuchFileException) {
         return "no such directory";
       }
       return m == null ? e.getClass().getSimpleName() : m.replace("No space left on device", "no space left on device");
@@ -54,8 +58,7 @@ final class OutputFile {
         out = counting;
         content.writeTo(counting);
       }
-      try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(temporary,
-          java.nio.file.StandardOpenOption.WRITE)) {
+      try (FileChannel c = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
         c.force(true);
       }
       try {
@@ -83,7 +86,7 @@ final class OutputFile {
    */
   private static void removeStaleParts(Path dir, String name) throws IOException {
     String prefix = "." + name + ".";
-    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+    try (Stream<Path> files = Files.list(dir)) {
       for (Path p : (Iterable<Path>) files::iterator) {
         String f = p.getFileName().toString();
         if (!f.startsWith(prefix) || !f.endsWith(".partial")) {

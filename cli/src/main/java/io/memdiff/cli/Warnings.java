@@ -2,6 +2,7 @@ package io.memdiff.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Warning lines on stderr for what a lenient read lost or skipped. */
 final class Warnings {
@@ -14,7 +15,7 @@ final class Warnings {
   }
 
   /** For the engine's {@code warn} callbacks. */
-  static java.util.function.Consumer<String> to(PrintWriter err) {
+  static Consumer<String> to(PrintWriter err) {
     return w -> err.println("memdiff: warning: " + w);
   }
 }

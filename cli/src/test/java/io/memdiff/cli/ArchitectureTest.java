@@ -24,7 +24,7 @@ class ArchitectureTest {
       "io.memdiff.diff.AllocationStack", "io.memdiff.diff.DiffOptions", "io.memdiff.diff.DiffReport",
       "io.memdiff.diff.DumpMeta",
       "io.memdiff.diff.Finding", "io.memdiff.diff.Grouping", "io.memdiff.diff.PathStep", "io.memdiff.diff.Shape",
-      "io.memdiff.diff.SiteDiff", "io.memdiff.diff.SiteSummary",
+      "io.memdiff.diff.SiteDiff", "io.memdiff.diff.SiteReachability", "io.memdiff.diff.SiteSummary",
       "io.memdiff.paths.RouteReport", "io.memdiff.paths.ObjectReport",
       "io.memdiff.hprof.HprofFormatException", "io.memdiff.hprof.NoSuchDumpException",
       "io.memdiff.hprof.ScratchSpaceException");

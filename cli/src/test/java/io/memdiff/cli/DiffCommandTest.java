@@ -159,6 +159,9 @@ class DiffCommandTest {
     Cli mixed = Cli.run(first.toString(), dumps.get(1).toString(), dumps.get(2).toString(), "--no-paths");
     assertThat(mixed.exitCode()).isZero();
     assertThat(mixed.out()).isEqualTo(fromDumps.out());
+    // Reachability and site kind come back from the file as they went in, so the JSON report is the same too.
+    assertThat(Cli.run(first.toString(), dumps.get(1).toString(), dumps.get(2).toString(), "--format", "json").out())
+        .isEqualTo(Cli.run(args("--format", "json")).out());
   }
 
   @Test
@@ -213,5 +216,11 @@ class DiffCommandTest {
   void byClassAggregatesSites() {
     Cli r = Cli.run(args("--by", "class", "--no-paths"));
     assertThat(r.out()).contains("leak  " + S + "$Session  +1000 objects");
+  }
+
+  @Test
+  void byTakesItsLevelInAnyCase() {
+    assertThat(Cli.run(args("--by", "CLASS", "--no-paths")).out())
+        .isEqualTo(Cli.run(args("--by", "class", "--no-paths")).out());
   }
 }

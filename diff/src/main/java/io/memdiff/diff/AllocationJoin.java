@@ -5,8 +5,11 @@ import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 /**
  * Joins a recording's old-object samples to a dump's objects: a sample joins when its address is an
@@ -23,11 +26,11 @@ public final class AllocationJoin {
    * first: for one object, or every instance of a class.
    */
   public static List<AllocationStack> stacksOf(OldObjectSamples samples, HeapIndex index,
-      java.util.function.IntPredicate wanted) {
+      IntPredicate wanted) {
     if (samples == null) {
       return List.of();
     }
-    java.util.Map<List<String>, Long> stacks = new java.util.HashMap<>();
+    Map<List<String>, Long> stacks = new HashMap<>();
     for (int i = 0; i < samples.size(); i++) {
       int o = index.indexOf(samples.addresses.getLong(i));
       if (o < 0 || !wanted.test(o)) {

@@ -70,7 +70,7 @@ public final class DiffEngine {
       // Growth in count or in the site's own bytes. A container whose only growth is what it retains
       // is its owner's business, reported in the owner's finding, not as a site of its own.
       boolean grows = d.growthObjects() > 0 || d.growthShallowBytes() > 0;
-      if (grows && (options.unreachable() || !d.reachability().equals("unreachable"))
+      if (grows && (options.unreachable() || d.reachability() != SiteReachability.UNREACHABLE)
           && !options.ignoredKeys().contains(d.key()) && !options.ignoredKeys().contains(d.className())
           && options.selected().test(d.className(), d.site())) {
         growing.add(d);
@@ -128,7 +128,7 @@ public final class DiffEngine {
             s.shallowBytes(), s.shallowBytes(), s.reachability(), s.examples(), s.offHeapBytes(), s.mappedBytes(),
             s.allocationStacks()));
       } else {
-        String reachability = prev.reachability().equals(s.reachability()) ? prev.reachability() : "mixed";
+        SiteReachability reachability = prev.reachability() == s.reachability() ? prev.reachability() : SiteReachability.MIXED;
         out.put(key, new SiteStats(key, key, prev.site(), List.of(), prev.count() + s.count(),
             prev.shallowBytes() + s.shallowBytes(), prev.retainedBytes() + s.shallowBytes(), reachability,
             prev.examples(), prev.offHeapBytes() + s.offHeapBytes(), prev.mappedBytes() + s.mappedBytes(),

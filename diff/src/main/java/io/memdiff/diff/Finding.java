@@ -38,7 +38,7 @@ public record Finding(
     long growthOffHeapBytes,
     long[] mappedBytes,
     long growthMappedBytes,
-    String reachability,
+    SiteReachability reachability,
     List<String> siteKeys,
     List<String> examples,
     List<AllocationStack> allocationStacks) {}

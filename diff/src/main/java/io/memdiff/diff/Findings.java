@@ -22,7 +22,7 @@ final class Findings {
     int n = dumps.size();
     Map<String, List<SiteDiff>> members = new LinkedHashMap<>();
     Map<String, List<PathStep>> ownerPaths = new HashMap<>();
-    Map<String, String> reachabilityOf = new HashMap<>();
+    Map<String, SiteReachability> reachabilityOf = new HashMap<>();
     // Per finding, the owner sites its sites have: one, or for a thread, the thread and each of its
     // frames' locals (each a root of its own, so their retained bytes are disjoint).
     Map<String, Map<String, List<SiteDiff>>> ownerSites = new HashMap<>();
@@ -99,7 +99,7 @@ final class Findings {
    * sites' own bytes), less those of the findings whose owners it holds.
    */
   private static Map<String, long[]> netBytes(Iterable<String> keys, Map<String, Map<String, List<SiteDiff>>> ownerSites,
-      Map<String, List<PathStep>> ownerPaths, Map<String, String> reachabilityOf, Map<String, SiteDiff> all, int n) {
+      Map<String, List<PathStep>> ownerPaths, Map<String, SiteReachability> reachabilityOf, Map<String, SiteDiff> all, int n) {
     Map<String, long[]> own = new LinkedHashMap<>();
     for (String key : keys) {
       long[] bytes = new long[n];
@@ -141,7 +141,7 @@ final class Findings {
    * the leaking object, then merged.
    */
   static List<AllocationStack> allocationStacks(String headlineClass, List<SiteDiff> sites) {
-    java.util.Map<List<String>, Long> stacks = new java.util.HashMap<>();
+    Map<List<String>, Long> stacks = new HashMap<>();
     String constructor = headlineClass + ".<init>(";
     for (SiteDiff d : sites) {
       for (AllocationStack a : d.allocationStacks()) {
@@ -155,7 +155,7 @@ final class Findings {
     return DiffEngine.sorted(stacks);
   }
 
-  private static String ownerKey(List<PathStep> ownerPath, String reachability) {
+  private static String ownerKey(List<PathStep> ownerPath, SiteReachability reachability) {
     return SiteKeys.retentionKey(ownerPath.get(ownerPath.size() - 1).className(), ownerPath, reachability);
   }
 
@@ -164,7 +164,7 @@ final class Findings {
    * owner holds this one's, so its bytes include this one's.
    */
   private static String nearestHolder(String inner, Map<String, List<PathStep>> ownerPaths,
-      Map<String, String> reachabilityOf) {
+      Map<String, SiteReachability> reachabilityOf) {
     List<PathStep> p = ownerPaths.get(inner);
     if (p.isEmpty()) {
       return null;

@@ -6,6 +6,7 @@ import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import jdk.jfr.consumer.RecordedClass;
@@ -59,12 +60,12 @@ public final class OldObjectSamples {
     // A recording emits its samples each time it is dumped, with the addresses of that moment, and
     // keeps the earlier emissions: only the last one's addresses are those of the heap dump just before.
     List<RecordedEvent> last = new ArrayList<>();
-    java.time.Instant lastEmission = null;
+    Instant lastEmission = null;
     try (RecordingFile recording = new RecordingFile(file)) {
       while (recording.hasMoreEvents()) {
         RecordedEvent e = recording.readEvent();
         if (e.getEventType().getName().equals(EVENT)) {
-          java.time.Instant at = e.getStartTime();
+          Instant at = e.getStartTime();
           if (lastEmission == null || at.isAfter(lastEmission)) {
             lastEmission = at;
             last.clear();
@@ -103,7 +104,7 @@ public final class OldObjectSamples {
       stacks.add(List.copyOf(frames));
       stackIds.put(stacks.get(id), id);
     }
-    java.time.Instant allocated = e.hasField("allocationTime") ? e.getInstant("allocationTime") : null;
+    Instant allocated = e.hasField("allocationTime") ? e.getInstant("allocationTime") : null;
     allocatedAt.add(allocated == null ? Long.MIN_VALUE : allocated.toEpochMilli());
     addresses.add(address);
     classNames.add(type == null ? null : javaName(type.getName()));

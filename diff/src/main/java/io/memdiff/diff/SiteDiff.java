@@ -35,7 +35,7 @@ public record SiteDiff(
     Shape shape,
     int growingSince,
     double slopePerMinute,
-    String reachability,
+    SiteReachability reachability,
     String finding,
     List<String> examples,
     List<AllocationStack> allocationStacks) {

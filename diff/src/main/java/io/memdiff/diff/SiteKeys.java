@@ -68,10 +68,10 @@ public final class SiteKeys {
   }
 
   /** Key of a retention site: class, then each step's edge and class, root first. */
-  public static String retentionKey(String className, List<PathStep> path, String reachability) {
+  public static String retentionKey(String className, List<PathStep> path, SiteReachability reachability) {
     StringBuilder k = new StringBuilder(normalize(className));
-    if (!reachability.equals("strong")) {
-      k.append(" [").append(reachability).append(']');
+    if (reachability != SiteReachability.STRONG) {
+      k.append(" [").append(reachability.label()).append(']');
     }
     for (PathStep s : path) {
       k.append(" | ").append(normalize(s.edge())).append(" (").append(normalize(s.className())).append(')');

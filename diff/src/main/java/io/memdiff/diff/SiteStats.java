@@ -11,7 +11,6 @@ import java.util.List;
  *     or {@code at com.acme.Foo.bar(Foo.java:53)} for an allocation site
  * @param path the folded GC-root path to the site's objects, root first, ending at the site's class
  * @param retainedBytes bytes retained by the site's objects that no other object of the site dominates
- * @param reachability strong, soft, weak, finalizer, phantom or unreachable
  * @param offHeapBytes native memory owned by the site's direct buffers ({@code capacity} of each
  *     {@code java.nio.DirectByteBuffer} that is not a slice or duplicate of another)
  * @param examples addresses of a few of the site's objects, hex
@@ -26,7 +25,7 @@ public record SiteStats(
     long count,
     long shallowBytes,
     long retainedBytes,
-    String reachability,
+    SiteReachability reachability,
     List<String> examples,
     long offHeapBytes,
     long mappedBytes,

@@ -2,6 +2,7 @@ package io.memdiff.diff;
 
 import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.Layout;
 import io.memdiff.paths.Folding;
 import io.memdiff.paths.HeapAnalysis;
 import io.memdiff.paths.ObjectGraph;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Reduces one analysed dump to its {@link SiteSummary}: per site, count, shallow and retained bytes. */
 public final class SiteSummarizer {
@@ -28,7 +30,7 @@ public final class SiteSummarizer {
   private final List<String> classNames = new ArrayList<>();
   private final List<String> descriptions = new ArrayList<>();
   private final List<List<PathStep>> paths = new ArrayList<>();
-  private final List<String> labels = new ArrayList<>();
+  private final List<SiteReachability> labels = new ArrayList<>();
 
   private SiteSummarizer(HeapAnalysis analysis) {
     this.analysis = analysis;
@@ -53,7 +55,7 @@ public final class SiteSummarizer {
    * @param notes one sentence when samples did not join (or there were none)
    */
   public static SiteSummary summarize(HeapAnalysis analysis, String displayPath, OldObjectSamples samples,
-      java.util.function.Consumer<String> notes) {
+      Consumer<String> notes) {
     SiteSummarizer s = new SiteSummarizer(analysis);
     s.samples = samples;
     s.notes = notes;
@@ -61,7 +63,7 @@ public final class SiteSummarizer {
   }
 
   private OldObjectSamples samples;
-  private java.util.function.Consumer<String> notes;
+  private Consumer<String> notes;
 
   private SiteSummary run(String displayPath) {
     int n = index.objectCount();
@@ -87,7 +89,7 @@ public final class SiteSummarizer {
         if (s < 0) {
           List<PathStep> path = reach.label(o) == Reachability.UNREACHABLE ? List.of()
               : toPathSteps(folding.fold(describer.steps(o, false)));
-          s = newSite(key, cls, "at " + frame, path, Reachability.labelName(reach.label(o)));
+          s = newSite(key, cls, "at " + frame, path, reachabilityOf(reach.label(o)));
         }
         siteOf[o] = s;
       }
@@ -132,7 +134,7 @@ public final class SiteSummarizer {
     }
     stats.sort(Comparator.comparing(SiteStats::key));
     DumpMeta meta = new DumpMeta(displayPath, catalog.file().timestampMillis(), catalog.file().idSize(), n,
-        catalog.totalShallowBytes(), catalog.scan().truncated(), allocation ? "allocation" : "retention",
+        catalog.totalShallowBytes(), catalog.scan().truncated(), allocation ? SiteKind.ALLOCATION : SiteKind.RETENTION,
         layoutName(catalog.layout()));
     return new SiteSummary(SiteSummary.SCHEMA_VERSION, meta, stats);
   }
@@ -181,7 +183,7 @@ public final class SiteSummarizer {
   }
 
   /** What sizes depend on, comparable between dumps: {@code header 12, reference 4, align 8}. */
-  private static String layoutName(io.memdiff.hprof.Layout l) {
+  private static String layoutName(Layout l) {
     return "header " + l.header() + ", reference " + l.refSize() + ", align " + l.align();
   }
 
@@ -204,12 +206,12 @@ public final class SiteSummarizer {
     if (label == Reachability.UNREACHABLE) {
       String key = SiteKeys.unreachableKey(cls);
       int s = siteByKey.getInt(key);
-      return s >= 0 ? s : newSite(key, cls, "unreachable", List.of(), "unreachable");
+      return s >= 0 ? s : newSite(key, cls, "unreachable", List.of(), SiteReachability.UNREACHABLE);
     }
     List<Step> raw = routes != null && route != null && route >= 0 ? routes.steps(route) : describer.steps(o, false);
     List<Step> folded = folding.fold(raw);
     List<PathStep> path = toPathSteps(folded);
-    String reachability = Reachability.labelName(label);
+    SiteReachability reachability = reachabilityOf(label);
     String key = SiteKeys.retentionKey(cls, path, reachability);
     int s = siteByKey.getInt(key);
     if (s >= 0) {
@@ -223,7 +225,8 @@ public final class SiteSummarizer {
     return newSite(key, cls, description, path, reachability);
   }
 
-  private int newSite(String key, String cls, String description, List<PathStep> path, String reachability) {
+  private int newSite(String key, String cls, String description, List<PathStep> path,
+      SiteReachability reachability) {
     int s = keys.size();
     siteByKey.put(key, s);
     keys.add(key);
@@ -232,6 +235,19 @@ public final class SiteSummarizer {
     paths.add(path);
     labels.add(reachability);
     return s;
+  }
+
+  /** The path analysis's label of an object, as sites record it. */
+  private static SiteReachability reachabilityOf(byte label) {
+    return switch (label) {
+      case Reachability.STRONG -> SiteReachability.STRONG;
+      case Reachability.SOFT -> SiteReachability.SOFT;
+      case Reachability.WEAK -> SiteReachability.WEAK;
+      case Reachability.FINALIZER -> SiteReachability.FINALIZER;
+      case Reachability.PHANTOM -> SiteReachability.PHANTOM;
+      case Reachability.UNREACHABLE -> SiteReachability.UNREACHABLE;
+      default -> throw new IllegalStateException("no reachability label " + label);
+    };
   }
 
   /** Steps as sites name them: hidden-class names normalised, the root's thread numbers folded. */

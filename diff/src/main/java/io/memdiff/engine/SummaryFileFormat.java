@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.memdiff.diff.AllocationStack;
 import io.memdiff.diff.DumpMeta;
 import io.memdiff.diff.PathStep;
+import io.memdiff.diff.SiteKind;
+import io.memdiff.diff.SiteReachability;
 import io.memdiff.diff.SiteStats;
 import io.memdiff.diff.SiteSummary;
 import java.util.ArrayList;
@@ -18,10 +20,10 @@ record SummaryFileFormat(int schemaVersion, Dump dump, List<Site> sites) {
   static final int VERSION = SiteSummary.SCHEMA_VERSION;
 
   record Dump(String path, long timestampMillis, int idSize, long objects, long shallowBytes, boolean truncated,
-      String siteKind, String layout) {}
+      SiteKind siteKind, String layout) {}
 
   record Site(String key, String className, String site, List<Step> path, long count, long shallowBytes,
-      long retainedBytes, String reachability, List<String> examples, long offHeapBytes, long mappedBytes,
+      long retainedBytes, SiteReachability reachability, List<String> examples, long offHeapBytes, long mappedBytes,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Stack> allocationStacks) {}
 
   record Step(String edge, String className) {}

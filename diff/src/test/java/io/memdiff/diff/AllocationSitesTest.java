@@ -42,7 +42,7 @@ class AllocationSitesTest {
       DumpCatalog c = DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE);
       assertThat(c.objectsHaveAllocationTraces()).isEqualTo(traced > 0);
       SiteSummary s = SiteSummarizer.summarize(HeapAnalysis.analyse(c, ScanOptions.STRICT, true, x -> {}), "d");
-      assertThat(s.dump().siteKind()).isEqualTo(traced > 0 ? "allocation" : "retention");
+      assertThat(s.dump().siteKind()).isEqualTo(traced > 0 ? SiteKind.ALLOCATION : SiteKind.RETENTION);
       long atFrame = s.sites().stream().filter(x -> x.key().equals("Node @ Node.make(Node.java:42)"))
           .mapToLong(SiteStats::count).sum();
       assertThat(atFrame).isEqualTo(traced);

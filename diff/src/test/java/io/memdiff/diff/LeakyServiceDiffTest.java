@@ -122,7 +122,7 @@ class LeakyServiceDiffTest {
   void transientJobsStableConfigAndGarbageAreNoFindings() {
     assertThat(report.findings()).noneMatch(f -> f.className().equals(S + "$Job"));
     assertThat(report.findings()).noneMatch(f -> f.className().equals(S + "$Config"));
-    assertThat(report.findings()).noneMatch(f -> f.reachability().equals("unreachable"));
+    assertThat(report.findings()).noneMatch(f -> f.reachability() == SiteReachability.UNREACHABLE);
     // They are in the dumps, with the counts the scenario made.
     SiteStats jobs = summaries.get(1).sites().stream().filter(s -> s.className().equals(S + "$Job")).findFirst().orElseThrow();
     assertThat(jobs.count()).isEqualTo(LeakyService.JOBS_IN_PHASE_2);

@@ -58,8 +58,8 @@ class ShapeTest {
 
   @Test
   void fewerButBiggerObjectsAreShapedByTheirBytes() {
-    SiteStats a = new SiteStats("k", "byte[]", "at x", java.util.List.of(), 2508, 1000, 1000, "strong", java.util.List.of(), 0, 0, java.util.List.of());
-    SiteStats b = new SiteStats("k", "byte[]", "at x", java.util.List.of(), 36, 500_000_000, 500_000_000, "strong", java.util.List.of(), 0, 0, java.util.List.of());
+    SiteStats a = new SiteStats("k", "byte[]", "at x", java.util.List.of(), 2508, 1000, 1000, SiteReachability.STRONG, java.util.List.of(), 0, 0, java.util.List.of());
+    SiteStats b = new SiteStats("k", "byte[]", "at x", java.util.List.of(), 36, 500_000_000, 500_000_000, SiteReachability.STRONG, java.util.List.of(), 0, 0, java.util.List.of());
     DiffReport r = DiffEngine.diff(java.util.List.of(summary(a, 0), summary(b, 60_000)), DiffOptions.DEFAULTS);
     assertThat(r.sites()).singleElement().satisfies(d -> {
       assertThat(d.shape()).isEqualTo(Shape.GREW);
@@ -69,7 +69,7 @@ class ShapeTest {
   }
 
   private static SiteSummary summary(SiteStats s, long time) {
-    return new SiteSummary(1, new DumpMeta("d", time, 8, 1, 1, false, "retention", "header 12, reference 4, align 8"), java.util.List.of(s));
+    return new SiteSummary(1, new DumpMeta("d", time, 8, 1, 1, false, SiteKind.RETENTION, "header 12, reference 4, align 8"), java.util.List.of(s));
   }
 
   @Test

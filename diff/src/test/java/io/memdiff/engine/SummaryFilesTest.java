@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.memdiff.diff.DumpMeta;
 import io.memdiff.diff.PathStep;
+import io.memdiff.diff.SiteKind;
+import io.memdiff.diff.SiteReachability;
 import io.memdiff.diff.SiteStats;
 import io.memdiff.diff.SiteSummary;
 import io.memdiff.hprof.HprofFormatException;
@@ -22,11 +24,11 @@ class SummaryFilesTest {
   @TempDir Path dir;
 
   private static SiteSummary summary() {
-    DumpMeta dump = new DumpMeta("a.hprof", 1_700_000_000_000L, 8, 42, 4200, false, "retention",
+    DumpMeta dump = new DumpMeta("a.hprof", 1_700_000_000_000L, 8, 42, 4200, false, SiteKind.RETENTION,
         "header 12, reference 4, align 8");
     SiteStats site = new SiteStats("k1", "com.acme.Session", "at static com.acme.Registry.SESSIONS",
-        List.of(new PathStep("static com.acme.Registry.SESSIONS", "java.util.HashMap")), 7, 168, 560, "strong",
-        List.of("0x10", "0x28"), 0, 0, List.of());
+        List.of(new PathStep("static com.acme.Registry.SESSIONS", "java.util.HashMap")), 7, 168, 560,
+        SiteReachability.STRONG, List.of("0x10", "0x28"), 0, 0, List.of());
     return new SiteSummary(SiteSummary.SCHEMA_VERSION, dump, List.of(site));
   }
 
@@ -43,6 +45,11 @@ class SummaryFilesTest {
     Path file = written(summary());
     assertThat(SummaryFiles.isSummaryFile(file)).isTrue();
     assertThat(SummaryFiles.read(file)).isEqualTo(summary());
+  }
+
+  @Test
+  void kindsAreWrittenAsTheirLowercaseWords() throws IOException {
+    assertThat(Files.readString(written(summary()))).contains("\"site_kind\":\"retention\"", "\"reachability\":\"strong\"");
   }
 
   @Test

@@ -1,6 +1,9 @@
 package io.memdiff.testdata.scenarios;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -238,14 +241,14 @@ public final class PoolService {
     return (long) MAPPED_PER_PHASE * MAPPED_BYTES * phase;
   }
 
-  private static void mapScratch(Path dir) throws java.io.IOException {
+  private static void mapScratch(Path dir) throws IOException {
     Path scratch = dir.resolve("pool-scratch.bin");
-    if (!java.nio.file.Files.exists(scratch)) {
-      java.nio.file.Files.write(scratch, new byte[MAPPED_BYTES]);
+    if (!Files.exists(scratch)) {
+      Files.write(scratch, new byte[MAPPED_BYTES]);
     }
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(scratch)) {
+    try (FileChannel ch = FileChannel.open(scratch)) {
       for (int i = 0; i < MAPPED_PER_PHASE; i++) {
-        MAPPED.add(ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, MAPPED_BYTES));
+        MAPPED.add(ch.map(FileChannel.MapMode.READ_ONLY, 0, MAPPED_BYTES));
       }
     }
   }
