@@ -67,12 +67,10 @@ final class DominatorSearch {
   static DominatorSearch strong(Reachability seeded, int batch) {
     ObjectGraph g = seeded.graph();
     int n = g.nodeCount();
-    int roots = seeded.rootCount();
-    int[] rootObjects = new int[roots];
+    int[] rootObjects = seeded.rootObjects();
+    int roots = rootObjects.length;
     long[] isRoot = new long[(n + 63) >>> 6];
-    for (int r = 0; r < roots; r++) {
-      int o = seeded.reachedAt(r);
-      rootObjects[r] = o;
+    for (int o : rootObjects) {
       isRoot[o >>> 6] |= 1L << o;
     }
     DominatorSearch search = new DominatorSearch(seeded, isRoot, roots, batch);

@@ -30,8 +30,9 @@ public final class Reachability {
   private final int[] order;
   private int reached;
   /**
-   * Where each breadth-first run ends in {@link #order}: the strong one, then each soft, weak,
-   * finalizer and phantom round's. Within a run, parent positions never decrease (roots and
+   * Where each breadth-first run ends in {@link #order}: the strong one from the lasting roots, the
+   * strong one from the stack roots (when they reach anything more), then each soft, weak, finalizer
+   * and phantom round's. Within a run, parent positions never decrease (roots and
    * referents, whose parent is no position, come first), so an object's children are the run's
    * positions whose parent it is, found by binary search.
    */
@@ -49,9 +50,13 @@ public final class Reachability {
    * that the analysis itself does without (it walks positions), so built on first use.
    */
   private int[] positionOf;
+  /** The stack roots' objects and records, in their order: searched from after the lasting roots. */
+  private final IntArrayList stackObjects;
+  private final IntArrayList stackRecords;
 
   private Reachability(ObjectGraph graph, byte[] label, int[] order, int reached, int[] parentPosition,
-      byte[] slotAtPosition, int rootCount, Int2IntOpenHashMap rootRecordOf, Int2IntOpenHashMap referentHolder) {
+      byte[] slotAtPosition, int rootCount, Int2IntOpenHashMap rootRecordOf, Int2IntOpenHashMap referentHolder,
+      IntArrayList stackObjects, IntArrayList stackRecords) {
     this.graph = graph;
     this.label = label;
     this.order = order;
@@ -61,6 +66,8 @@ public final class Reachability {
     this.rootCount = rootCount;
     this.rootRecordOf = rootRecordOf;
     this.referentHolder = referentHolder;
+    this.stackObjects = stackObjects;
+    this.stackRecords = stackRecords;
   }
 
   public static Reachability compute(ObjectGraph graph) {
@@ -84,9 +91,11 @@ public final class Reachability {
     Int2IntOpenHashMap rootRecordOf = new Int2IntOpenHashMap();
     Int2IntOpenHashMap referentHolder = new Int2IntOpenHashMap();
     referentHolder.defaultReturnValue(ParentLinks.NO_OBJECT);
-    int roots = RootOrder.seed(graph, label, queue, parentPosition, rootRecordOf);
+    IntArrayList stackObjects = new IntArrayList();
+    IntArrayList stackRecords = new IntArrayList();
+    int roots = RootOrder.seed(graph, label, queue, parentPosition, rootRecordOf, stackObjects, stackRecords);
     return new Reachability(graph, label, queue, roots, parentPosition, slotAtPosition, roots, rootRecordOf,
-        referentHolder);
+        referentHolder, stackObjects, stackRecords);
   }
 
   /**
@@ -97,6 +106,23 @@ public final class Reachability {
     ObjectGraph graph = this.graph;
     int tail = bfs(0, rootCount, STRONG);
     runEnds.add(tail);
+    // Then the stack roots, for what the lasting ones do not reach: an object a static, a thread or a
+    // global holds keeps that route whether or not a thread had it in a local at the dump, so its
+    // site does not depend on where the threads stood. A run of its own: its roots come first in it.
+    int stackHead = tail;
+    for (int k = 0; k < stackObjects.size(); k++) {
+      int o = stackObjects.getInt(k);
+      if (label[o] == UNREACHABLE) {
+        label[o] = STRONG;
+        rootRecordOf.put(o, stackRecords.getInt(k));
+        parentPosition[tail] = ParentLinks.VIRTUAL_ROOT;
+        order[tail++] = o;
+      }
+    }
+    if (tail > stackHead) {
+      tail = bfs(stackHead, tail, STRONG);
+      runEnds.add(tail);
+    }
     int weakEdges = graph.weakEdgeCount();
     if (weakEdges == 0) {
       reached = tail;
@@ -294,8 +320,31 @@ public final class Reachability {
     return slotAtPosition[position];
   }
 
+  /** The lasting roots, at the first positions; the stack roots are found by {@link #search}. */
   public int rootCount() {
     return rootCount;
+  }
+
+  /**
+   * Every root object, lasting roots first, then the stack roots none of them is: what a search
+   * that does not care which route reaches an object (the dominator tree's) starts from.
+   */
+  int[] rootObjects() {
+    IntArrayList all = new IntArrayList(rootCount + stackObjects.size());
+    long[] seen = new long[(label.length + 63) >>> 6];
+    for (int r = 0; r < rootCount; r++) {
+      int o = order[r];
+      all.add(o);
+      seen[o >>> 6] |= 1L << o;
+    }
+    for (int k = 0; k < stackObjects.size(); k++) {
+      int o = stackObjects.getInt(k);
+      if ((seen[o >>> 6] & (1L << o)) == 0) {
+        seen[o >>> 6] |= 1L << o;
+        all.add(o);
+      }
+    }
+    return all.toIntArray();
   }
 
   /**

@@ -6,6 +6,7 @@ import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.RootKind;
 import io.memdiff.hprof.Roots;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 
@@ -23,10 +24,12 @@ final class RootOrder {
   private final int[] queue;
   private final int[] parentPosition;
   private final Int2IntOpenHashMap rootRecordOf;
+  private final IntArrayList stackObjects;
+  private final IntArrayList stackRecords;
   private int tail;
 
   private RootOrder(ObjectGraph graph, byte[] label, int[] queue, int[] parentPosition,
-      Int2IntOpenHashMap rootRecordOf) {
+      Int2IntOpenHashMap rootRecordOf, IntArrayList stackObjects, IntArrayList stackRecords) {
     this.graph = graph;
     this.index = graph.index();
     this.catalog = index.catalog();
@@ -34,16 +37,21 @@ final class RootOrder {
     this.queue = queue;
     this.parentPosition = parentPosition;
     this.rootRecordOf = rootRecordOf;
+    this.stackObjects = stackObjects;
+    this.stackRecords = stackRecords;
   }
 
   /**
-   * Labels each root strong and puts it at the queue's next position, with the virtual root for its
-   * parent and the record that made it a root; an object several records name is taken once, at the
-   * first. Returns how many roots there are.
+   * Labels each lasting root strong and puts it at the queue's next position, with the virtual root
+   * for its parent and the record that made it a root; an object several records name is taken once,
+   * at the first. Returns how many there are. The stack roots (frame and JNI locals, monitors, thread
+   * blocks) go, in their order, to {@code stackObjects} and {@code stackRecords} instead: they hold
+   * an object only while a thread stands where it stood when the dump was taken, so they are searched
+   * from only once everything the lasting roots reach is found (see {@link Reachability#search}).
    */
   static int seed(ObjectGraph graph, byte[] label, int[] queue, int[] parentPosition,
-      Int2IntOpenHashMap rootRecordOf) {
-    RootOrder order = new RootOrder(graph, label, queue, parentPosition, rootRecordOf);
+      Int2IntOpenHashMap rootRecordOf, IntArrayList stackObjects, IntArrayList stackRecords) {
+    RootOrder order = new RootOrder(graph, label, queue, parentPosition, rootRecordOf, stackObjects, stackRecords);
     order.classes();
     order.records();
     return order.tail;
@@ -87,7 +95,15 @@ final class RootOrder {
         .thenComparingInt(roots::frameIndex)
         .thenComparing(i -> classOfRoot[i] < 0 ? "" : catalog.classAt(classOfRoot[i]).name()));
     for (Integer r : records) {
-      take(index.indexOf(roots.objectId(r)), r.intValue());
+      int o = index.indexOf(roots.objectId(r));
+      if (isStack(roots.kind(r))) {
+        if (o >= 0) {
+          stackObjects.add(o);
+          stackRecords.add(r.intValue());
+        }
+      } else {
+        take(o, r.intValue());
+      }
     }
   }
 
@@ -99,6 +115,14 @@ final class RootOrder {
       parentPosition[tail] = ParentLinks.VIRTUAL_ROOT;
       queue[tail++] = o;
     }
+  }
+
+  /** Roots that last only while a thread stands where it stood at the dump. */
+  static boolean isStack(RootKind kind) {
+    return switch (kind) {
+      case JAVA_FRAME, JNI_LOCAL, NATIVE_STACK, THREAD_BLOCK, MONITOR_USED -> true;
+      default -> false;
+    };
   }
 
   /** Which root record names an object that several make a root: a thread is best named as itself. */
