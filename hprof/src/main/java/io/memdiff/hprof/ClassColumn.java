@@ -2,8 +2,8 @@ package io.memdiff.hprof;
 
 /**
  * The class index of each object in the index: a char each where the dump has at most 65,536
- * classes (every dump seen so far; the benchmark's have about a thousand), else an int. Two bytes
- * per object fewer at the analysis's peak, where the index lives throughout.
+ * classes (every dump seen so far has far fewer), else an int. Two bytes per object fewer at the
+ * analysis's peak, where the index lives throughout.
  */
 final class ClassColumn {
   private final char[] narrow;

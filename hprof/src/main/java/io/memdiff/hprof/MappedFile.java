@@ -162,10 +162,10 @@ public final class MappedFile {
    * Maps a dump before it is asked for, and faults its pages into this process's page tables on a
    * daemon thread, for a caller that knows which file comes next while it still has other work (the
    * command line's parsing, the JVM's start): the first read of each page of a mapping costs a page
-   * fault, and on the 0.64 GB benchmark dump those took 0.29 s of one core, 0.18-0.20 s of the first
-   * pass's 0.77-0.81 s. The pages are touched in two interleaved runs, from the start and from the
-   * middle, as the first pass reads them in two halves. A file that cannot be mapped is left to
-   * {@link #open} to report.
+   * fault, and those faults are a good part of the first pass, which a core that would otherwise sit
+   * idle can take off its hands. The pages are touched in two interleaved runs, from the start and
+   * from the middle, as the first pass reads them in two halves. A file that cannot be mapped is left
+   * to {@link #open} to report.
    */
   public static void mapEarly(Path path) {
     try {

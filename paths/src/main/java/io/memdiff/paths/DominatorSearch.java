@@ -119,9 +119,8 @@ final class DominatorSearch {
    * entry (−1 − first edge of the rest, the object's number) that pushes the next when popped, so
    * the stack holds at most a batch of entries per object on the path rather than all of a huge
    * array's: 8 bytes per reference, and as much again in the copies left as the stack grows, would
-   * be 0.8 GB beside the analysis for a map of 50 M entries (on the 0.64 GB benchmark dump the
-   * stack grew to 1.7 M entries; now 0.26 M). The objects are visited in the same order either way.
-   * The virtual root's references are the seeds, pushed the same way.
+   * be 0.8 GB beside the analysis for a map of 50 M entries. The objects are visited in the same
+   * order either way. The virtual root's references are the seeds, pushed the same way.
    */
   private void run(int[] seeds, int floor) {
     ObjectGraph g = graph;

@@ -76,8 +76,8 @@ public final class Dominators {
 
   /**
    * Retained bytes of a few objects, in the order given: one sweep over the tree's order, where the
-   * first {@link #retained(int)} builds that order's inverse for every object (an int each: 0.16 s
-   * and 55 MB of fresh memory on 14 M objects, to print a few dozen path steps).
+   * first {@link #retained(int)} builds that order's inverse for every object (an int each), time
+   * and fresh memory out of all proportion to the few dozen path steps a caller prints.
    */
   public long[] retained(int[] objects) {
     long[] out = new long[objects.length];
@@ -115,9 +115,8 @@ public final class Dominators {
   /**
    * Retained bytes of groups of objects (classes, sites): the sum over a group's members that no other
    * member of the same group dominates, so nothing is counted twice. A big tree is swept in two halves
-   * on two threads: the random read of each position's group is most of the sweep (0.17 s for the
-   * 0.64 GB benchmark dump's 13.7 M objects), and the other core is often idle here, the last dump
-   * of a diff waiting on it.
+   * on two threads: the random read of each position's group is most of the sweep, and the other
+   * core is often idle here, the last dump of a diff waiting on it.
    *
    * @param groupOf group of each object, or −1 for none
    */
@@ -133,7 +132,7 @@ public final class Dominators {
     long[] totals;
     if (split > 1 && split <= count) {
       // Not on the common pool: in a diff, the next dump's first pass, read ahead meanwhile, may hold
-      // its one worker (on two cores) for a few tenths of a second.
+      // its one worker (on two cores), and the second half would wait for it.
       CompletableFuture<long[]> second = CompletableFuture.supplyAsync(() -> sweep(groupOf, groups, split, count + 1),
           Tasks.named("memdiff-sweep"));
       totals = sweep(groupOf, groups, 1, split);

@@ -29,7 +29,7 @@ final class GraphPart {
     Filler filler = new Filler(index, kinds, classObjects, rootClasses, p);
     // In chunks: a short method called often is compiled and entered like any other, where one
     // long loop on each of two threads waits for on-stack replacement, which one thread can miss
-    // for seconds (measured: the same half took 0.4 s on one thread, 2.7-3.3 s on the other).
+    // for most of the phase, reading its half in the interpreter meanwhile.
     for (int chunk = from; chunk < to; chunk += CHUNK) {
       fill(index, filler, chunk, Math.min(to, chunk + CHUNK), offsets, shallow, unit, p);
     }

@@ -18,9 +18,8 @@ import java.util.function.Consumer;
  * waits), such as the route table, which {@link #routes()} computes on the caller's thread.
  *
  * <p>The route table used to follow the search on a third thread, position by position as they
- * became final. On two cores that slowed the search more than it saved: after the search, the 1.3 GB
- * benchmark diff took 5.35 s against 5.46 s (median of four alternating pairs; 5.48 against 5.75 s in
- * five more) with 50 MB less fresh heap, and {@code path} had already stopped using it.
+ * became final. On two cores that slowed the search more than it saved, and it held more fresh heap;
+ * {@code path} had already stopped using it.
  */
 public final class HeapAnalysis {
   private final HeapIndex index;
@@ -58,7 +57,7 @@ public final class HeapAnalysis {
     ObjectGraph graph = ObjectGraph.build(index, () -> {
       // Every record has been read for the last time in a row; from here on only the few objects on
       // paths are read again. Dropping the mapping takes the dump's pages out of resident memory (a
-      // quarter to a third of the peak) before the largest arrays are allocated.
+      // large part of the peak) before the largest arrays are allocated.
       index.catalog().file().data().releasePages();
       Memory.collectBetweenPhases();
     });

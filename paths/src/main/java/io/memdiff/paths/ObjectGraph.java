@@ -14,9 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * re-reading the few objects on it.
  *
  * <p>An instance's reference to its class is left out: every class is a root ({@link Reachability}
- * takes them first), so such an edge is on no shortest path and changes no dominator, while it is
- * one in every two or three references of a typical heap (11.4 M of 26.4 M on the 0.64 GB benchmark
- * dump). The few references to classes from fields, statics and arrays stay.
+ * takes them first), so such an edge is on no shortest path and changes no dominator, while every
+ * instance has one, which makes them a large share of a heap's references. The few references to
+ * classes from fields, statics and arrays stay.
  */
 public final class ObjectGraph {
   private final HeapIndex index;
@@ -35,9 +35,8 @@ public final class ObjectGraph {
   /**
    * Shallow sizes in a byte each, counted in units of the layout's alignment (every estimate is a
    * multiple of it), so up to 255 units: 2040 bytes at the usual 8. A size that does not fit is 0
-   * here and kept in {@link #largeShallow}: objects of more than 2 KB are 0.1–0.6 % of those in the
-   * real dumps of the project's corpus and 21 of the benchmark's 13.7 M. An int per object was 3
-   * bytes more per object at the analysis's peak (41 MB there); the map costs about 16 bytes per
+   * here and kept in {@link #largeShallow}: objects that large are rare in real heaps. An int per
+   * object was 3 bytes more per object at the analysis's peak; the map costs about 16 bytes per
    * entry, so this saves memory while fewer than about a fifth of the objects are that large.
    */
   private byte[] shallowUnits;
@@ -71,11 +70,9 @@ public final class ObjectGraph {
    * Reads every object's references in index order and resolves each target by address. The object
    * range is split in two halves read on two threads, each into blocks of its own as it goes; the
    * rows are then copied into arrays of their final size. A first pass that counted each half's
-   * references, so the halves could write into final arrays at once, read every reference twice:
-   * dropping it took 0.43 of 1.34 s of CPU from this phase on the 0.64 GB benchmark dump, for
-   * one copy of the rows (75 MB there). The blocks are resident beside the dump's pages: with G1
-   * then, peak RSS 1131-1143 MB for `path` on that dump against 1082-1090 MB counting first,
-   * 1505-1513 against 1447-1470 MB for the 1.3 GB diff (three alternating runs).
+   * references, so the halves could write into final arrays at once, read every reference twice,
+   * which cost this phase far more CPU than one copy of the rows does. The price is a somewhat
+   * higher peak RSS, as the blocks are resident beside the dump's pages.
    */
   public static ObjectGraph build(HeapIndex index) {
     return build(index, () -> {});
@@ -132,7 +129,8 @@ public final class ObjectGraph {
   static final long MAX_EDGES = Integer.MAX_VALUE - 16;
 
   // The loops of build are methods of their own: build runs once per dump, and a loop in it had C2
-  // compile all of build with everything it calls inlined (0.3 s of a core in a three-dump diff).
+  // compile all of build with everything it calls inlined, taking a core from the analysis for code
+  // that runs once.
 
   /** Each class's object index, by class index. */
   private static int[] classObjects(HeapIndex index) {

@@ -100,8 +100,8 @@ public final class RouteTable {
    * from the objects up their parents, then walked in breadth-first order as {@link #compute} walks
    * all of them, so each route is the one compute gives it; a route's representative is the first
    * marked object on it, which for the objects' own routes is the first such object of all (an
-   * object's route fixes its class). On the 0.64 GB benchmark dump, for its 1.11 M sessions,
-   * 0.25-0.3 s instead of 0.4-0.55 s for every object's, on the thread that waits for it.
+   * object's route fixes its class). For one class's instances that is a fraction of every object's
+   * routes, and the table is made on the thread that waits for it.
    */
   public static RouteTable computeFor(Reachability reach, IntArrayList objects) {
     RouteTable t = new RouteTable(reach);
