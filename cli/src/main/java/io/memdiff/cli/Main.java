@@ -96,18 +96,19 @@ public final class Main {
   /**
    * The subcommands, in the order help lists them. Each is built only when it may run: picocli reads
    * a command's annotations by reflection when it is added, on the thread the analysis waits for.
+   * Lambdas rather than constructor references, so that a command's class is not even loaded then.
    */
   private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
 
   static {
-    SUBCOMMANDS.put("histo", HistoCommand::new);
-    SUBCOMMANDS.put("summary", SummaryCommand::new);
-    SUBCOMMANDS.put("path", PathCommand::new);
-    SUBCOMMANDS.put("show", ShowCommand::new);
-    SUBCOMMANDS.put("summarize", SummarizeCommand::new);
-    SUBCOMMANDS.put("capture", CaptureCommand::new);
-    SUBCOMMANDS.put("demo", DemoCommand::new);
-    SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
+    SUBCOMMANDS.put("histo", () -> new HistoCommand());
+    SUBCOMMANDS.put("summary", () -> new SummaryCommand());
+    SUBCOMMANDS.put("path", () -> new PathCommand());
+    SUBCOMMANDS.put("show", () -> new ShowCommand());
+    SUBCOMMANDS.put("summarize", () -> new SummarizeCommand());
+    SUBCOMMANDS.put("capture", () -> new CaptureCommand());
+    SUBCOMMANDS.put("demo", () -> new DemoCommand());
+    SUBCOMMANDS.put("help", () -> new CommandLine.HelpCommand());
   }
 
   /**
