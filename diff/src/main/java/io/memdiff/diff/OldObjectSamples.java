@@ -54,8 +54,15 @@ public final class OldObjectSamples {
    */
   public static OldObjectSamples read(Path file) throws IOException {
     OldObjectSamples s = new OldObjectSamples(file);
-    if (Files.size(file) == 0) {
+    long size = Files.size(file);
+    if (size == 0) {
       throw new IOException(file + ": empty, not a JFR recording");
+    }
+    byte[] magic = new byte[4];
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      if (in.readNBytes(magic, 0, 4) < 4 || magic[0] != 'F' || magic[1] != 'L' || magic[2] != 'R' || magic[3] != 0) {
+        throw new IOException(file + ": not a JFR recording (it does not start as one)");
+      }
     }
     // A recording emits its samples each time it is dumped, with the addresses of that moment, and
     // keeps the earlier emissions: only the last one's addresses are those of the heap dump just before.
@@ -79,8 +86,12 @@ public final class OldObjectSamples {
         s.add(e);
       }
     } catch (IOException | RuntimeException e) {
-      throw new IOException(file + ": not a readable JFR recording (" + (e.getMessage() == null
-          ? e.getClass().getSimpleName() : e.getMessage().strip().replaceAll("\\s*\\R\\s*", "; ")) + ")");
+      String m = e.getMessage() == null ? "" : e.getMessage();
+      if (e instanceof java.io.EOFException || m.contains("Trying to read at") || m.contains("Not a complete")) {
+        throw new IOException(file + ": truncated JFR recording, " + size + " bytes (cut short when written?)");
+      }
+      throw new IOException(file + ": not a readable JFR recording (" + (m.isEmpty()
+          ? e.getClass().getSimpleName() : m.strip().replaceAll("\\s*\\R\\s*", "; ")) + ")");
     }
     return s;
   }
