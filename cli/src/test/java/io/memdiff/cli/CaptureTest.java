@@ -126,6 +126,21 @@ class CaptureTest {
     assertThat(topFrame(orders)).isEqualTo(frameAt("takeOrders", "ORDERS.add(new Order("));
     assertThat(topFrame(audits)).isEqualTo(frameAt("audit", "AUDITS.put(seq, new Audit(seq))"));
     assertThat(diff.err()).doesNotContain("old-object samples");
+    // The same recordings beside dumps of another program join nothing, and say so.
+    Path other = Files.createDirectories(dir.resolve("other"));
+    String[] args = new String[3];
+    for (int k = 1; k <= 3; k++) {
+      args[k - 1] = GoldenDumps.write(k, other.resolve(k + ".hprof")).toString();
+    }
+    Cli alone = Cli.run(args);
+    for (int k = 1; k <= 3; k++) {
+      Files.copy(out.resolve(k + ".jfr"), other.resolve(k + ".jfr"));
+    }
+    Cli joined = Cli.run(args);
+    assertThat(joined.exitCode()).isZero();
+    assertThat(joined.out()).isEqualTo(alone.out());
+    assertThat(joined.errLines()).hasSize(3)
+        .allMatch(l -> l.matches("memdiff: warning: [123]\\.jfr: none of its \\d+ old-object samples is an object of .*"));
     // path reads the recording beside its dump too: the sampler favours the biggest objects, the
     // audits' char arrays, allocated by Audit's constructor.
     Cli path = Cli.run("path", out.resolve("3.hprof").toString(), "--class", "char[]", "--format", "json");

@@ -54,4 +54,24 @@ class RecordingFaultsTest {
           .doesNotContain("Exception", "jdk.jfr", "\tat ");
     }
   }
+
+  @Test
+  void aRecordingWithoutOldObjectSamplesGivesTheSameReportAndOneNote() throws Exception {
+    Path[] d = dumps();
+    Cli clean = diff(d);
+    // A real recording of this JVM with no old-object sampling: what a 'default' settings file that
+    // turned it off, or a recording of other events only, gives.
+    try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+      r.enable("jdk.JavaMonitorEnter");
+      r.start();
+      r.stop();
+      r.dump(dir.resolve("2.jfr"));
+    }
+    Cli c = diff(d);
+    assertThat(c.exitCode()).isZero();
+    assertThat(c.out()).isEqualTo(clean.out());
+    assertThat(c.errLines()).singleElement().asString()
+        .isEqualTo("memdiff: warning: 2.jfr: no old-object samples, so no allocation stacks for " + d[1]
+            + " (record with settings=profile, as memdiff capture does)");
+  }
 }
