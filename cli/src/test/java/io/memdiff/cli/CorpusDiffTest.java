@@ -3,6 +3,8 @@ package io.memdiff.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,5 +46,39 @@ class CorpusDiffTest {
       }
     }
     assertThat(checked).isGreaterThanOrEqualTo(10);
+  }
+
+  /**
+   * An hprof-agent dump records every object's allocation trace: each allocation site's
+   * allocation_stacks are its objects' traces, innermost frame the site's own, one sample per object.
+   */
+  @Test
+  void agentTracesFillTheAllocationStacksOfTheirSites() throws IOException {
+    Path dump = Path.of("..", "..", "shared", "corpus", "eclipse-mat", "oracle_jdk7_21_hprofagent.hprof");
+    assumeTrue(Files.isRegularFile(dump), "corpus not present");
+    Path out = Files.createTempFile("memdiff-agent-", ".json");
+    try {
+      Cli r = Cli.run("summarize", dump.toString(), "-o", out.toString());
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      JsonNode summary = new ObjectMapper().readTree(out.toFile());
+      assertThat(summary.get("dump").get("site_kind").asText()).isEqualTo("allocation");
+      int checked = 0;
+      for (JsonNode site : summary.get("sites")) {
+        JsonNode stacks = site.get("allocation_stacks");
+        if (stacks == null) {
+          continue; // objects without a trace are keyed by their path, as in other dumps
+        }
+        long samples = 0;
+        for (JsonNode st : stacks) {
+          assertThat("at " + st.get("frames").get(0).asText()).isEqualTo(site.get("site").asText());
+          samples += st.get("samples").asLong();
+        }
+        assertThat(samples).as(site.get("key").asText()).isEqualTo(site.get("count").asLong());
+        checked++;
+      }
+      assertThat(checked).isGreaterThanOrEqualTo(100);
+    } finally {
+      Files.deleteIfExists(out);
+    }
   }
 }

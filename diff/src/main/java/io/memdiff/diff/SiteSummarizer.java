@@ -10,6 +10,7 @@ import io.memdiff.paths.PathDescriber;
 import io.memdiff.paths.Reachability;
 import io.memdiff.paths.RouteTable;
 import io.memdiff.paths.Step;
+import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,6 +63,35 @@ public final class SiteSummarizer {
     return s.run(displayPath);
   }
 
+  /**
+   * A dump that records allocation traces (the hprof agent's) gives every object's stack: each
+   * site's distinct traces, with their objects counted as samples, as a recording's samples are.
+   */
+  private List<List<AllocationStack>> traceStacks(List<Int2LongOpenHashMap> tracesOfSite, int sites) {
+    List<List<AllocationStack>> out = new ArrayList<>(sites);
+    for (int s = 0; s < sites; s++) {
+      java.util.Map<List<String>, Long> stacks = new java.util.HashMap<>();
+      if (s < tracesOfSite.size()) {
+        for (Int2LongOpenHashMap.Entry e : tracesOfSite.get(s).int2LongEntrySet()) {
+          int trace = e.getIntKey();
+          List<String> frames = new ArrayList<>();
+          for (int f = 0; f < catalog.stacks().traceLength(trace); f++) {
+            String frame = catalog.stacks().describeTraceFrame(trace, f, catalog.strings(),
+                id -> catalog.classById(id) == null ? "?" : catalog.classById(id).name());
+            if (frame != null) {
+              frames.add(frame);
+            }
+          }
+          if (!frames.isEmpty()) {
+            stacks.merge(frames, e.getLongValue(), Long::sum);
+          }
+        }
+      }
+      out.add(DiffEngine.sorted(stacks));
+    }
+    return out;
+  }
+
   private OldObjectSamples samples;
   private Consumer<String> notes;
 
@@ -73,6 +103,7 @@ public final class SiteSummarizer {
     int[] siteOf;
     // Known from the first pass: sampling records here would bring the released dump's pages back.
     boolean allocation = !needsRoutes(catalog);
+    List<Int2LongOpenHashMap> tracesOfSite = new ArrayList<>();
     if (allocation) {
       siteOf = new int[n];
       for (int o = 0; o < n; o++) {
@@ -92,6 +123,10 @@ public final class SiteSummarizer {
           s = newSite(key, cls, "at " + frame, path, reachabilityOf(reach.label(o)));
         }
         siteOf[o] = s;
+        while (tracesOfSite.size() <= s) {
+          tracesOfSite.add(new Int2LongOpenHashMap());
+        }
+        tracesOfSite.get(s).addTo(trace, 1);
       }
     } else {
       // Objects on one route share a site (a route fixes the class and the reachability): name each
@@ -122,7 +157,7 @@ public final class SiteSummarizer {
     }
     long[] retained = analysis.dominators().retainedByGroup(siteOf, sites);
     long[][] outside = OffHeap.bySite(index, siteOf, sites);
-    List<List<AllocationStack>> stacks = AllocationJoin.stacksBySite(samples, index, siteOf, sites, displayPath,
+    List<List<AllocationStack>> stacks = allocation ? traceStacks(tracesOfSite, sites) : AllocationJoin.stacksBySite(samples, index, siteOf, sites, displayPath,
         catalog.file().timestampMillis(), notes);
     List<SiteStats> stats = new ArrayList<>(sites);
     for (int s = 0; s < sites; s++) {
