@@ -75,7 +75,8 @@ final class MemdiffCommand implements Callable<Integer> {
   Path ignore;
 
   @Option(names = "--by", paramLabel = "LEVEL", defaultValue = "site", converter = GroupingWord.class,
-      description = "Group by site (default), class or package; a class's or package's bytes are its objects' own.")
+      description = "Group by site (default), class, package or allocation (the allocating frame of each site's most"
+          + " sampled stack, from the recordings beside the dumps); a group's bytes are its objects' own.")
   Grouping by;
 
   @Option(names = "--examples", paramLabel = "N", defaultValue = "3",

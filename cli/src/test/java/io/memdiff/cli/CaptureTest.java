@@ -126,6 +126,13 @@ class CaptureTest {
     assertThat(topFrame(orders)).isEqualTo(frameAt("takeOrders", "ORDERS.add(new Order("));
     assertThat(topFrame(audits)).isEqualTo(frameAt("audit", "AUDITS.put(seq, new Audit(seq))"));
     assertThat(diff.err()).doesNotContain("old-object samples");
+    // --by allocation: a row per allocating frame; the audits' arrays are one, and leak.
+    Cli byFrame = Cli.run(out.resolve("1.hprof").toString(), out.resolve("2.hprof").toString(),
+        out.resolve("3.hprof").toString(), "--by", "allocation", "--format", "json");
+    assertThat(byFrame.exitCode()).as(byFrame.err()).isZero();
+    String auditArrays = frameAt("Audit.<init>", "final char[] note = new char[64];")
+        .replace(LiveService.class.getName() + ".Audit", LiveService.class.getName() + "$Audit");
+    assertThat(finding(new ObjectMapper().readTree(byFrame.out()), auditArrays).get("shape").asText()).isEqualTo("leak");
     // The same recordings beside dumps of another program join nothing, and say so.
     Path other = Files.createDirectories(dir.resolve("other"));
     String[] args = new String[3];

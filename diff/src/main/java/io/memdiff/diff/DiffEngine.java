@@ -18,8 +18,9 @@ public final class DiffEngine {
     }
     int n = summaries.size();
     List<Map<String, SiteStats>> byKey = new ArrayList<>(n);
+    Map<String, String> frameOfSite = options.by() == Grouping.ALLOCATION ? allocatingFrames(summaries) : Map.of();
     for (SiteSummary s : summaries) {
-      byKey.add(regroup(s.sites(), options.by()));
+      byKey.add(regroup(s.sites(), options.by(), frameOfSite));
     }
     TreeMap<String, SiteStats> union = new TreeMap<>();
     for (int i = n - 1; i >= 0; i--) {
@@ -114,17 +115,26 @@ public final class DiffEngine {
    * package's retained bytes are its own bytes: summing its sites' retained bytes would count every
    * object that one of its objects holds once more for each holder of the same class.
    */
-  private static Map<String, SiteStats> regroup(List<SiteStats> sites, Grouping by) {
+  private static Map<String, SiteStats> regroup(List<SiteStats> sites, Grouping by, Map<String, String> frameOfSite) {
     Map<String, SiteStats> out = new LinkedHashMap<>();
     for (SiteStats s : sites) {
       if (by == Grouping.SITE) {
         out.put(s.key(), s);
         continue;
       }
-      String key = by == Grouping.CLASS ? s.className() : packageOf(s.className());
+      String key = switch (by) {
+        case CLASS -> s.className();
+        case PACKAGE -> packageOf(s.className());
+        default -> frameOfSite.getOrDefault(s.key(), NOT_SAMPLED);
+      };
+      String what = switch (by) {
+        case CLASS -> "all sites";
+        case PACKAGE -> "all classes";
+        default -> "all classes allocated there";
+      };
       SiteStats prev = out.get(key);
       if (prev == null) {
-        out.put(key, new SiteStats(key, key, by == Grouping.CLASS ? "all sites" : "all classes", List.of(), s.count(),
+        out.put(key, new SiteStats(key, key, what, List.of(), s.count(),
             s.shallowBytes(), s.shallowBytes(), s.reachability(), s.examples(), s.offHeapBytes(), s.mappedBytes(),
             s.allocationStacks()));
       } else {
@@ -160,6 +170,30 @@ public final class DiffEngine {
       stacks.merge(s.frames(), s.samples(), Long::sum);
     }
     return sorted(stacks);
+  }
+
+  /** The row of {@code --by allocation} for sites no allocation stack was sampled for. */
+  static final String NOT_SAMPLED = "(no allocation stack sampled)";
+
+  /**
+   * Each site's allocating frame for {@code --by allocation}: the first frame outside the JDK of its
+   * most sampled stack over all dumps, so that a site is in one row in every dump.
+   */
+  private static Map<String, String> allocatingFrames(List<SiteSummary> summaries) {
+    Map<String, Map<List<String>, Long>> stacksOfSite = new HashMap<>();
+    for (SiteSummary summary : summaries) {
+      for (SiteStats s : summary.sites()) {
+        for (AllocationStack a : s.allocationStacks()) {
+          stacksOfSite.computeIfAbsent(s.key(), k -> new HashMap<>()).merge(a.frames(), a.samples(), Math::max);
+        }
+      }
+    }
+    Map<String, String> frames = new HashMap<>();
+    stacksOfSite.forEach((site, stacks) -> {
+      List<String> top = sorted(stacks).get(0).programFrames(1);
+      frames.put(site, top.isEmpty() ? NOT_SAMPLED : top.get(0));
+    });
+    return frames;
   }
 
   static String packageOf(String className) {
