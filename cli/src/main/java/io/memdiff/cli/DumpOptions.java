@@ -3,6 +3,7 @@ package io.memdiff.cli;
 import io.memdiff.engine.ReadOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** How to read a dump: shared by every command that opens one. */
@@ -31,11 +32,20 @@ final class DumpOptions {
       description = "Object alignment for shallow sizes (default: inferred from addresses, usually 8).")
   Integer align;
 
+  @Option(names = "--jfr", paramLabel = "FILE",
+      description = "A JFR recording dumped right after a dump, for its allocation stacks; once per dump, in"
+          + " the dumps' order (default: k.jfr beside k.hprof, where there is one).")
+  List<Path> recordings;
+
   /** For tests: map in small windows to cover reads across window edges. */
   int windowSize = ReadOptions.defaults().windowSize();
 
-  /** The options as the engine takes them; a value out of range is a usage error. */
-  ReadOptions readOptions() {
+  /**
+   * The options as the engine takes them; a value out of range is a usage error.
+   *
+   * @param dumps how many dumps the command reads (each --jfr belongs to one)
+   */
+  ReadOptions readOptions(int dumps) {
     if (dumpIndex < 0) {
       throw new UsageException("--dump-index must be 0 or more, got " + dumpIndex);
     }
@@ -51,7 +61,17 @@ final class DumpOptions {
     if (tmpDir != null && !Files.isDirectory(tmpDir)) {
       throw new UsageException("--tmp-dir " + tmpDir + " is not a directory");
     }
-    return new ReadOptions(dumpIndex, lenient, tmpDir, objectHeader, refSize, align, windowSize);
+    List<Path> jfr = recordings == null ? List.of() : List.copyOf(recordings);
+    if (!jfr.isEmpty() && jfr.size() != dumps) {
+      throw new UsageException("--jfr given " + jfr.size() + " time(s) for " + dumps + " dump(s): give one per dump, in"
+          + " their order");
+    }
+    for (Path r : jfr) {
+      if (!java.nio.file.Files.isRegularFile(r)) {
+        throw new UsageException("--jfr " + r + ": no such file");
+      }
+    }
+    return new ReadOptions(dumpIndex, lenient, tmpDir, objectHeader, refSize, align, windowSize, jfr);
   }
 
   private static void check(String name, Integer value, int min, int max) {

@@ -62,8 +62,8 @@ final class HistoCommand implements Callable<Integer> {
     DiffOptions.Selection selected = Glob.filter(includes, excludes);
     Predicate<String> filter = name -> selected.test(name, name);
     try (Progress progress = new Progress(err);
-        OpenDump dump = retained ? Engine.open(this.dump, dumpOptions.readOptions(), progress::phase)
-            : Engine.openForHistogram(this.dump, dumpOptions.readOptions(), progress::phase)) {
+        OpenDump dump = retained ? Engine.open(this.dump, dumpOptions.readOptions(1), progress::phase)
+            : Engine.openForHistogram(this.dump, dumpOptions.readOptions(1), progress::phase)) {
       Warnings.print(err, dump.warnings());
       List<ClassRow> classes = retained ? dump.analyse(progress::phase, Warnings.to(err)).classesRetained(filter) : dump.classes(filter);
       List<Row> rows = new ArrayList<>(classes.size());

@@ -143,7 +143,7 @@ final class MemdiffCommand implements Callable<Integer> {
     }
     List<SiteSummary> summaries;
     try (Progress progress = new Progress(err)) {
-      summaries = Engine.summarizeAll(dumps, dumpOptions.readOptions(), threads, progress::phase, Warnings.to(err));
+      summaries = Engine.summarizeAll(dumps, dumpOptions.readOptions(dumps.size()), threads, progress::phase, Warnings.to(err));
     }
     warnOfLayouts(summaries, err);
     DiffOptions options = new DiffOptions(by, minBytes,

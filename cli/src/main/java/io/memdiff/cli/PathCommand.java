@@ -80,7 +80,7 @@ final class PathCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     long address = target.id != null ? Addresses.parse(target.id) : 0;
     try (Progress progress = new Progress(err);
-        OpenDump dump = Engine.open(this.dump, dumpOptions.readOptions(), progress::phase)) {
+        OpenDump dump = Engine.open(this.dump, dumpOptions.readOptions(1), progress::phase)) {
       Warnings.print(err, dump.warnings());
       if (target.className != null) {
         dump.requireClass(target.className); // before the analysis, which a typo would otherwise wait for

@@ -59,7 +59,7 @@ final class ShowCommand implements Callable<Integer> {
     long addr = Addresses.parse(address);
     PrintWriter err = spec.commandLine().getErr();
     try (Progress progress = new Progress(err);
-        OpenDump dump = Engine.open(this.dump, dumpOptions.readOptions(), progress::phase)) {
+        OpenDump dump = Engine.open(this.dump, dumpOptions.readOptions(1), progress::phase)) {
       Warnings.print(err, dump.warnings());
       AnalysedDump analysed = dump.analyse(progress::phase, Warnings.to(err));
       ObjectReport r = analysed.object(addr, limit, showValues);

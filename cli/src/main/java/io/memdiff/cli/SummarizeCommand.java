@@ -36,7 +36,7 @@ final class SummarizeCommand implements Callable<Integer> {
       throw new UsageException(dump + " is already a site summary");
     }
     try (Progress progress = new Progress(spec.commandLine().getErr())) {
-      SiteSummary s = Engine.summarize(dump, dumpOptions.readOptions(), progress::phase,
+      SiteSummary s = Engine.summarize(dump, dumpOptions.readOptions(1), progress::phase,
           Warnings.to(spec.commandLine().getErr()));
       if (output.toString().equals("-")) {
         Json.write(spec.commandLine().getOut(), s);

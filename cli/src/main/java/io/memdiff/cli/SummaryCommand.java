@@ -31,7 +31,7 @@ final class SummaryCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     output.requireTextOrJson("summary");
     try (Progress progress = new Progress(spec.commandLine().getErr());
-        OpenDump dump = Engine.open(this.dump, dumpOptions.readOptions(), progress::phase)) {
+        OpenDump dump = Engine.open(this.dump, dumpOptions.readOptions(1), progress::phase)) {
       Warnings.print(spec.commandLine().getErr(), dump.warnings());
       Map<String, Object> facts = dump.facts(progress::phase);
       if (output.json()) {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -133,6 +134,21 @@ class CaptureTest {
     String auditArrays = frameAt("Audit.<init>", "final char[] note = new char[64];")
         .replace(LiveService.class.getName() + ".Audit", LiveService.class.getName() + "$Audit");
     assertThat(finding(new ObjectMapper().readTree(byFrame.out()), auditArrays).get("shape").asText()).isEqualTo("leak");
+    // --jfr names the recordings when they are not beside their dumps.
+    Path apart = Files.createDirectories(dir.resolve("apart"));
+    String[] withJfr = new String[9];
+    for (int k = 1; k <= 3; k++) {
+      withJfr[k - 1] = Files.copy(out.resolve(k + ".hprof"), apart.resolve(k + ".hprof")).toString();
+      withJfr[1 + 2 * k] = "--jfr";
+      withJfr[2 + 2 * k] = out.resolve(k + ".jfr").toString();
+    }
+    String[] json = Arrays.copyOf(withJfr, 11);
+    json[9] = "--format";
+    json[10] = "json";
+    Cli named = Cli.run(json);
+    assertThat(named.exitCode()).as(named.err()).isZero();
+    assertThat(topFrame(finding(new ObjectMapper().readTree(named.out()), LiveService.class.getName() + "$Order")))
+        .isEqualTo(frameAt("takeOrders", "ORDERS.add(new Order("));
     // The same recordings beside dumps of another program join nothing, and say so.
     Path other = Files.createDirectories(dir.resolve("other"));
     String[] args = new String[3];

@@ -74,4 +74,17 @@ class RecordingFaultsTest {
         .isEqualTo("memdiff: warning: 2.jfr: no old-object samples, so no allocation stacks for " + d[1]
             + " (record with settings=profile, as memdiff capture does)");
   }
+
+  @Test
+  void jfrOncePerDumpOrItIsAUsageError() throws IOException {
+    Path[] d = dumps();
+    Files.writeString(dir.resolve("r.jfr"), "x");
+    Cli c = Cli.run(d[0].toString(), d[1].toString(), d[2].toString(), "--jfr", dir.resolve("r.jfr").toString());
+    assertThat(c.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(c.errLines()).singleElement().asString()
+        .isEqualTo("memdiff: --jfr given 1 time(s) for 3 dump(s): give one per dump, in their order");
+    Cli missing = Cli.run("histo", d[0].toString(), "--jfr", dir.resolve("none.jfr").toString());
+    assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(missing.errLines()).singleElement().asString().endsWith("none.jfr: no such file");
+  }
 }

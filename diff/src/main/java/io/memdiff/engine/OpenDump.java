@@ -126,7 +126,7 @@ public final class OpenDump implements AutoCloseable {
    */
   public AnalysedDump analyse(Consumer<String> phase, Consumer<String> warn) throws IOException {
     HeapAnalysis analysis = HeapAnalysis.analyse(catalog, options.scanOptions(), true, phase);
-    return new AnalysedDump(analysis, Recordings.beside(path(), warn));
+    return new AnalysedDump(analysis, Recordings.read(options.recordingFor(0, path()), path(), warn));
   }
 
   @Override

@@ -3,7 +3,9 @@ package io.memdiff.engine;
 import io.memdiff.hprof.LayoutOverrides;
 import io.memdiff.hprof.MappedFile;
 import io.memdiff.hprof.ScanOptions;
+import io.memdiff.diff.OldObjectSamples;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How to read a dump.
@@ -15,12 +17,19 @@ import java.nio.file.Path;
  * @param refSize reference bytes, null to infer them
  * @param align object alignment, null to infer it
  * @param windowSize bytes per mapped window (tests use small ones to cover reads across window edges)
+ * @param recordings JFR recordings for the dumps, one per dump in their order; empty to read
+ *     {@code k.jfr} beside {@code k.hprof} where there is one
  */
 public record ReadOptions(int dumpIndex, boolean lenient, Path tmpDir, Integer objectHeader, Integer refSize,
-    Integer align, int windowSize) {
+    Integer align, int windowSize, List<Path> recordings) {
 
   public static ReadOptions defaults() {
-    return new ReadOptions(0, false, null, null, null, null, MappedFile.DEFAULT_WINDOW_SIZE);
+    return new ReadOptions(0, false, null, null, null, null, MappedFile.DEFAULT_WINDOW_SIZE, List.of());
+  }
+
+  /** The recording for the dump at this place among the inputs: the one given, else the one beside it. */
+  Path recordingFor(int place, Path dump) {
+    return recordings.isEmpty() ? OldObjectSamples.besideDump(dump) : recordings.get(place);
   }
 
   ScanOptions scanOptions() {

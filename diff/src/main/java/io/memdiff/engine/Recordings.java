@@ -9,9 +9,11 @@ import java.util.function.Consumer;
 final class Recordings {
   private Recordings() {}
 
-  /** Its old-object samples, or null when there is none; one that cannot be read is a warning, not a failure. */
-  static OldObjectSamples beside(Path dump, Consumer<String> warn) {
-    Path jfr = OldObjectSamples.besideDump(dump);
+  /**
+   * The old-object samples of a dump's recording ({@code jfr}, null for none); one that cannot be
+   * read is a warning, not a failure.
+   */
+  static OldObjectSamples read(Path jfr, Path dump, Consumer<String> warn) {
     if (jfr == null) {
       return null;
     }

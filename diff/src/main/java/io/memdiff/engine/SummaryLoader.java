@@ -35,7 +35,12 @@ final class SummaryLoader {
 
   /** One input's summary; the analysis is garbage afterwards, and collected. */
   SiteSummary load(Path input) throws IOException {
-    SiteSummary summary = summarize(prepare(input, false), () -> {});
+    return load(0, input);
+  }
+
+  /** @param place the input's place among the diff's inputs (which recording is its, when given) */
+  private SiteSummary load(int place, Path input) throws IOException {
+    SiteSummary summary = summarize(prepare(place, input, false), () -> {});
     // The next dump's analysis reuses the pages, and the closed dump's mapping is released.
     Memory.collectBetweenPhases();
     return summary;
@@ -49,11 +54,13 @@ final class SummaryLoader {
   private List<SiteSummary> loadAtOnce(List<Path> inputs, int parallel) throws IOException {
     Semaphore room = new Semaphore(parallel);
     List<CompletableFuture<SiteSummary>> futures = new ArrayList<>();
-    for (Path p : inputs) {
+    for (int k = 0; k < inputs.size(); k++) {
+      int place = k;
+      Path p = inputs.get(k);
       futures.add(Tasks.async("memdiff-dump", () -> {
         room.acquireUninterruptibly();
         try {
-          return load(p);
+          return load(place, p);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         } finally {
@@ -77,15 +84,16 @@ final class SummaryLoader {
    */
   private List<SiteSummary> loadInTurn(List<Path> inputs) throws IOException {
     List<SiteSummary> out = new ArrayList<>();
-    Input current = prepare(inputs.get(0), false);
+    Input current = prepare(0, inputs.get(0), false);
     for (int i = 0; i < inputs.size(); i++) {
       Path next = i + 1 < inputs.size() ? inputs.get(i + 1) : null;
+      int place = i + 1;
       List<CompletableFuture<Input>> ahead = new ArrayList<>(1);
       Runnable readAhead = () -> {
         if (next != null) {
           ahead.add(Tasks.async("memdiff-read-ahead", () -> {
             try {
-              return prepare(next, true);
+              return prepare(place, next, true);
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
@@ -139,7 +147,7 @@ final class SummaryLoader {
    * @param indexWhenRoomy index the dump too if the heap has room for its index beside what is live
    *     now (another dump's analysis, when the caller reads ahead)
    */
-  private Input prepare(Path input, boolean indexWhenRoomy) throws IOException {
+  private Input prepare(int place, Path input, boolean indexWhenRoomy) throws IOException {
     if (SummaryFiles.isSummaryFile(input)) {
       return new Input(input, SummaryFiles.read(input), null, null, null, null);
     }
@@ -155,7 +163,7 @@ final class SummaryLoader {
         phase.accept("indexing objects of " + input);
         index = HeapIndex.build(catalog, options.scanOptions());
       }
-      return new Input(input, null, file, catalog, index, Recordings.beside(input, warn));
+      return new Input(input, null, file, catalog, index, Recordings.read(options.recordingFor(place, input), input, warn));
     } catch (IOException | RuntimeException | Error e) {
       file.close();
       throw e;
