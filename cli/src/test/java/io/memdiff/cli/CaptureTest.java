@@ -267,4 +267,37 @@ class CaptureTest {
     assertThat(c.errLines()).singleElement().asString().contains("already holds 2.jfr");
     assertThat(Files.readString(out.resolve("2.jfr"))).isEqualTo("earlier");
   }
+
+  /**
+   * A full disk: the dump fails in the JVM, capture exits with the write code and one line, and
+   * leaves neither a partial file nor a final name behind. Needs a small tmpfs, so root.
+   */
+  @Test
+  void aFullDiskIsTheWriteExitCodeAndLeavesNothingBehind() throws Exception {
+    Path mount = Files.createDirectories(dir.resolve("small"));
+    assumeTrue(mount(mount), "cannot mount a small tmpfs here (not root?)");
+    Process live = startLive(ScenarioRunner.currentJavaHome());
+    try {
+      Path out = mount.resolve("dumps");
+      Cli c = Cli.run("capture", Long.toString(live.pid()), "--count", "1", "--no-jfr", "--out", out.toString());
+      assertThat(c.exitCode()).isEqualTo(ExitCodes.WRITE);
+      assertThat(c.errLines()).singleElement().asString()
+          .startsWith("memdiff: cannot write " + out.toAbsolutePath().resolve("1.hprof"));
+      try (Stream<Path> files = Files.list(out)) {
+        assertThat(files).isEmpty();
+      }
+    } finally {
+      stop(live);
+      new ProcessBuilder("umount", mount.toString()).start().waitFor();
+    }
+  }
+
+  private static boolean mount(Path at) throws Exception {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return false;
+    }
+    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", at.toString())
+        .redirectErrorStream(true).start();
+    return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+  }
 }
