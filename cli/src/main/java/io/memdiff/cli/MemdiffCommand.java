@@ -8,10 +8,8 @@ import io.memdiff.diff.SiteSummary;
 import io.memdiff.engine.Engine;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -135,7 +133,7 @@ final class MemdiffCommand implements Callable<Integer> {
     if (top != null && top < 0 || examples < 0 || frames < 0) {
       throw new UsageException("--top, --examples and --frames must not be negative");
     }
-    Set<String> ignored = readIgnoreFile();
+    Set<String> ignored = ignore == null ? Set.of() : KeyFile.read("--ignore", ignore);
     int threads = parallel != null ? parallel : 1;
     if (threads < 1) {
       throw new UsageException("--parallel must be at least 1, got " + threads);
@@ -203,22 +201,5 @@ final class MemdiffCommand implements Callable<Integer> {
       err.println("memdiff: threshold crossed: " + c);
     }
     return crossed.isEmpty() ? ExitCodes.OK : ExitCodes.THRESHOLD;
-  }
-
-  private Set<String> readIgnoreFile() throws IOException {
-    Set<String> keys = new HashSet<>();
-    if (ignore == null) {
-      return keys;
-    }
-    if (!Files.isRegularFile(ignore)) {
-      throw new UsageException("--ignore " + ignore + ": no such file");
-    }
-    for (String line : Files.readAllLines(ignore)) {
-      String t = line.strip();
-      if (!t.isEmpty() && !t.startsWith("#")) {
-        keys.add(t);
-      }
-    }
-    return keys;
   }
 }
