@@ -72,6 +72,15 @@ final class MemdiffCommand implements Callable<Integer> {
       description = "Known sites to leave out: one site key or class name per line, # comments (see --format json 'key').")
   Path ignore;
 
+  @Option(names = "--baseline", paramLabel = "FILE",
+      description = "Findings already known, as --write-baseline wrote them: they cross no --fail-on-growth or"
+          + " --fail-on-leak gate and are marked (baseline); entries no finding matches are listed on stderr as stale.")
+  Path baselineFile;
+
+  @Option(names = "--write-baseline", paramLabel = "FILE",
+      description = "Record today's findings in FILE (each key under a comment saying what it was), for --baseline.")
+  Path writeBaseline;
+
   @Option(names = "--by", paramLabel = "LEVEL", defaultValue = "site", converter = GroupingWord.class,
       description = "Group by site (default), class or package; a class's or package's bytes are its objects' own.")
   Grouping by;
@@ -134,6 +143,7 @@ final class MemdiffCommand implements Callable<Integer> {
       throw new UsageException("--top, --examples and --frames must not be negative");
     }
     Set<String> ignored = ignore == null ? Set.of() : KeyFile.read("--ignore", ignore);
+    Baseline baseline = baselineFile == null ? null : Baseline.read(baselineFile);
     int threads = parallel != null ? parallel : 1;
     if (threads < 1) {
       throw new UsageException("--parallel must be at least 1, got " + threads);
@@ -150,8 +160,8 @@ final class MemdiffCommand implements Callable<Integer> {
     if (top != null && findings.size() > top) {
       findings = findings.subList(0, top);
     }
-    Gates gates = new Gates(failOnGrowth, failOnLeak, failOnTotalGrowth);
-    DiffRenderer renderer = new DiffRenderer(output, !noPaths, examples, frames);
+    Gates gates = new Gates(failOnGrowth, failOnLeak, failOnTotalGrowth, baseline == null ? Baseline.NONE : baseline);
+    DiffRenderer renderer = new DiffRenderer(output, !noPaths, examples, frames, baseline);
     PrintWriter out = spec.commandLine().getOut();
     switch (output.format) {
       case json -> Json.write(out, renderer.json(report, findings));
@@ -162,6 +172,14 @@ final class MemdiffCommand implements Callable<Integer> {
     out.flush();
     if (annotations == AnnotationStyle.github) {
       new GithubAnnotations(gates).write(err, report, gates.reported(report.findings(), findings));
+    }
+    if (baseline != null) {
+      for (String stale : baseline.stale(report.findings())) {
+        err.println("memdiff: baseline: stale entry " + stale + " (no such finding now)");
+      }
+    }
+    if (writeBaseline != null) {
+      Baseline.write(writeBaseline, report.findings());
     }
     return gate(gates, report, err);
   }
