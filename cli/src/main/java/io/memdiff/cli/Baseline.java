@@ -34,10 +34,6 @@ final class Baseline {
     return entries.contains(entry(f));
   }
 
-  boolean isEmpty() {
-    return entries.isEmpty();
-  }
-
   /** The entries no finding of {@code findings} matched, in file order. */
   List<String> stale(List<Finding> findings) {
     Set<String> matched = new HashSet<>();

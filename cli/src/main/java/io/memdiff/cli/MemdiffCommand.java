@@ -38,6 +38,7 @@ import picocli.CommandLine;
         "4 internal error, 5 an output file could not be written.", "", "Examples:", "  memdiff a.hprof b.hprof c.hprof | grep com.acme",
         "  memdiff a.hprof b.hprof c.hprof --format json --top 20",
         "  memdiff base.sites.json today.hprof --fail-on-growth 10MB --ignore known-sites.txt",
+        "  memdiff a.hprof b.hprof c.hprof --write-baseline known.txt; later: ... --fail-on-leak --baseline known.txt",
         "  memdiff a.hprof b.hprof c.hprof --fail-on-leak --format markdown >> \"$GITHUB_STEP_SUMMARY\"",
         "  memdiff a.hprof b.hprof c.hprof --fail-on-total-growth 50MiB --format junit --annotations github > memdiff.xml"})
 final class MemdiffCommand implements Callable<Integer> {
@@ -179,6 +180,7 @@ final class MemdiffCommand implements Callable<Integer> {
       }
     }
     if (writeBaseline != null) {
+      // Every finding, not only those --top shows, since the gates judge every finding.
       Baseline.write(writeBaseline, report.findings());
     }
     return gate(gates, report, err);
