@@ -22,13 +22,18 @@ final class DiffRenderer {
   private final boolean paths;
   private final int examples;
   private final int frames;
+  private final Baseline baseline;
 
-  /** @param frames how many frames of an allocation stack a text line shows */
-  DiffRenderer(OutputOptions output, boolean paths, int examples, int frames) {
+  /**
+   * @param frames how many frames of an allocation stack a text line shows
+   * @param baseline the findings to mark as known; null when no {@code --baseline} was given
+   */
+  DiffRenderer(OutputOptions output, boolean paths, int examples, int frames, Baseline baseline) {
     this.output = output;
     this.paths = paths;
     this.examples = examples;
     this.frames = frames;
+    this.baseline = baseline;
   }
 
   private String allocated(SiteDiff d) {
@@ -82,6 +87,9 @@ final class DiffRenderer {
       if (examples > 0 && !f.examples().isEmpty()) {
         line.append("  examples ").append(String.join(",", f.examples().subList(0, Math.min(examples, f.examples().size()))));
       }
+      if (baseline != null && baseline.knows(f)) {
+        line.append("  (baseline)");
+      }
       out.println(line);
       if (!paths) {
         continue;
@@ -120,7 +128,8 @@ final class DiffRenderer {
       long growthMappedBytes, long[] mappedBytes, String site,
       String owner, @JsonProperty("owner_class") String ownerClass, List<StepOut> ownerPath, String reachability,
       String key, String headline, List<String> sites, List<String> examples,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StackOut> allocationStacks) {}
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<StackOut> allocationStacks,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Boolean baseline) {}
 
   record HeapOut(long[] objects, long[] bytes, long growthObjects, long growthBytes, long findingsGrowthBytes) {}
 
@@ -144,7 +153,7 @@ final class DiffRenderer {
           f.growthMappedBytes(), f.mappedBytes(), f.site(),
           f.owner(), f.ownerClass(), steps(paths ? f.ownerPath() : List.of()), f.reachability().label(), f.key(),
           f.headline(), f.siteKeys(), f.examples().subList(0, Math.min(examples, f.examples().size())),
-          stacks(f.allocationStacks())));
+          stacks(f.allocationStacks()), baseline == null ? null : baseline.knows(f)));
       for (String k : f.siteKeys()) {
         SiteDiff d = byKey.get(k);
         out.add(new SiteOut(d.className(), d.site(), d.key(), d.counts(), d.shallowBytes(), d.retainedBytes(),

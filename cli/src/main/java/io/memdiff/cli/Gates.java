@@ -14,10 +14,21 @@ import java.util.List;
  * @param growthBytes a finding crosses when its bytes grew by this many or more; null for no gate
  * @param leak a finding of the leak shape crosses
  * @param totalGrowthBytes the heap crosses when its bytes grew by this many or more; null for no gate
+ * @param baseline findings already known ({@code --baseline}), which cross no finding's gate
  */
-record Gates(Long growthBytes, boolean leak, Long totalGrowthBytes) {
-  /** Why {@code f} crosses a gate (the growth gate named first), or null when it crosses none. */
+record Gates(Long growthBytes, boolean leak, Long totalGrowthBytes, Baseline baseline) {
+  Gates(Long growthBytes, boolean leak, Long totalGrowthBytes) {
+    this(growthBytes, leak, totalGrowthBytes, Baseline.NONE);
+  }
+
+  /**
+   * Why {@code f} crosses a gate (the growth gate named first), or null when it crosses none or is in
+   * the baseline.
+   */
   String crossed(Finding f) {
+    if (baseline.knows(f)) {
+      return null;
+    }
     if (growthBytes != null && f.growthBytes() >= growthBytes) {
       return "growth " + f.growthBytes() + " bytes >= " + growthBytes;
     }

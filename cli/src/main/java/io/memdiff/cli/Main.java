@@ -108,6 +108,7 @@ public final class Main {
     SUBCOMMANDS.put("summarize", () -> new SummarizeCommand());
     SUBCOMMANDS.put("capture", () -> new CaptureCommand());
     SUBCOMMANDS.put("demo", () -> new DemoCommand());
+    SUBCOMMANDS.put("completion", () -> new CompletionCommand());
     SUBCOMMANDS.put("help", () -> new CommandLine.HelpCommand());
   }
 

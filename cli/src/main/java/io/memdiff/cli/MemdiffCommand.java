@@ -8,10 +8,8 @@ import io.memdiff.diff.SiteSummary;
 import io.memdiff.engine.Engine;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -40,6 +38,7 @@ import picocli.CommandLine;
         "4 internal error, 5 an output file could not be written.", "", "Examples:", "  memdiff a.hprof b.hprof c.hprof | grep com.acme",
         "  memdiff a.hprof b.hprof c.hprof --format json --top 20",
         "  memdiff base.sites.json today.hprof --fail-on-growth 10MB --ignore known-sites.txt",
+        "  memdiff a.hprof b.hprof c.hprof --write-baseline known.txt; later: ... --fail-on-leak --baseline known.txt",
         "  memdiff a.hprof b.hprof c.hprof --fail-on-leak --format markdown >> \"$GITHUB_STEP_SUMMARY\"",
         "  memdiff a.hprof b.hprof c.hprof --fail-on-total-growth 50MiB --format junit --annotations github > memdiff.xml"})
 final class MemdiffCommand implements Callable<Integer> {
@@ -73,6 +72,15 @@ final class MemdiffCommand implements Callable<Integer> {
   @Option(names = "--ignore", paramLabel = "FILE",
       description = "Known sites to leave out: one site key or class name per line, # comments (see --format json 'key').")
   Path ignore;
+
+  @Option(names = "--baseline", paramLabel = "FILE",
+      description = "Findings already known, as --write-baseline wrote them: they cross no --fail-on-growth or"
+          + " --fail-on-leak gate and are marked (baseline); entries no finding matches are listed on stderr as stale.")
+  Path baselineFile;
+
+  @Option(names = "--write-baseline", paramLabel = "FILE",
+      description = "Record today's findings in FILE (each key under a comment saying what it was), for --baseline.")
+  Path writeBaseline;
 
   @Option(names = "--by", paramLabel = "LEVEL", defaultValue = "site", converter = GroupingWord.class,
       description = "Group by site (default), class, package or allocation (the allocating frame of each site's most"
@@ -136,7 +144,8 @@ final class MemdiffCommand implements Callable<Integer> {
     if (top != null && top < 0 || examples < 0 || frames < 0) {
       throw new UsageException("--top, --examples and --frames must not be negative");
     }
-    Set<String> ignored = readIgnoreFile();
+    Set<String> ignored = ignore == null ? Set.of() : KeyFile.read("--ignore", ignore);
+    Baseline baseline = baselineFile == null ? null : Baseline.read(baselineFile);
     int threads = parallel != null ? parallel : 1;
     if (threads < 1) {
       throw new UsageException("--parallel must be at least 1, got " + threads);
@@ -153,8 +162,8 @@ final class MemdiffCommand implements Callable<Integer> {
     if (top != null && findings.size() > top) {
       findings = findings.subList(0, top);
     }
-    Gates gates = new Gates(failOnGrowth, failOnLeak, failOnTotalGrowth);
-    DiffRenderer renderer = new DiffRenderer(output, !noPaths, examples, frames);
+    Gates gates = new Gates(failOnGrowth, failOnLeak, failOnTotalGrowth, baseline == null ? Baseline.NONE : baseline);
+    DiffRenderer renderer = new DiffRenderer(output, !noPaths, examples, frames, baseline);
     PrintWriter out = spec.commandLine().getOut();
     switch (output.format) {
       case json -> Json.write(out, renderer.json(report, findings));
@@ -165,6 +174,15 @@ final class MemdiffCommand implements Callable<Integer> {
     out.flush();
     if (annotations == AnnotationStyle.github) {
       new GithubAnnotations(gates).write(err, report, gates.reported(report.findings(), findings));
+    }
+    if (baseline != null) {
+      for (String stale : baseline.stale(report.findings())) {
+        err.println("memdiff: baseline: stale entry " + stale + " (no such finding now)");
+      }
+    }
+    if (writeBaseline != null) {
+      // Every finding, not only those --top shows, since the gates judge every finding.
+      Baseline.write(writeBaseline, report.findings());
     }
     return gate(gates, report, err);
   }
@@ -204,22 +222,5 @@ final class MemdiffCommand implements Callable<Integer> {
       err.println("memdiff: threshold crossed: " + c);
     }
     return crossed.isEmpty() ? ExitCodes.OK : ExitCodes.THRESHOLD;
-  }
-
-  private Set<String> readIgnoreFile() throws IOException {
-    Set<String> keys = new HashSet<>();
-    if (ignore == null) {
-      return keys;
-    }
-    if (!Files.isRegularFile(ignore)) {
-      throw new UsageException("--ignore " + ignore + ": no such file");
-    }
-    for (String line : Files.readAllLines(ignore)) {
-      String t = line.strip();
-      if (!t.isEmpty() && !t.startsWith("#")) {
-        keys.add(t);
-      }
-    }
-    return keys;
   }
 }

@@ -25,6 +25,8 @@ final class GoldenDumps {
   static final long CACHE = 0x1800;
   static final long ENTRY = 0x1900;
   static final long WORKER = 0x1A00;
+  static final long TOKEN_STORE_CLASS = 0x1B00;
+  static final long TOKEN = 0x1C00;
   /** Where the first object other than a class mirror goes. */
   static final long FIRST_OBJECT = 0x2000;
   static final long FRAME = 0x9000;
@@ -33,6 +35,8 @@ final class GoldenDumps {
   /** Header time of the first dump; each later one is five minutes on. */
   static final long START_MILLIS = HprofWriter.DEFAULT_TIMESTAMP;
   static final String SESSION_CLASS = "com.acme.Session";
+  static final String TOKEN_CLASS = "com.acme.Token";
+  static final String TOKEN_STORE = "com/acme/TokenStore";
 
   private GoldenDumps() {}
 
@@ -52,6 +56,16 @@ final class GoldenDumps {
 
   /** Dump {@code n} with the sessions' class named {@code sessionClass} (as HPROF spells it, with slashes). */
   static HprofWriter dump(int n, String sessionClass) {
+    return dump(n, sessionClass, null);
+  }
+
+  /**
+   * Dump {@code n} with one more leak unless {@code tokenStore} is null: tokens (3, 6, 9, each with an
+   * 800-byte secret) in the static {@code TOKENS} of class {@code tokenStore}, laid out after
+   * everything else, so the rest of the dump is as without it.
+   */
+  static HprofWriter dump(int n, String sessionClass, String tokenStore) {
+    boolean tokenLeak = tokenStore != null;
     HprofWriter w = new HprofWriter(Hprof.VERSION_1_0_2, 8, START_MILLIS + (n - 1) * 5 * 60_000L);
     String[] names = {"java/lang/Object", "java/lang/Class", "java/lang/String", "java/lang/Thread", "[B",
         "[Ljava/lang/Object;", "com/acme/Registry", sessionClass, "com/acme/Cache", "com/acme/Entry",
@@ -59,6 +73,10 @@ final class GoldenDumps {
     long[] ids = {OBJECT, CLASS, STRING, THREAD, BYTES, OBJECTS, REGISTRY, SESSION, CACHE, ENTRY, WORKER};
     for (int i = 0; i < ids.length; i++) {
       w.loadClass(i + 1, ids[i], 1, w.string(names[i]));
+    }
+    if (tokenLeak) {
+      w.loadClass(ids.length + 1, TOKEN_STORE_CLASS, 1, w.string(tokenStore));
+      w.loadClass(ids.length + 2, TOKEN, 1, w.string("com/acme/Token"));
     }
     w.frame(FRAME, w.string("run"), w.string("()V"), w.string("Worker.java"), 11, 42);
     w.trace(1, 0);
@@ -70,6 +88,8 @@ final class GoldenDumps {
     long id = w.string("id");
     long sessionsField = w.string("SESSIONS");
     long entriesField = w.string("ENTRIES");
+    long tokensField = tokenLeak ? w.string("TOKENS") : 0;
+    long secretField = tokenLeak ? w.string("secret") : 0;
 
     int sessions = 2 * n;
     int entries = n == 1 ? 1 : 3;
@@ -104,6 +124,17 @@ final class GoldenDumps {
       at += primitiveArraySize(2048);
     }
     long garbage = at;
+    at += primitiveArraySize(64);
+    int tokens = tokenLeak ? 3 * n : 0;
+    long tokenArray = at;
+    at += objectArraySize(12);
+    long[] tokenIds = new long[12];
+    long[] secrets = new long[tokens];
+    for (int i = 0; i < tokens; i++) {
+      tokenIds[i] = at;
+      secrets[i] = at + 16;
+      at += 16 + primitiveArraySize(800);
+    }
 
     HprofWriter.Bytes heap = w.body();
     heap.classDump(OBJECT, 0, 0).end();
@@ -136,6 +167,15 @@ final class GoldenDumps {
       heap.primitiveArray(chunkIds[i], 1, Hprof.BYTE, 2048, new byte[2048]);
     }
     heap.primitiveArray(garbage, 1, Hprof.BYTE, 64, new byte[64]); // no root reaches it
+    if (tokenLeak) {
+      heap.classDump(TOKEN_STORE_CLASS, OBJECT, 0).staticField(tokensField, Hprof.OBJECT, tokenArray).end();
+      heap.classDump(TOKEN, OBJECT, 8).field(secretField, Hprof.OBJECT).end();
+      heap.objectArray(tokenArray, 1, OBJECTS, tokenIds);
+      for (int i = 0; i < tokens; i++) {
+        heap.instance(tokenIds[i], 1, TOKEN, w.values().id(secrets[i]));
+        heap.primitiveArray(secrets[i], 1, Hprof.BYTE, 800, new byte[800]);
+      }
+    }
     heap.rootStickyClass(OBJECT);
     heap.rootThreadObject(thread, THREAD_SERIAL, THREAD_TRACE);
     heap.rootJavaFrame(chunkArray, THREAD_SERIAL, 0);
