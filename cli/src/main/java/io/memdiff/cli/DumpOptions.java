@@ -67,7 +67,7 @@ final class DumpOptions {
           + " their order");
     }
     for (Path r : jfr) {
-      if (!java.nio.file.Files.isRegularFile(r)) {
+      if (!Files.isRegularFile(r)) {
         throw new UsageException("--jfr " + r + ": no such file");
       }
     }

@@ -1,6 +1,8 @@
 package io.memdiff.cli;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -36,10 +38,10 @@ final class KeyFile {
   }
 
   private static String reason(IOException e) {
-    if (e instanceof java.nio.file.AccessDeniedException) {
+    if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
-    if (e instanceof java.nio.charset.CharacterCodingException) {
+    if (e instanceof CharacterCodingException) {
       return "not UTF-8 text";
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -79,7 +79,7 @@ class BadInputTest {
     Path empty = Files.createFile(dir.resolve("e.hprof"));
     Cli by = Cli.run(empty.toString(), empty.toString(), "--by", "thread");
     assertThat(by.exitCode()).isEqualTo(2);
-    assertThat(by.err()).contains("--by").contains("expected one of site, class, package but was 'thread'");
+    assertThat(by.err()).contains("--by").contains("expected one of site, class, package, allocation but was 'thread'");
     assertThat(Cli.run(empty.toString(), empty.toString(), "--parallel", "0").exitCode()).isEqualTo(2);
     Cli tmp = Cli.run("histo", empty.toString(), "--tmp-dir", empty.toString());
     assertThat(tmp.exitCode()).isEqualTo(2);

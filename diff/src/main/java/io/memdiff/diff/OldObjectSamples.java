@@ -3,7 +3,9 @@ package io.memdiff.diff;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -59,7 +61,7 @@ public final class OldObjectSamples {
       throw new IOException(file + ": empty, not a JFR recording");
     }
     byte[] magic = new byte[4];
-    try (java.io.InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = Files.newInputStream(file)) {
       if (in.readNBytes(magic, 0, 4) < 4 || magic[0] != 'F' || magic[1] != 'L' || magic[2] != 'R' || magic[3] != 0) {
         throw new IOException(file + ": not a JFR recording (it does not start as one)");
       }
@@ -87,7 +89,7 @@ public final class OldObjectSamples {
       }
     } catch (IOException | RuntimeException e) {
       String m = e.getMessage() == null ? "" : e.getMessage();
-      if (e instanceof java.io.EOFException || m.contains("Trying to read at") || m.contains("Not a complete")) {
+      if (e instanceof EOFException || m.contains("Trying to read at") || m.contains("Not a complete")) {
         throw new IOException(file + ": truncated JFR recording, " + size + " bytes (cut short when written?)");
       }
       throw new IOException(file + ": not a readable JFR recording (" + (m.isEmpty()

@@ -15,7 +15,9 @@ import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** Reduces one analysed dump to its {@link SiteSummary}: per site, count, shallow and retained bytes. */
@@ -70,7 +72,7 @@ public final class SiteSummarizer {
   private List<List<AllocationStack>> traceStacks(List<Int2LongOpenHashMap> tracesOfSite, int sites) {
     List<List<AllocationStack>> out = new ArrayList<>(sites);
     for (int s = 0; s < sites; s++) {
-      java.util.Map<List<String>, Long> stacks = new java.util.HashMap<>();
+      Map<List<String>, Long> stacks = new HashMap<>();
       if (s < tracesOfSite.size()) {
         for (Int2LongOpenHashMap.Entry e : tracesOfSite.get(s).int2LongEntrySet()) {
           int trace = e.getIntKey();

@@ -1,5 +1,7 @@
 package io.memdiff.hprof;
 
+import java.util.Arrays;
+
 /**
  * The class index of each object in the index: a char each where the dump has at most 65,536
  * classes (every dump seen so far has far fewer), else an int. Two bytes per object fewer at the
@@ -36,7 +38,7 @@ final class ClassColumn {
 
   /** A copy of the first {@code length} entries. */
   ClassColumn trim(int length) {
-    return narrow != null ? new ClassColumn(java.util.Arrays.copyOf(narrow, length), null)
-        : new ClassColumn(null, java.util.Arrays.copyOf(wide, length));
+    return narrow != null ? new ClassColumn(Arrays.copyOf(narrow, length), null)
+        : new ClassColumn(null, Arrays.copyOf(wide, length));
   }
 }

@@ -4,6 +4,8 @@ import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -132,7 +134,7 @@ final class ClassTableBuilder {
    * ({@code packedSize}); which rule a dump follows is decided from its addresses.
    */
   private static long blockSize(ClassInfo c, Layout layout) {
-    java.util.ArrayDeque<ClassInfo> chain = new java.util.ArrayDeque<>();
+    ArrayDeque<ClassInfo> chain = new ArrayDeque<>();
     int depth = 0;
     for (ClassInfo k = c; k != null && depth++ < MAX_HIERARCHY_DEPTH; k = k.superclass) {
       chain.push(k);
@@ -173,7 +175,7 @@ final class ClassTableBuilder {
   /** Lays out every class's instance fields: own first, then each superclass's. */
   private void resolveFields(int idSize) {
     for (ClassInfo c : classes) {
-      java.io.ByteArrayOutputStream typeBytes = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream typeBytes = new ByteArrayOutputStream();
       LongArrayList names = new LongArrayList();
       int depth = 0;
       for (ClassInfo k = c; k != null && depth < MAX_HIERARCHY_DEPTH; k = k.superclass, depth++) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -128,7 +129,7 @@ public final class HprofFile implements AutoCloseable {
     }
     byte[] magic = MAGIC.getBytes(StandardCharsets.ISO_8859_1);
     try (InputStream in = Files.newInputStream(path)) {
-      if (!java.util.Arrays.equals(in.readNBytes(magic.length), magic)) {
+      if (!Arrays.equals(in.readNBytes(magic.length), magic)) {
         return false;
       }
     } catch (IOException | RuntimeException e) {

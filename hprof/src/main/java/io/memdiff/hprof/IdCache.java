@@ -1,6 +1,7 @@
 package io.memdiff.hprof;
 
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import java.util.Arrays;
 
 /**
  * A direct-mapped cache in front of an id → int map. Objects of one class tend to sit together in a
@@ -15,7 +16,7 @@ final class IdCache {
 
   IdCache(Long2IntOpenHashMap map) {
     this.map = map;
-    java.util.Arrays.fill(ids, Long.MIN_VALUE);
+    Arrays.fill(ids, Long.MIN_VALUE);
   }
 
   /** The map's value for {@code id}, or its default return value. */

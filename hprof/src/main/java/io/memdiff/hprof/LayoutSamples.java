@@ -1,5 +1,7 @@
 package io.memdiff.hprof;
 
+import java.util.Arrays;
+
 /**
  * Infers the real JVM layout from object addresses, which is all the dump offers: the smallest address
  * gap after an {@code Object[n]} (n = 0..7) bounds its real size from above, and is equal to it
@@ -17,7 +19,7 @@ final class LayoutSamples {
   private ShallowTally tally;
 
   LayoutSamples() {
-    java.util.Arrays.fill(minGap, Long.MAX_VALUE);
+    Arrays.fill(minGap, Long.MAX_VALUE);
   }
 
   /** An instance of the class in tally slot {@code slot}. */

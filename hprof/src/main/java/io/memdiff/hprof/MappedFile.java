@@ -2,11 +2,15 @@ package io.memdiff.hprof;
 
 import io.memdiff.hprof.work.Tasks;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Read-only big-endian view of a file through memory-mapped windows, so files beyond the 2 GiB limit
@@ -44,8 +48,8 @@ public final class MappedFile {
    */
   private final FileChannel channel;
   /** Size and modification time of each file mapped by path, when mapped: to tell a dump that changed. */
-  private static final java.util.concurrent.ConcurrentHashMap<Path, long[]> MAPPED =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Path, long[]> MAPPED =
+      new ConcurrentHashMap<>();
 
   /**
    * @param windowSize a power of two of at least 16 bytes; tests use small ones to cover reads that
@@ -77,7 +81,7 @@ public final class MappedFile {
     this.mask = windowSize - 1L;
     this.channel = channel;
     if (byPath) {
-      long[] seen = {java.nio.file.Files.size(path), java.nio.file.Files.getLastModifiedTime(path).toMillis()};
+      long[] seen = {Files.size(path), Files.getLastModifiedTime(path).toMillis()};
       try (FileChannel opened = FileChannel.open(path, StandardOpenOption.READ)) {
         this.length = opened.size();
         this.windows = mapAll(opened);
@@ -123,7 +127,7 @@ public final class MappedFile {
    * null: what to say when a read of a mapped page fails because the file under it was cut or replaced.
    */
   public static String describeChangedFile() {
-    for (java.util.Map.Entry<Path, long[]> e : MAPPED.entrySet()) {
+    for (Map.Entry<Path, long[]> e : MAPPED.entrySet()) {
       String changed = describeChange(e.getKey(), e.getValue());
       if (changed != null) {
         return changed;
@@ -140,8 +144,8 @@ public final class MappedFile {
 
   private static String describeChange(Path file, long[] was) {
     try {
-      long size = java.nio.file.Files.size(file);
-      long modified = java.nio.file.Files.getLastModifiedTime(file).toMillis();
+      long size = Files.size(file);
+      long modified = Files.getLastModifiedTime(file).toMillis();
       if (size == was[0] && modified == was[1]) {
         return null;
       }
@@ -155,8 +159,8 @@ public final class MappedFile {
   }
 
   /** Files {@link #mapEarly} mapped, by absolute path, until {@link #open} takes them. */
-  private static final java.util.concurrent.ConcurrentHashMap<Path, MappedFile> EARLY =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Path, MappedFile> EARLY =
+      new ConcurrentHashMap<>();
 
   /**
    * Maps a dump before it is asked for, and faults its pages into this process's page tables on a
@@ -185,7 +189,7 @@ public final class MappedFile {
   /** The file, mapped by {@link #mapEarly} if it was (with this window size and its current length), else now. */
   public static MappedFile open(Path path, int windowSize) throws IOException {
     MappedFile early = EARLY.remove(path.toAbsolutePath());
-    if (early != null && early.windowSize == windowSize && early.length == java.nio.file.Files.size(path)) {
+    if (early != null && early.windowSize == windowSize && early.length == Files.size(path)) {
       return early;
     }
     return new MappedFile(path, windowSize);
@@ -294,7 +298,7 @@ public final class MappedFile {
       }
     } catch (IOException e) {
       // The file went away or changed under memdiff (it was read whole before): say so plainly.
-      throw new java.io.UncheckedIOException(new IOException(path + ": could not be read again: " + e, e));
+      throw new UncheckedIOException(new IOException(path + ": could not be read again: " + e, e));
     }
     windows[k] = w;
     if (bases != null) {

@@ -1,6 +1,7 @@
 package io.memdiff.hprof.work;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Between phases of an analysis, a collection so the next phase's arrays reuse the pages of the last
@@ -16,7 +17,7 @@ public final class Memory {
    * of fresh memory (the kernel clearing its pages) is most of what a large array costs, and there it
    * is paid beside what this thread computes meanwhile.
    */
-  public static <T> CompletableFuture<T> aside(String name, java.util.function.Supplier<T> allocation) {
+  public static <T> CompletableFuture<T> aside(String name, Supplier<T> allocation) {
     return Tasks.async(name, allocation);
   }
 
