@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,6 +97,63 @@ class FaultsTest {
     assertThat(live).exists(); // its writer is alive: not ours to remove
     assertThat(target).exists();
     Files.delete(live);
+  }
+
+  /**
+   * A gzip dump is inflated into a temporary file whose name is deleted once it is open: killed at
+   * any moment, by SIGTERM or SIGKILL, a diff leaves nothing in its temp dir.
+   */
+  @Test
+  void aDiffOfGzipDumpsKilledAtAnyMomentLeavesNoTempFile() throws Exception {
+    Path gz = dir.resolve("known.hprof.gz");
+    if (!Files.exists(gz)) {
+      try (var in = Files.newInputStream(dump); var out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+        in.transferTo(out);
+      }
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    int caughtWithItsCopyOpen = 0;
+    for (boolean hard : new boolean[] {false, true}) {
+      for (int millis : new int[] {150, 300, 500, 800, 1200}) {
+        Path tmp = Files.createDirectories(dir.resolve("tmp-" + hard + "-" + millis));
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+            gz.toString(), gz.toString(), "--tmp-dir", tmp.toString()).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Thread.sleep(millis);
+        if (holdsDeletedFileIn(p.pid(), tmp)) {
+          caughtWithItsCopyOpen++;
+        }
+        if (hard) {
+          p.destroyForcibly();
+        } else {
+          p.destroy();
+        }
+        p.waitFor(20, TimeUnit.SECONDS);
+        try (Stream<Path> left = Files.list(tmp)) {
+          assertThat(left).as("%s after %d ms", hard ? "SIGKILL" : "SIGTERM", millis).isEmpty();
+        }
+      }
+    }
+    // Not a test of nothing: some kills came while the inflated copy was open (Linux shows it in /proc).
+    if (Files.isDirectory(Path.of("/proc/self/fd"))) {
+      assertThat(caughtWithItsCopyOpen).isPositive();
+    }
+  }
+
+  /** Whether the process has a file open that was in {@code dir} and is deleted now. */
+  private static boolean holdsDeletedFileIn(long pid, Path dir) {
+    try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      return fds.anyMatch(fd -> {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          return target.startsWith(dir.toAbsolutePath().toString()) && target.endsWith("(deleted)");
+        } catch (IOException e) {
+          return false;
+        }
+      });
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** A run killed outright leaves at most a part beside the target, never a half file under its name. */
