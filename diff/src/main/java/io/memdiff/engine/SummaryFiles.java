@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.memdiff.diff.SiteSummary;
 import io.memdiff.hprof.HprofFormatException;
+import java.io.CharConversionException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +49,9 @@ final class SummaryFiles {
       s = MAPPER.readValue(file.toFile(), SummaryFileFormat.class);
     } catch (JsonProcessingException e) {
       throw new HprofFormatException(file, offsetOf(e), unreadable(e));
+    } catch (CharConversionException e) {
+      // The JSON library guesses UTF-16 or UTF-32 from the first bytes and fails on what follows.
+      throw new HprofFormatException(file, 0, "not a memdiff site summary: not UTF-8 text");
     }
     if (s.schemaVersion() != SummaryFileFormat.VERSION || s.dump() == null || s.sites() == null) {
       throw new HprofFormatException(file, 0, "site summary schema version " + s.schemaVersion()
