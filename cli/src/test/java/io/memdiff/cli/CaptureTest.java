@@ -34,10 +34,12 @@ class CaptureTest {
    * thread takes a new allocation buffer: small fixed buffers make the samples many, so that both
    * leaks are sampled in a capture of a few seconds.
    */
-  private static Process startLive(Path javaHome) throws IOException {
-    Process p = new ProcessBuilder(javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m",
-        "-XX:TLABSize=2k", "-XX:-ResizeTLAB", "-cp",
-        System.getProperty("java.class.path"), LiveService.class.getName())
+  private static Process startLive(Path javaHome, String... options) throws IOException {
+    List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m",
+        "-XX:TLABSize=2k", "-XX:-ResizeTLAB"));
+    command.addAll(List.of(options));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), LiveService.class.getName()));
+    Process p = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     assertThat(out.readLine()).isEqualTo("ready");
@@ -232,6 +234,24 @@ class CaptureTest {
     Cli histo = Cli.run("histo", out.resolve("1.hprof.gz").toString(), "--include", LiveService.class.getName() + "*");
     assertThat(histo.exitCode()).as(histo.err()).isZero();
     assertThat(histo.out()).contains(LiveService.class.getName() + "$Order");
+  }
+
+  /** A JVM that cannot record (JDK 17 still takes -XX:-FlightRecorder): one line, and --no-jfr captures it. */
+  @Test
+  void aJvmWithoutFlightRecorderIsOneLineAndNoJfrStillCaptures() throws Exception {
+    Process live = startLive(ScenarioRunner.currentJavaHome(), "-XX:-FlightRecorder");
+    try {
+      Cli c = Cli.run("capture", Long.toString(live.pid()), "--count", "1", "--out", dir.resolve("a").toString());
+      assertThat(c.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(c.errLines()).singleElement().asString()
+          .startsWith("memdiff: PID " + live.pid() + " did not start a JFR recording").endsWith("with --no-jfr");
+      Cli alone = Cli.run("capture", Long.toString(live.pid()), "--count", "1", "--no-jfr", "--out",
+          dir.resolve("b").toString());
+      assertThat(alone.exitCode()).as(alone.err()).isZero();
+      assertThat(dir.resolve("b").resolve("1.hprof")).isRegularFile();
+    } finally {
+      stop(live);
+    }
   }
 
   @Test
