@@ -1,16 +1,22 @@
 package io.memdiff.diff;
 
+import io.memdiff.hprof.work.Tasks;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -66,8 +72,52 @@ public final class OldObjectSamples {
         throw new IOException(file + ": not a JFR recording (it does not start as one)");
       }
     }
-    // A recording emits its samples each time it is dumped, with the addresses of that moment, and
-    // keeps the earlier emissions: only the last one's addresses are those of the heap dump just before.
+    // The JDK's parser waits for a chunk it takes to be still in writing: on a file that only looks
+    // so, it would wait for ever. It runs on a thread of its own, given time in proportion to size.
+    CompletableFuture<List<RecordedEvent>> parsed = Tasks.async("memdiff-jfr", () -> {
+      try {
+        return lastEmission(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    List<RecordedEvent> last;
+    try {
+      last = parsed.get(PARSE_SECONDS + size / BYTES_PER_SECOND, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      parsed.cancel(true);
+      throw new IOException(file + ": not a readable JFR recording (its reading did not end: is it still being written?)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(file + ": reading interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable t = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+      String m = t.getMessage() == null ? "" : t.getMessage();
+      if (t instanceof EOFException || m.contains("Trying to read at") || m.contains("Not a complete")) {
+        throw new IOException(file + ": truncated JFR recording, " + size + " bytes (cut short when written?)");
+      }
+      if (t instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(file + ": not a readable JFR recording (" + (m.isEmpty()
+          ? t.getClass().getSimpleName() : m.strip().replaceAll("\\s*\\R\\s*", "; ")) + ")");
+    }
+    for (RecordedEvent e : last) {
+      s.add(e);
+    }
+    return s;
+  }
+
+  /** Seconds a recording's reading may take at least, and the bytes per second it is given beyond. */
+  private static final long PARSE_SECONDS = 20;
+  private static final long BYTES_PER_SECOND = 2_000_000;
+
+  /**
+   * The samples of the recording's last emission: a recording emits its samples each time it is
+   * dumped, with the addresses of that moment, and keeps the earlier emissions, so only the last
+   * one's addresses are those of the heap dump just before.
+   */
+  private static List<RecordedEvent> lastEmission(Path file) throws IOException {
     List<RecordedEvent> last = new ArrayList<>();
     Instant lastEmission = null;
     try (RecordingFile recording = new RecordingFile(file)) {
@@ -84,18 +134,8 @@ public final class OldObjectSamples {
           }
         }
       }
-      for (RecordedEvent e : last) {
-        s.add(e);
-      }
-    } catch (IOException | RuntimeException e) {
-      String m = e.getMessage() == null ? "" : e.getMessage();
-      if (e instanceof EOFException || m.contains("Trying to read at") || m.contains("Not a complete")) {
-        throw new IOException(file + ": truncated JFR recording, " + size + " bytes (cut short when written?)");
-      }
-      throw new IOException(file + ": not a readable JFR recording (" + (m.isEmpty()
-          ? e.getClass().getSimpleName() : m.strip().replaceAll("\\s*\\R\\s*", "; ")) + ")");
     }
-    return s;
+    return last;
   }
 
   private void add(RecordedEvent e) {
