@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -61,15 +62,27 @@ public final class OldObjectSamples {
    * @throws IOException with a message in memdiff's words when the file is not a readable recording
    */
   public static OldObjectSamples read(Path file) throws IOException {
+    return read(file, PARSE_SECONDS);
+  }
+
+  /** @param leastSeconds the least time the reading is given (tests give little) */
+  static OldObjectSamples read(Path file, long leastSeconds) throws IOException {
     OldObjectSamples s = new OldObjectSamples(file);
     long size = Files.size(file);
     if (size == 0) {
       throw new IOException(file + ": empty, not a JFR recording");
     }
-    byte[] magic = new byte[4];
+    byte[] header = new byte[16];
     try (InputStream in = Files.newInputStream(file)) {
-      if (in.readNBytes(magic, 0, 4) < 4 || magic[0] != 'F' || magic[1] != 'L' || magic[2] != 'R' || magic[3] != 0) {
+      int read = in.readNBytes(header, 0, header.length);
+      if (read < 4 || header[0] != 'F' || header[1] != 'L' || header[2] != 'R' || header[3] != 0) {
         throw new IOException(file + ": not a JFR recording (it does not start as one)");
+      }
+      // A first chunk longer than the file is one cut short, or still being written: the JDK's
+      // parser would wait for the rest.
+      long chunk = read < 16 ? -1 : ByteBuffer.wrap(header, 8, 8).getLong();
+      if (chunk < CHUNK_HEADER_BYTES || chunk > size) {
+        throw new IOException(file + ": truncated JFR recording, " + size + " bytes (cut short when written?)");
       }
     }
     // The JDK's parser waits for a chunk it takes to be still in writing: on a file that only looks
@@ -83,7 +96,7 @@ public final class OldObjectSamples {
     });
     List<RecordedEvent> last;
     try {
-      last = parsed.get(PARSE_SECONDS + size / BYTES_PER_SECOND, TimeUnit.SECONDS);
+      last = parsed.get(leastSeconds + size / BYTES_PER_SECOND, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
       parsed.cancel(true);
       throw new IOException(file + ": not a readable JFR recording (its reading did not end: is it still being written?)");
@@ -107,6 +120,9 @@ public final class OldObjectSamples {
     }
     return s;
   }
+
+  /** A chunk's header: magic, version, sizes, offsets and times. */
+  private static final int CHUNK_HEADER_BYTES = 68;
 
   /** Seconds a recording's reading may take at least, and the bytes per second it is given beyond. */
   private static final long PARSE_SECONDS = 20;
