@@ -83,10 +83,6 @@ final class LiveJvm implements AutoCloseable {
     return process.info().command().map(c -> c.endsWith("/java") || c.equals("java")).orElse(false);
   }
 
-  long pid() {
-    return pid;
-  }
-
   /** Runs a diagnostic command (its MBean operation name, e.g. gcHeapDump) and returns what it printed. */
   String run(String operation, String... arguments) throws CaptureFailure {
     try {

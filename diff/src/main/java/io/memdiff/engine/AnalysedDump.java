@@ -3,8 +3,6 @@ package io.memdiff.engine;
 import io.memdiff.diff.AllocationJoin;
 import io.memdiff.diff.AllocationStack;
 import io.memdiff.diff.OldObjectSamples;
-import io.memdiff.diff.SiteSummarizer;
-import io.memdiff.diff.SiteSummary;
 import io.memdiff.paths.ClassRetention;
 import io.memdiff.paths.ClassRoutes;
 import io.memdiff.paths.HeapAnalysis;
@@ -69,11 +67,6 @@ public final class AnalysedDump {
   public List<ClassRow> classesRetained(Predicate<String> filter) {
     ClassRetention r = ClassRetention.of(analysis);
     return OpenDump.classesOf(analysis.catalog(), filter, r.retainedBytes(), r.unreachableBytes());
-  }
-
-  /** The dump's sites: what a diff compares. */
-  public SiteSummary summarize() {
-    return SiteSummarizer.summarize(analysis, analysis.catalog().file().path().toString(), samples, note -> {});
   }
 
   private int objectAt(long address) {
