@@ -9,6 +9,7 @@ import io.memdiff.paths.RouteReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -40,7 +41,8 @@ final class PathCommand implements Callable<Integer> {
         description = "Every instance of this class (Java name, e.g. java.util.HashMap$Node or byte[]).")
     String className;
 
-    @Option(names = "--id", paramLabel = "0xADDR", required = true, description = "One object, by address.")
+    @Option(names = "--id", paramLabel = "0xADDR[,0xADDR…]", required = true,
+        description = "Objects by address, comma-separated: one, or the examples a diff line prints.")
     String id;
   }
 
@@ -78,7 +80,12 @@ final class PathCommand implements Callable<Integer> {
       throw new UsageException("--limit must be at least 1, got " + limit);
     }
     PrintWriter err = spec.commandLine().getErr();
-    long address = target.id != null ? Addresses.parse(target.id) : 0;
+    long[] addresses = target.id == null ? new long[0]
+        : Arrays.stream(target.id.split(",")).map(String::strip).filter(t -> !t.isEmpty())
+            .mapToLong(Addresses::parse).toArray();
+    if (target.id != null && addresses.length == 0) {
+      throw new UsageException("--id needs at least one address");
+    }
     try (Progress progress = new Progress(err);
         OpenDump dump = Engine.open(this.dump, dumpOptions.readOptions(1), progress::phase)) {
       Warnings.print(err, dump.warnings());
@@ -89,14 +96,14 @@ final class PathCommand implements Callable<Integer> {
       progress.phase("grouping paths");
       RouteReport report = target.className != null
           ? analysed.routesOfClass(target.className, fold, limit)
-          : analysed.routesOfObject(address, indexes, fold);
+          : analysed.routesOfObjects(addresses, indexes, fold, limit);
       List<Route> routes = new ArrayList<>();
       for (RouteReport.Route r : report.routes()) {
         routes.add(new Route(r.instances(), r.retainedBytes(), r.reachability(), StepOut.of(r.steps())));
       }
       String what = target.className != null ? target.className : target.id;
       List<DiffRenderer.StackOut> stacks = DiffRenderer.stacks(target.className != null
-          ? analysed.allocationStacksOfClass(target.className) : analysed.allocationStacksOf(address));
+          ? analysed.allocationStacksOfClass(target.className) : analysed.allocationStacksOf(addresses));
       if (output.json()) {
         Json.write(spec.commandLine().getOut(), new Document(Json.SCHEMA_VERSION, dump.info(), what, report.objects(),
             report.unreachable(), routes, stacks));

@@ -9,7 +9,9 @@ import io.memdiff.paths.HeapAnalysis;
 import io.memdiff.paths.ObjectInspector;
 import io.memdiff.paths.ObjectReport;
 import io.memdiff.paths.RouteReport;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /** A dump whose reference graph, shortest paths and dominator tree are known: what the queries read. */
@@ -23,12 +25,15 @@ public final class AnalysedDump {
   }
 
   /**
-   * Where the object at this address was allocated, if the recording beside the dump sampled it:
-   * one stack, or none.
+   * Where the objects at these addresses were allocated, as far as the recording beside the dump
+   * sampled them: a stack per sampled object, merged, or none.
    */
-  public List<AllocationStack> allocationStacksOf(long address) {
-    int o = objectAt(address);
-    return AllocationJoin.stacksOf(samples, analysis.index(), x -> x == o);
+  public List<AllocationStack> allocationStacksOf(long... addresses) {
+    Set<Integer> objects = new HashSet<>();
+    for (long a : addresses) {
+      objects.add(objectAt(a));
+    }
+    return AllocationJoin.stacksOf(samples, analysis.index(), objects::contains);
   }
 
   /** Where the sampled instances of a class were allocated, most samples first (none without a recording). */
@@ -48,9 +53,16 @@ public final class AnalysedDump {
     return ClassRoutes.ofClass(analysis, named, fold, limit);
   }
 
-  /** The route to the object at this address; {@code indexes} shows array indexes ({@code [17]}). */
-  public RouteReport routesOfObject(long address, boolean indexes, boolean fold) {
-    return ClassRoutes.ofObject(analysis, objectAt(address), indexes, fold, 1);
+  /**
+   * The routes to the objects at these addresses (a finding's examples, say), merged by route;
+   * {@code indexes} shows array indexes ({@code [17]}).
+   */
+  public RouteReport routesOfObjects(long[] addresses, boolean indexes, boolean fold, int limit) {
+    int[] objects = new int[addresses.length];
+    for (int k = 0; k < addresses.length; k++) {
+      objects[k] = objectAt(addresses[k]);
+    }
+    return ClassRoutes.ofObjects(analysis, objects, indexes, fold, limit);
   }
 
   /**

@@ -38,16 +38,22 @@ public final class ClassRoutes {
     return report(a, objects.size(), groups, groupOf, limit);
   }
 
-  /** The one object at {@code object}, its route with array indexes when {@code indexes}. */
-  public static RouteReport ofObject(HeapAnalysis a, int object, boolean indexes, boolean fold, int limit) {
+  /**
+   * The objects at {@code objects} (a finding's examples, say), merged by route, with array indexes
+   * when {@code indexes}.
+   */
+  public static RouteReport ofObjects(HeapAnalysis a, int[] objects, boolean indexes, boolean fold, int limit) {
     Groups groups = new Groups(fold ? new Folding(a.catalog(), a.index()) : null);
     int[] groupOf = new int[a.index().objectCount()];
     Arrays.fill(groupOf, -1);
-    byte label = a.reachability().label(object);
-    if (label != Reachability.UNREACHABLE) {
-      groupOf[object] = groups.add(label, new PathDescriber(a.reachability()).steps(object, indexes));
+    PathDescriber describer = new PathDescriber(a.reachability());
+    for (int object : objects) {
+      byte label = a.reachability().label(object);
+      if (label != Reachability.UNREACHABLE && groupOf[object] < 0) {
+        groupOf[object] = groups.add(label, describer.steps(object, indexes));
+      }
     }
-    return report(a, 1, groups, groupOf, limit);
+    return report(a, objects.length, groups, groupOf, limit);
   }
 
   private static RouteReport report(HeapAnalysis a, long objects, Groups groups, int[] groupOf, int limit) {
