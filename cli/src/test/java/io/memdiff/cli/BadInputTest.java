@@ -81,6 +81,9 @@ class BadInputTest {
     assertThat(by.exitCode()).isEqualTo(2);
     assertThat(by.err()).contains("--by").contains("expected one of site, class, package, allocation but was 'thread'");
     assertThat(Cli.run(empty.toString(), empty.toString(), "--parallel", "0").exitCode()).isEqualTo(2);
+    Cli frames = Cli.run(empty.toString(), empty.toString(), "--frames", "-1");
+    assertThat(frames.exitCode()).isEqualTo(2);
+    assertThat(frames.err()).contains("--frames");
     Cli tmp = Cli.run("histo", empty.toString(), "--tmp-dir", empty.toString());
     assertThat(tmp.exitCode()).isEqualTo(2);
     assertThat(tmp.err()).contains("is not a directory");

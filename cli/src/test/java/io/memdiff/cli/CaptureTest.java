@@ -46,6 +46,20 @@ class CaptureTest {
     return p;
   }
 
+  /** Runs {@code memdiff capture PID args…} on a LiveService started for it, then stops the service. */
+  private static Cli captureLive(Path javaHome, String... args) throws Exception {
+    Process live = startLive(javaHome);
+    try {
+      String[] all = new String[args.length + 2];
+      all[0] = "capture";
+      all[1] = Long.toString(live.pid());
+      System.arraycopy(args, 0, all, 2, args.length);
+      return Cli.run(all);
+    } finally {
+      stop(live);
+    }
+  }
+
   private static void stop(Process p) throws Exception {
     p.getOutputStream().close();
     if (!p.waitFor(20, TimeUnit.SECONDS)) {
@@ -66,14 +80,8 @@ class CaptureTest {
   }
 
   private void captureAndDiff(Path javaHome) throws Exception {
-    Process live = startLive(javaHome);
     Path out = dir.resolve("capture");
-    Cli c;
-    try {
-      c = Cli.run("capture", Long.toString(live.pid()), "--count", "3", "--interval", "1", "--out", out.toString());
-    } finally {
-      stop(live);
-    }
+    Cli c = captureLive(javaHome, "--count", "3", "--interval", "1", "--out", out.toString());
     assertThat(c.exitCode()).as(c.err()).isZero();
     assertThat(c.errLines()).hasSize(3).allMatch(l -> l.matches("memdiff: capture [123] of 3: .*\\.hprof .*\\.jfr .*"));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rwx------");
@@ -219,14 +227,8 @@ class CaptureTest {
 
   @Test
   void compressesWithGzAndTheDumpReads() throws Exception {
-    Process live = startLive(ScenarioRunner.currentJavaHome());
     Path out = dir.resolve("gz");
-    Cli c;
-    try {
-      c = Cli.run("capture", Long.toString(live.pid()), "--count", "1", "--gz", "--no-jfr", "--out", out.toString());
-    } finally {
-      stop(live);
-    }
+    Cli c = captureLive(ScenarioRunner.currentJavaHome(), "--count", "1", "--gz", "--no-jfr", "--out", out.toString());
     assertThat(c.exitCode()).as(c.err()).isZero();
     try (Stream<Path> files = Files.list(out)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("1.hprof.gz");
@@ -319,5 +321,23 @@ class CaptureTest {
     Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", at.toString())
         .redirectErrorStream(true).start();
     return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+  }
+
+  @Test
+  void optionsThatMakeNoSenseAreUsageErrorsBeforeAnyAttach() throws IOException {
+    String self = Long.toString(ProcessHandle.current().pid());
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    String[][] cases = {
+        {"capture", self, "--count", "0", "--out", dir.resolve("c").toString()},
+        {"capture", self, "--interval", "-1", "--out", dir.resolve("c").toString()},
+        {"capture", self, "--out", file.toString()},
+    };
+    String[] said = {"--count must be at least 1", "--interval must not be negative", "is not a directory"};
+    for (int k = 0; k < cases.length; k++) {
+      Cli c = Cli.run(cases[k]);
+      assertThat(c.exitCode()).as(String.join(" ", cases[k])).isEqualTo(ExitCodes.USAGE);
+      assertThat(c.errLines()).singleElement().asString().contains(said[k]);
+    }
+    assertThat(dir.resolve("c")).doesNotExist();
   }
 }
