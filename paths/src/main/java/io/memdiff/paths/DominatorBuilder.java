@@ -30,6 +30,7 @@ final class DominatorBuilder {
     int[] vertex = search.vertex;
     int[] parent = search.parent;
     long[] visited = search.visited;
+    long[] heldTwice = search.heldTwice;
     search.release();
     if (releaseEdges) {
       g.releaseEdges(); // the search was their last reader: their memory goes to the arrays below
@@ -76,7 +77,7 @@ final class DominatorBuilder {
     // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
     // built in.
     permute(end, size, retainedLow, retainedHigh, vertex, count);
-    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited);
+    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited, heldTwice);
   }
 
   // The loops over every root, weak edge and vertex are methods of their own, here as in the other

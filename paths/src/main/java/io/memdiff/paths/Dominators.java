@@ -29,13 +29,19 @@ public final class Dominators {
   private final int[] objectAt;
   /** One bit per object: whether the search reached it (the others retain only themselves). */
   private final long[] reached;
+  /**
+   * One bit per object: whether more than one strong reference from a strongly reachable object
+   * reaches it (references into roots not counted). Only such an object can have an immediate
+   * dominator other than the object that first reached it.
+   */
+  private final long[] heldTwice;
   // Per object, its position in the tree and its immediate dominator: 4 bytes per object each that
   // the analysis itself does without, so each is built when a caller first asks about single objects.
   private int[] positionOf;
   private int[] idomOf;
 
   Dominators(ObjectGraph graph, int count, int[] retainedLow, int[] retainedHigh, int[] subtreeEnd,
-      int[] objectAt, long[] reached) {
+      int[] objectAt, long[] reached, long[] heldTwice) {
     this.graph = graph;
     this.count = count;
     this.retainedLow = retainedLow;
@@ -43,6 +49,7 @@ public final class Dominators {
     this.subtreeEnd = subtreeEnd;
     this.objectAt = objectAt;
     this.reached = reached;
+    this.heldTwice = heldTwice;
   }
 
   /**
@@ -64,6 +71,22 @@ public final class Dominators {
    */
   public int[] immediateDominators() {
     return idomOf();
+  }
+
+  /** Whether more than one strong reference reaches a strongly reachable object (see {@link #ownersOfHeldTwice}). */
+  boolean heldTwice(int object) {
+    return isSet(heldTwice, object);
+  }
+
+  /**
+   * The immediate dominators of the objects {@link #heldTwice}, made anew, and nothing else: the
+   * other entries are left 0. Every other strongly reachable object that is not a root has one
+   * referrer, its dominator; writing only these spares a scattered write per object.
+   */
+  int[] ownersOfHeldTwice() {
+    int[] d = new int[graph.nodeCount()];
+    Parts.run(1, count + 1, PARALLEL_SWEEP / 2, "memdiff-idoms", (from, to) -> idomsOf(d, from, to, heldTwice));
+    return d;
   }
 
   /**
@@ -232,12 +255,15 @@ public final class Dominators {
   int[] immediateDominators(int minimumPart) {
     int[] d = new int[graph.nodeCount()];
     Arrays.fill(d, ParentLinks.NO_OBJECT);
-    Parts.run(1, count + 1, minimumPart, "memdiff-idoms", (from, to) -> idomsOf(d, from, to));
+    Parts.run(1, count + 1, minimumPart, "memdiff-idoms", (from, to) -> idomsOf(d, from, to, null));
     return d;
   }
 
-  /** The immediate dominators of the objects at positions {@code [from, to)} of the tree's order. */
-  private void idomsOf(int[] d, int from, int to) {
+  /**
+   * The immediate dominators of the objects at positions {@code [from, to)} of the tree's order;
+   * with {@code only}, of the objects whose bit is set there.
+   */
+  private void idomsOf(int[] d, int from, int to, long[] only) {
     // The dominator of a position is the innermost subtree still open there.
     int[] open = new int[64];
     int top = 0;
@@ -256,7 +282,10 @@ public final class Dominators {
       while (top > 0 && subtreeEnd[open[top - 1]] <= i) {
         top--;
       }
-      d[objectAt[i]] = top == 0 ? ParentLinks.VIRTUAL_ROOT : objectAt[open[top - 1]];
+      int o = objectAt[i];
+      if (only == null || isSet(only, o)) {
+        d[o] = top == 0 ? ParentLinks.VIRTUAL_ROOT : objectAt[open[top - 1]];
+      }
       if (top == open.length) {
         open = Arrays.copyOf(open, 2 * top);
       }

@@ -62,13 +62,15 @@ final class OwnedRoutes {
     Reachability reach = t.reach;
     HeapIndex index = t.index;
     int[] routeOf = t.routeOf;
-    int[] idom = dominators.immediateDominators();
+    // Only an object more than one reference reaches can have an owner other than its parent: the
+    // others' owners are never read, nor made.
+    int[] idom = dominators.ownersOfHeldTwice();
     int reached = reach.reachedCount();
     // Which positions hold an object whose owner is not its parent: the pass with a cache miss per
     // object, so split over the cores (at word boundaries, each part writing its own words).
     long[] ownedAt = new long[(reached + 63) >>> 6];
     Parts.run(0, reached, parallelFrom, "memdiff-owners",
-        (from, to) -> markOwned(reach, routeOf, idom, ownedAt, from, to));
+        (from, to) -> markOwned(reach, dominators, routeOf, idom, ownedAt, from, to));
     // Then in breadth-first order, parents first: those objects take their owner's route, and the
     // children of an object whose route changed are routed again below it. Only those positions are
     // visited: a child comes after its parent, so marking its position ahead of the walk suffices.
@@ -102,13 +104,17 @@ final class OwnedRoutes {
   }
 
   /** Marks the positions in {@code [from, to)} whose object its owner holds other than as its parent. */
-  private static void markOwned(Reachability reach, int[] routeOf, int[] idom, long[] ownedAt, int from, int to) {
+  private static void markOwned(Reachability reach, Dominators dominators, int[] routeOf, int[] idom, long[] ownedAt,
+      int from, int to) {
     for (int i = from; i < to; i++) {
       int pp = reach.parentPosition(i);
       if (pp < 0) {
         continue; // a root, or a referent: its route is its shortest path from the reference
       }
       int o = reach.reachedAt(i);
+      if (!dominators.heldTwice(o)) {
+        continue; // its one referrer is both its parent and its owner
+      }
       int owner = idom[o];
       // The label is read last: most objects' owner is their parent, and each read is a cache miss.
       if (owner != reach.reachedAt(pp) && owner >= 0 && routeOf[owner] >= 0

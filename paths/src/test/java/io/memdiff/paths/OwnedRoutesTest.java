@@ -57,4 +57,38 @@ class OwnedRoutesTest {
       assertThat(owned).as("objects held through several routes").isPositive();
     }
   }
+
+  /**
+   * The shortcut the re-walk takes: an object one reference reaches has its referrer for owner, so
+   * only objects held twice are checked. Every strongly reachable object that is not a root and not
+   * marked held twice must have its breadth-first parent for immediate dominator, and both kinds
+   * must occur.
+   */
+  @ParameterizedTest
+  @MethodSource("dumps")
+  void anObjectHeldOnceIsOwnedByItsParent(Path dump) throws Exception {
+    try (HprofFile f = HprofFile.open(dump)) {
+      HeapAnalysis a = HeapAnalysis.analyse(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE),
+          ScanOptions.STRICT, true, x -> {});
+      Reachability reach = a.reachability();
+      Dominators d = a.dominators();
+      int heldOnce = 0;
+      int heldTwice = 0;
+      for (int o = 0; o < a.index().objectCount(); o++) {
+        int parent = reach.parent(o);
+        // Roots (stack roots too, which the search may reach from a lasting root) hang from the virtual root.
+        if (reach.label(o) != Reachability.STRONG || parent < 0 || d.idom(o) == ParentLinks.VIRTUAL_ROOT) {
+          continue;
+        }
+        if (d.heldTwice(o)) {
+          heldTwice++;
+        } else {
+          heldOnce++;
+          assertThat(d.idom(o)).as("owner of object %d, held once", o).isEqualTo(parent);
+        }
+      }
+      assertThat(heldOnce).isPositive();
+      assertThat(heldTwice).isPositive();
+    }
+  }
 }
