@@ -104,7 +104,22 @@ public final class Reachability {
    */
   void search() {
     ObjectGraph graph = this.graph;
-    int tail = bfs(0, rootCount, STRONG);
+    int weakEdges = graph.weakEdgeCount();
+    // Referents are taken in the breadth-first order of the references that hold them, not in the
+    // file's order, so that a referent two references hold gets the same one whatever the addresses:
+    // the searches note where each holder of such a reference comes.
+    long[] isSource = null;
+    Int2IntOpenHashMap sourcePosition = new Int2IntOpenHashMap();
+    sourcePosition.defaultReturnValue(Integer.MAX_VALUE);
+    if (weakEdges > 0) {
+      isSource = new long[(label.length + 63) >>> 6];
+      for (int i = 0; i < weakEdges; i++) {
+        int src = graph.weakSource(i);
+        isSource[src >>> 6] |= 1L << src;
+      }
+      notePositions(isSource, sourcePosition, 0, rootCount);
+    }
+    int tail = bfs(0, rootCount, STRONG, isSource, sourcePosition);
     runEnds.add(tail);
     // Then the stack roots, for what the lasting ones do not reach: an object a static, a thread or a
     // global holds keeps that route whether or not a thread had it in a local at the dump, so its
@@ -120,24 +135,16 @@ public final class Reachability {
       }
     }
     if (tail > stackHead) {
-      tail = bfs(stackHead, tail, STRONG);
+      if (isSource != null) {
+        notePositions(isSource, sourcePosition, stackHead, tail);
+      }
+      tail = bfs(stackHead, tail, STRONG, isSource, sourcePosition);
       runEnds.add(tail);
     }
-    int weakEdges = graph.weakEdgeCount();
     if (weakEdges == 0) {
       reached = tail;
       return;
     }
-    // Referents are taken in the breadth-first order of the references that hold them, not in the
-    // file's order, so that a referent two references hold gets the same one whatever the addresses.
-    long[] isSource = new long[(label.length + 63) >>> 6];
-    for (int i = 0; i < weakEdges; i++) {
-      int src = graph.weakSource(i);
-      isSource[src >>> 6] |= 1L << src;
-    }
-    Int2IntOpenHashMap sourcePosition = new Int2IntOpenHashMap();
-    sourcePosition.defaultReturnValue(Integer.MAX_VALUE);
-    notePositions(isSource, sourcePosition, 0, tail);
     byte[] weakOrder = {SOFT, WEAK, FINALIZER, PHANTOM};
     for (int round = 0; round < 2; round++) {
       for (byte kind : weakOrder) {
@@ -162,9 +169,9 @@ public final class Reachability {
             order[tail++] = t;
           }
         }
-        tail = bfs(head, tail, kind);
-        runEnds.add(tail);
         notePositions(isSource, sourcePosition, head, tail);
+        tail = bfs(head, tail, kind, isSource, sourcePosition);
+        runEnds.add(tail);
       }
     }
     reached = tail;
@@ -180,8 +187,11 @@ public final class Reachability {
     }
   }
 
-  /** One breadth-first search over strong references from the positions in {@code [head, tail)}. */
-  private int bfs(int head, int tail, byte kind) {
+  /**
+   * One breadth-first search over strong references from the positions in {@code [head, tail)},
+   * noting the position of each object it adds that {@code isSource} marks (none when null).
+   */
+  private int bfs(int head, int tail, byte kind, long[] isSource, Int2IntOpenHashMap sourcePosition) {
     ObjectGraph g = graph;
     byte[] label = this.label;
     int[] queue = order;
@@ -196,6 +206,9 @@ public final class Reachability {
           label[t] = kind;
           parentPosition[tail] = position;
           slotAtPosition[tail] = g.slot(e);
+          if (isSource != null && (isSource[t >>> 6] & (1L << t)) != 0) {
+            sourcePosition.put(t, tail);
+          }
           queue[tail++] = t;
         }
       }
