@@ -1,5 +1,6 @@
 package io.memdiff.cli;
 
+import io.memdiff.engine.Engine;
 import io.memdiff.engine.ReadOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,10 @@ final class DumpOptions {
       description = "Object alignment for shallow sizes (default: inferred from addresses, usually 8).")
   Integer align;
 
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Threads for the analysis (default: the cores this JVM is given). The output is the same for any N.")
+  Integer threads;
+
   @Option(names = "--jfr", paramLabel = "FILE",
       description = "A JFR recording dumped right after a dump, for its allocation stacks; once per dump, in"
           + " the dumps' order (default: k.jfr beside k.hprof, where there is one).")
@@ -58,6 +63,9 @@ final class DumpOptions {
     if (align != null && Integer.bitCount(align) != 1) {
       throw new UsageException("--align must be a power of two, got " + align);
     }
+    check("--threads", threads, 1, 4096);
+    // Process-wide, like the machine's core count it stands in for.
+    Engine.useThreads(threads == null ? 0 : threads);
     if (tmpDir != null && !Files.isDirectory(tmpDir)) {
       throw new UsageException("--tmp-dir " + tmpDir + " is not a directory");
     }

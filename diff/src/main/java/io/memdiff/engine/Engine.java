@@ -6,6 +6,7 @@ import io.memdiff.diff.DiffReport;
 import io.memdiff.diff.SiteSummary;
 import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.MappedFile;
+import io.memdiff.hprof.work.Tasks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -22,6 +23,14 @@ public final class Engine {
   private Engine() {}
 
   /** Opens and catalogues a dump, to be {@linkplain OpenDump#analyse analysed} or asked for {@linkplain OpenDump#facts facts}. */
+  /**
+   * How many threads each pass of the analysis splits into from now on: 0 (the default) for the
+   * cores this JVM is given. The output is the same for any number.
+   */
+  public static void useThreads(int threads) {
+    Tasks.useThreads(threads);
+  }
+
   public static OpenDump open(Path dump, ReadOptions options, Consumer<String> phase) throws IOException {
     return OpenDump.open(dump, options, true, phase);
   }

@@ -103,7 +103,7 @@ public final class DumpCatalog {
     return build(file, options, layoutOverrides, keepObjects, FirstPass.SPLIT_THRESHOLD);
   }
 
-  /** @param splitThreshold parse heap records on two threads from this file size on (tests lower it) */
+  /** @param splitThreshold parse heap records on every core from this file size on (tests lower it) */
   static DumpCatalog build(HprofFile file, ScanOptions options, LayoutOverrides layoutOverrides, boolean keepObjects,
       long splitThreshold) throws HprofFormatException {
     FirstPass pass = FirstPass.run(file, options, keepObjects, splitThreshold);

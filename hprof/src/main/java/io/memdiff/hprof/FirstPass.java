@@ -1,6 +1,7 @@
 package io.memdiff.hprof;
 
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import io.memdiff.hprof.work.Tasks;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,12 +33,12 @@ final class FirstPass implements HprofVisitor {
    * Scans the dump once.
    *
    * @param keepObjects keep each object's address, record offset and class for the index
-   * @param splitThreshold parse heap records on two threads from this file size on
+   * @param splitThreshold parse heap records on every core from this file size on
    */
   static FirstPass run(HprofFile file, ScanOptions options, boolean keepObjects, long splitThreshold)
       throws HprofFormatException {
     FirstPass pass = new FirstPass(file);
-    int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
+    int threads = Tasks.cores();
     boolean wideOffsets = file.data().length() > 0xFFFF_FFFFL;
     List<HeapPart> parts = new ArrayList<>();
     long[] objectsPerPart = null;

@@ -1,6 +1,7 @@
 package io.memdiff.hprof;
 
 import io.memdiff.hprof.work.Tasks;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -69,11 +70,29 @@ public final class HeapIndex {
     this.bucketShift = shift;
     int count = (int) ((span - 1) >>> shift) + 1;
     this.bucketStart = new int[count + 1];
-    // Two halves on two threads: the second starts at the bucket after the first half's last object.
-    int mid = n / 2;
-    int midBucket = mid == 0 ? 0 : bucketOf(mid - 1) + 1;
-    Tasks.all("memdiff-index", List.of(() -> fillBuckets(mid, n, midBucket, count), () -> fillBuckets(0, mid, 0, midBucket - 1)));
+    // A part per core: each starts at the bucket after the previous part's last object.
+    int parts = (int) Math.max(1, Math.min(Tasks.cores(), n / MIN_BUCKET_PART));
+    int[] firstObject = new int[parts + 1];
+    int[] firstBucket = new int[parts + 1];
+    for (int k = 1; k < parts; k++) {
+      firstObject[k] = (int) ((long) n * k / parts);
+      firstBucket[k] = bucketOf(firstObject[k] - 1) + 1;
+    }
+    firstObject[parts] = n;
+    firstBucket[parts] = count + 1;
+    List<Runnable> work = new ArrayList<>(parts);
+    for (int k = 0; k < parts; k++) {
+      int from = firstObject[k];
+      int to = firstObject[k + 1];
+      int fromBucket = firstBucket[k];
+      int lastBucket = firstBucket[k + 1] - 1;
+      work.add(() -> fillBuckets(from, to, fromBucket, lastBucket));
+    }
+    Tasks.all("memdiff-index", work);
   }
+
+  /** The fewest objects a thread of the bucket fill takes. */
+  private static final int MIN_BUCKET_PART = 1 << 16;
 
   private int bucketOf(int object) {
     return (int) ((columns.address(object) - base) >>> bucketShift);

@@ -3,8 +3,9 @@ package io.memdiff.paths;
 import io.memdiff.hprof.work.Parts;
 import io.memdiff.hprof.work.Tasks;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
 
 /**
  * The dominator tree of the reachable heap and each object's retained size. The graph is the strong
@@ -137,34 +138,38 @@ public final class Dominators {
 
   /**
    * Retained bytes of groups of objects (classes, sites): the sum over a group's members that no other
-   * member of the same group dominates, so nothing is counted twice. A big tree is swept in two halves
-   * on two threads: the random read of each position's group is most of the sweep, and the other
-   * core is often idle here, the last dump of a diff waiting on it.
+   * member of the same group dominates, so nothing is counted twice. A big tree is swept in parts,
+   * one per core: the random read of each position's group is most of the sweep, and the other cores
+   * are often idle here, the last dump of a diff waiting on it.
    *
    * @param groupOf group of each object, or −1 for none
    */
   public long[] retainedByGroup(int[] groupOf, int groups) {
-    return retainedByGroup(groupOf, groups, count >= PARALLEL_SWEEP ? count / 2 + 1 : count + 1);
+    return retainedByGroup(groupOf, groups, PARALLEL_SWEEP, Tasks.cores());
   }
 
-  /** Positions from which {@link #retainedByGroup} sweeps in two halves. */
+  /** The fewest positions a part of {@link #retainedByGroup}'s sweep takes. */
   private static final int PARALLEL_SWEEP = 1 << 20;
 
-  /** @param split where the second half of the sweep starts (count + 1: there is none) */
-  long[] retainedByGroup(int[] groupOf, int groups, int split) {
-    long[] totals;
-    if (split > 1 && split <= count) {
-      // Not on the common pool: in a diff, the next dump's first pass, read ahead meanwhile, may hold
-      // its one worker (on two cores), and the second half would wait for it.
-      CompletableFuture<long[]> second = CompletableFuture.supplyAsync(() -> sweep(groupOf, groups, split, count + 1),
-          Tasks.named("memdiff-sweep"));
-      totals = sweep(groupOf, groups, 1, split);
-      long[] rest = second.join();
+  /** @param minimumPart the fewest positions a part takes; @param cores at most this many parts (tests vary both) */
+  long[] retainedByGroup(int[] groupOf, int groups, int minimumPart, int cores) {
+    int parts = Math.max(1, Math.min(cores, count / Math.max(1, minimumPart)));
+    long[][] partTotals = new long[parts][];
+    List<Runnable> work = new ArrayList<>(parts);
+    for (int k = 0; k < parts; k++) {
+      int part = k;
+      int from = 1 + (int) ((long) count * k / parts);
+      int to = 1 + (int) ((long) count * (k + 1) / parts);
+      work.add(() -> partTotals[part] = sweep(groupOf, groups, from, to));
+    }
+    // Daemon threads of their own, not the common pool: in a diff, the next dump's first pass, read
+    // ahead meanwhile, may hold its one worker, and a part would wait for it.
+    Tasks.all("memdiff-sweep", work);
+    long[] totals = partTotals[0];
+    for (int k = 1; k < parts; k++) {
       for (int g = 0; g < groups; g++) {
-        totals[g] += rest[g];
+        totals[g] += partTotals[k][g];
       }
-    } else {
-      totals = sweep(groupOf, groups, 1, count + 1);
     }
     // Unreachable members retain only themselves.
     for (int o = 0; o < groupOf.length; o++) {

@@ -4,7 +4,8 @@ import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.work.Tasks;
 import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-import java.util.concurrent.CompletableFuture;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The strong references of a dump as compressed sparse rows over object indexes: the targets of
@@ -68,11 +69,11 @@ public final class ObjectGraph {
 
   /**
    * Reads every object's references in index order and resolves each target by address. The object
-   * range is split in two halves read on two threads, each into blocks of its own as it goes; the
-   * rows are then copied into arrays of their final size. A first pass that counted each half's
-   * references, so the halves could write into final arrays at once, read every reference twice,
-   * which cost this phase far more CPU than one copy of the rows does. The price is a somewhat
-   * higher peak RSS, as the blocks are resident beside the dump's pages.
+   * range is cut into a part per core, each read on a thread of its own into blocks of its own as it
+   * goes; the rows are then copied into arrays of their final size. A first pass that counted each
+   * part's references, so the parts could write into final arrays at once, read every reference
+   * twice, which cost this phase far more CPU than one copy of the rows does. The price is a
+   * somewhat higher peak RSS, as the blocks are resident beside the dump's pages.
    */
   public static ObjectGraph build(HeapIndex index) {
     return build(index, () -> {});
@@ -88,42 +89,68 @@ public final class ObjectGraph {
     ReferenceKinds kinds = new ReferenceKinds(index.catalog());
     int[] classObjects = classObjects(index);
     boolean[] rootClasses = ClassRoots.of(index.catalog());
-    int mid = n / 2;
+    int parts = (int) Math.max(1, Math.min(Tasks.cores(), n / MIN_PART));
+    int[] bound = new int[parts + 1];
+    for (int k = 1; k <= parts; k++) {
+      bound[k] = (int) ((long) n * k / parts);
+    }
     int[] offsets = new int[n + 1];
-    byte[] shallow = new byte[n]; // filled while each record is at hand; the halves write disjoint ranges
+    byte[] shallow = new byte[n]; // filled while each record is at hand; the parts write disjoint ranges
     int unit = Math.max(1, index.catalog().layout().align());
-    CompletableFuture<GraphPart> second = Tasks.async("memdiff-graph",
-        () -> GraphPart.read(index, kinds, classObjects, rootClasses, mid, n, offsets, shallow, unit));
-    GraphPart first = GraphPart.read(index, kinds, classObjects, rootClasses, 0, mid, offsets, shallow, unit);
-    GraphPart last = Tasks.join(second);
+    GraphPart[] read = new GraphPart[parts];
+    List<Runnable> reads = new ArrayList<>(parts);
+    for (int k = 0; k < parts; k++) {
+      int part = k;
+      reads.add(() -> read[part] = GraphPart.read(index, kinds, classObjects, rootClasses, bound[part], bound[part + 1],
+          offsets, shallow, unit));
+    }
+    Tasks.all("memdiff-graph", reads);
     afterReading.run();
-    long total = first.edges.size() + last.edges.size();
+    long total = 0;
+    long[] start = new long[parts];
+    for (int k = 0; k < parts; k++) {
+      start[k] = total;
+      total += read[k].edges.size();
+    }
     if (total > MAX_EDGES) {
       throw new IllegalStateException("more than 2^31 references are not supported yet: " + total);
     }
     int[] targets = new int[(int) total];
     byte[] slots = new byte[(int) total];
-    int split = (int) first.edges.size();
-    CompletableFuture<Void> secondCopy = Tasks.run("memdiff-graph", () -> {
-      last.edges.copyTo(targets, slots, split);
-      shiftUp(offsets, mid, n, split);
-    });
-    first.edges.copyTo(targets, slots, 0);
-    Tasks.join(secondCopy);
+    List<Runnable> copies = new ArrayList<>(parts);
+    for (int k = 0; k < parts; k++) {
+      int part = k;
+      copies.add(() -> {
+        read[part].edges.copyTo(targets, slots, (int) start[part]);
+        if (part > 0) {
+          shiftUp(offsets, bound[part], bound[part + 1], (int) start[part]);
+        }
+      });
+    }
+    Tasks.all("memdiff-graph", copies);
     offsets[n] = (int) total;
-    first.weakSources.addAll(last.weakSources);
-    first.weakTargets.addAll(last.weakTargets);
-    first.weakKinds.addAll(last.weakKinds);
-    first.weakSlots.addAll(last.weakSlots);
+    GraphPart first = read[0];
+    long dangling = first.dangling;
+    for (int k = 1; k < parts; k++) {
+      GraphPart p = read[k];
+      first.weakSources.addAll(p.weakSources);
+      first.weakTargets.addAll(p.weakTargets);
+      first.weakKinds.addAll(p.weakKinds);
+      first.weakSlots.addAll(p.weakSlots);
+      first.largeShallow.putAll(p.largeShallow);
+      dangling += p.dangling;
+    }
     ObjectGraph g = new ObjectGraph(index, offsets, targets, slots, first.weakSources, first.weakTargets,
-        first.weakKinds, first.weakSlots, first.dangling + last.dangling);
+        first.weakKinds, first.weakSlots, dangling);
     g.shallowUnits = shallow;
     g.shallowUnit = unit;
     g.largeShallow = first.largeShallow;
-    g.largeShallow.putAll(last.largeShallow);
     g.rootClasses = rootClasses;
     return g;
   }
+
+  /** The fewest objects a thread of {@link #build} reads. */
+  private static final int MIN_PART = 1 << 16;
 
   /** The most strong edges a graph holds: its edge indexes are ints. */
   static final long MAX_EDGES = Integer.MAX_VALUE - 16;

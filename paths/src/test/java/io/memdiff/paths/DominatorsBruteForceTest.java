@@ -229,10 +229,10 @@ class DominatorsBruteForceTest {
       }
     }
     assertThat(dominators.retainedByGroup(groupOf, groups)).as("seed %d", seed).containsExactly(expectedByGroup);
-    // Swept in two halves, split at every position of the tree: the second half starts with the
-    // members among its first position's ancestors open.
-    for (int split = 1; split <= n + 1; split++) {
-      assertThat(dominators.retainedByGroup(groupOf, groups, split)).as("seed %d split at %d", seed, split)
+    // Swept in 1 to n + 1 parts (as on that many cores), down to a part per position of the tree:
+    // each part starts with the members among its first position's ancestors open.
+    for (int parts = 1; parts <= n + 1; parts++) {
+      assertThat(dominators.retainedByGroup(groupOf, groups, 1, parts)).as("seed %d in %d parts", seed, parts)
           .containsExactly(expectedByGroup);
     }
   }

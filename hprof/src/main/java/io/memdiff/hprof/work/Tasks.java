@@ -17,9 +17,24 @@ import java.util.function.Supplier;
 public final class Tasks {
   private Tasks() {}
 
-  /** How many parts a pass splits into: the cores this JVM is given, never an assumed number. */
+  /** Set by {@link #useThreads}; 0 for the cores this JVM is given. */
+  private static volatile int threads;
+
+  /**
+   * How many parts a pass splits into: the cores this JVM is given (or {@link #useThreads}'s
+   * number), never an assumed number.
+   */
   public static int cores() {
-    return Runtime.getRuntime().availableProcessors();
+    int t = threads;
+    return t > 0 ? t : Runtime.getRuntime().availableProcessors();
+  }
+
+  /** Splits passes into this many parts from now on, whatever the machine has; 0 for its cores. */
+  public static void useThreads(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("threads must be 0 or more, got " + n);
+    }
+    threads = n;
   }
 
   /** An executor that starts a daemon thread of this name for each task. */
