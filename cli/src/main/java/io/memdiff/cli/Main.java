@@ -58,6 +58,8 @@ public final class Main {
       return ExitCodes.USAGE;
     }
     CommandLine cl = commandLine(args, out, err);
+    // Progress is made deep in each command; the flag is read here, like --debug below.
+    Progress.requested = Arrays.asList(args).contains("--progress");
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {

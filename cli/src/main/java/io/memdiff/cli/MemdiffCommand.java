@@ -151,7 +151,7 @@ final class MemdiffCommand implements Callable<Integer> {
       throw new UsageException("--parallel must be at least 1, got " + threads);
     }
     List<SiteSummary> summaries;
-    try (Progress progress = new Progress(err)) {
+    try (Progress progress = new Progress(err).dumps(dumps.stream().map(Path::toString).toList())) {
       summaries = Engine.summarizeAll(dumps, dumpOptions.readOptions(dumps.size()), threads, progress::phase, Warnings.to(err));
     }
     warnOfLayouts(summaries, err);

@@ -7,11 +7,14 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * One progress line on stderr for work that takes more than a second, rewritten in place; silent
- * unless memdiff runs in a terminal, so pipes and CI logs stay clean.
+ * unless stderr is a terminal (whatever stdout is), so pipes and CI logs stay clean. {@code
+ * --progress} asks for it anyway: on a terminal as usual, elsewhere one plain line per phase. With
+ * the dumps known ({@link #dumps}), a line says which dump of how many and how far the whole run is.
  *
  * <p>With {@code -Dmemdiff.timings=true} (for example in {@code MEMDIFF_EXTRA_JAVA_OPTS}) every
  * phase's wall time and the peak Java heap so far are written to stderr instead, one line per phase:
@@ -24,17 +27,56 @@ final class Progress implements AutoCloseable {
   private final boolean timings = Boolean.getBoolean("memdiff.timings");
   private final long start = System.nanoTime();
   private boolean shown;
+  private final boolean terminal;
   private String phase;
   private long phaseStart;
+  private List<String> dumps = List.of();
+  private int percent;
+
+  /** Set from the command line's {@code --progress} for the run (see {@link Main#run}). */
+  static volatile boolean requested;
+
+  /** A dump's phases in the order the engine reports them, for the share of the run done. */
+  private static final List<String> PHASES = List.of("reading ", "indexing objects", "reading references",
+      "finding shortest paths", "computing dominators", "summarizing sites");
 
   Progress(PrintWriter err) {
     this.err = err;
-    this.enabled = stderrIsATerminal() && System.getenv("CI") == null;
+    this.terminal = stderrIsATerminal();
+    this.enabled = requested || (terminal && System.getenv("CI") == null);
   }
 
-  /** A phase of the engine's, as memdiff's line: {@code memdiff: reading a.hprof}. */
+  /** The dumps of this run, in order, as the engine names them in its phases. */
+  Progress dumps(List<String> names) {
+    this.dumps = List.copyOf(names);
+    return this;
+  }
+
+  /** A phase of the engine's, as memdiff's line: {@code memdiff: [2/3] reading b.hprof (41%)}. */
   void phase(String what) {
-    step("memdiff: " + what);
+    step("memdiff: " + withPlace(what));
+  }
+
+  /** The phase with its dump's place among the dumps and the run's share done, when it names one. */
+  private synchronized String withPlace(String what) {
+    int k = -1;
+    for (int i = 0; i < dumps.size(); i++) {
+      if (what.endsWith(" " + dumps.get(i))) {
+        k = i;
+      }
+    }
+    if (k < 0 || dumps.size() < 2) {
+      return what;
+    }
+    int step = 0;
+    for (int i = 0; i < PHASES.size(); i++) {
+      if (what.startsWith(PHASES.get(i))) {
+        step = i;
+      }
+    }
+    // Read-ahead reports the next dump's first phases early: the share only ever grows.
+    percent = Math.max(percent, (int) (100L * (k * PHASES.size() + step) / (dumps.size() * PHASES.size())));
+    return "[" + (k + 1) + "/" + dumps.size() + "] " + what + " (" + percent + "%)";
   }
 
   /** Shows {@code what} once more than a second has passed since this progress began. */
@@ -45,7 +87,13 @@ final class Progress implements AutoCloseable {
       phaseStart = System.nanoTime();
       return;
     }
-    if (enabled && System.nanoTime() - start > 1_000_000_000L) {
+    if (!enabled) {
+      return;
+    }
+    if (!terminal) {
+      err.println(what); // a log, not a screen: a line per phase, from the first
+      err.flush();
+    } else if (System.nanoTime() - start > 1_000_000_000L) {
       err.print("\r\033[K" + what);
       err.flush();
       shown = true;

@@ -45,6 +45,25 @@ class DiffCommandTest {
   }
 
   @Test
+  void progressGoesToStderrOnlyWhenAskedOffATerminalWithTheDumpsPlaceAndTheShareDone() {
+    Cli quiet = Cli.run(args("--no-paths"));
+    assertThat(quiet.err()).isEmpty();
+    Cli shown = Cli.run(args("--no-paths", "--progress"));
+    assertThat(shown.exitCode()).isZero();
+    assertThat(shown.out()).isEqualTo(quiet.out());
+    List<String> lines = Arrays.asList(shown.errLines());
+    assertThat(lines).contains("memdiff: [1/3] reading " + dumps.get(0) + " (0%)")
+        .anyMatch(l -> l.startsWith("memdiff: [3/3] summarizing sites of " + dumps.get(2) + " ("));
+    int last = -1;
+    for (String l : lines) {
+      assertThat(l).doesNotContain("\r").doesNotContain("\033");
+      int percent = Integer.parseInt(l.replaceAll(".*\\((\\d+)%\\)$", "$1"));
+      assertThat(percent).as(l).isBetween(last, 99);
+      last = percent;
+    }
+  }
+
+  @Test
   void aBrokenDumpReadAheadFailsAsItsOwnTurnWould() throws IOException {
     // The second dump is read while the first one's sites are summed: its error still ends the run
     // with one line naming it, and the same run with --parallel 2 names it the same way.
