@@ -36,7 +36,8 @@ final class ShowCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "0xADDR", description = "The object's address.")
   String address;
 
-  @Option(names = "--show-values", description = "Print primitive field values and string contents (may reveal secrets).")
+  @Option(names = "--show-values", description = "Print primitive field and static values, string contents and a primitive array's elements"
+          + " (up to --limit); they may reveal secrets.")
   boolean showValues;
 
   @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
@@ -46,7 +47,7 @@ final class ShowCommand implements Callable<Integer> {
   record Ref(String field, String type, String target, String targetClass, String value) {}
 
   record Document(int schemaVersion, DumpInfo dump, String address, String className, String kind, int length,
-      long shallowBytes, long retainedBytes, String reachability, List<Ref> fields, long referrerCount,
+      long shallowBytes, long retainedBytes, String reachability, List<Ref> fields, long fieldCount, long referrerCount,
       List<Ref> referrers, List<PathCommand.StepOut> path,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DiffRenderer.StackOut> allocationStacks) {}
 
@@ -64,7 +65,7 @@ final class ShowCommand implements Callable<Integer> {
       AnalysedDump analysed = dump.analyse(progress::phase, Warnings.to(err));
       ObjectReport r = analysed.object(addr, limit, showValues);
       Document d = new Document(Json.SCHEMA_VERSION, dump.info(), Addresses.hex(r.address()), r.className(), r.kind(),
-          r.length(), r.shallowBytes(), r.retainedBytes(), r.reachability(), refs(r.fields()), r.referrerCount(),
+          r.length(), r.shallowBytes(), r.retainedBytes(), r.reachability(), refs(r.fields()), r.fieldCount(), r.referrerCount(),
           refs(r.referrers()), PathCommand.StepOut.of(r.path()), DiffRenderer.stacks(analysed.allocationStacksOf(addr)));
       if (output.json()) {
         Json.write(spec.commandLine().getOut(), d);
@@ -82,6 +83,13 @@ final class ShowCommand implements Callable<Integer> {
       out.add(new Ref(r.field(), r.type(), target, r.targetClass(), r.value()));
     }
     return out;
+  }
+
+  /** Says that --limit cut a list, and by how much. */
+  private void cut(PrintWriter out, int shown, long all) {
+    if (shown < all) {
+      out.println("  … " + (all - shown) + " more (--limit " + limit + "; raise it to see them)");
+    }
   }
 
   private void print(PrintWriter out, Document d) {
@@ -105,10 +113,12 @@ final class ShowCommand implements Callable<Integer> {
       }
       out.println(s);
     }
+    cut(out, d.fields().size(), d.fieldCount());
     out.println("# referrers (" + d.referrerCount() + ")");
     for (Ref r : d.referrers()) {
       out.println("  " + r.target() + "\t" + r.targetClass() + "\t" + r.field());
     }
+    cut(out, d.referrers().size(), d.referrerCount());
     out.println("# path from a GC root");
     for (PathCommand.StepOut s : d.path()) {
       out.println("  " + s.edge() + "\t" + s.className() + "\t" + s.address());

@@ -145,4 +145,51 @@ class SingleDumpCommandsTest {
     Cli shown = Cli.run("show", dump.toString(), address, "--show-values");
     assertThat(shown.out()).containsPattern("  id\tint\t= \\d+");
   }
+
+  /** The steps of the first route to a class's instances, root first: their addresses by class name. */
+  private static List<JsonNode> stepsTo(String className) throws IOException {
+    JsonNode doc = Json.MAPPER.readTree(Cli.run("path", dump.toString(), "--class", className, "--format", "json").out());
+    List<JsonNode> steps = new java.util.ArrayList<>();
+    doc.get("routes").get(0).get("steps").forEach(steps::add);
+    return steps;
+  }
+
+  @Test
+  void showSaysWhenTheLimitCutItsLists() throws IOException {
+    List<JsonNode> steps = stepsTo(K + "$Widget");
+    String array = steps.get(steps.size() - 2).get("address").asText(); // the Widget[] that holds them
+    Cli r = Cli.run("show", dump.toString(), array, "--limit", "5");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("  … " + (KnownCounts.WIDGETS - 5) + " more (--limit 5; raise it to see them)");
+    JsonNode json = Json.MAPPER.readTree(Cli.run("show", dump.toString(), array, "--limit", "5", "--format", "json").out());
+    assertThat(json.get("fields")).hasSize(5);
+    assertThat(json.get("field_count").asLong()).isEqualTo(KnownCounts.WIDGETS);
+    Cli whole = Cli.run("show", dump.toString(), array, "--limit", String.valueOf(KnownCounts.WIDGETS));
+    assertThat(whole.out()).doesNotContain(" more (--limit");
+  }
+
+  @Test
+  void showValuesGivesAPrimitiveArraysFirstElementsAndAClassesPrimitiveStatics() throws IOException {
+    List<JsonNode> steps = stepsTo(K + "$Gadget");
+    String gadget = steps.get(steps.size() - 1).get("address").asText();
+    JsonNode g = Json.MAPPER.readTree(Cli.run("show", dump.toString(), gadget, "--format", "json").out());
+    String ints = g.get("fields").get(0).get("target").asText();
+    Cli hidden = Cli.run("show", dump.toString(), ints, "--limit", "5");
+    assertThat(hidden.out()).contains("kind\tprimitive array\tlength " + KnownCounts.GADGET_INTS).doesNotContain("elements");
+    Cli shown = Cli.run("show", dump.toString(), ints, "--limit", "5", "--show-values");
+    assertThat(shown.out()).contains("  elements\tint\t= [0, 0, 0, 0, 0, … " + (KnownCounts.GADGET_INTS - 5) + " more]");
+
+    // The class object refers to the Gadget[] where the route starts, by a static of KnownCounts.
+    String array = steps.get(0).get("address").asText();
+    JsonNode referrer = Json.MAPPER.readTree(Cli.run("show", dump.toString(), array, "--format", "json").out())
+        .get("referrers").get(0);
+    assertThat(referrer.get("field").asText()).isEqualTo("static " + K + ".GADGET_ARRAY");
+    String mirror = referrer.get("target").asText();
+    Cli statics = Cli.run("show", dump.toString(), mirror, "--show-values", "--limit", "100");
+    assertThat(statics.out()).contains("class\tjava.lang.Class (" + K + ")")
+        .contains("  static " + K + ".WIDGETS\tint\t= " + KnownCounts.WIDGETS)
+        .contains("  static " + K + ".GADGET_INTS\tint\t= " + KnownCounts.GADGET_INTS);
+    assertThat(Cli.run("show", dump.toString(), mirror, "--limit", "100").out())
+        .contains("  static " + K + ".WIDGETS\tint\n");
+  }
 }

@@ -68,6 +68,29 @@ public final class InstanceFields {
     return id == Long.MIN_VALUE || id == 0 ? -1 : index.indexOf(id);
   }
 
+  /** A primitive array's element type ({@link BasicType}), or −1 when the object is no primitive array. */
+  public int elementType(int object) {
+    long rec = index.recordOffset(object);
+    if (index.kind(object) != ObjectKind.PRIMITIVE_ARRAY || data.u1(rec) != Tags.PRIMITIVE_ARRAY_DUMP) {
+      return -1;
+    }
+    return data.u1(rec + RecordLayout.primitiveArrayType(idSize));
+  }
+
+  /** Element {@code i} of a primitive array ({@link #elementType} ≥ 0, {@code i} below its length), as raw bits. */
+  public long element(int object, int i) {
+    long rec = index.recordOffset(object);
+    int type = data.u1(rec + RecordLayout.primitiveArrayType(idSize));
+    long at = rec + RecordLayout.primitiveArrayElements(idSize) + (long) i * BasicType.size(type, idSize);
+    return switch (type) {
+      case BasicType.BOOLEAN, BasicType.BYTE -> (byte) data.u1(at);
+      case BasicType.CHAR -> data.u2(at);
+      case BasicType.SHORT -> (short) data.u2(at);
+      case BasicType.INT, BasicType.FLOAT -> data.i4(at);
+      default -> data.i8(at);
+    };
+  }
+
   /**
    * The contents of a {@code java.lang.String}: JDK 9+ {@code byte[] value} with {@code coder} (UTF-16
    * in the byte order of the dumping machine, little-endian on x86-64 and AArch64), or JDK 8's

@@ -1,6 +1,7 @@
 package io.memdiff.paths;
 
 import io.memdiff.hprof.BasicType;
+import io.memdiff.hprof.ClassDump;
 import io.memdiff.hprof.ClassInfo;
 import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.EdgeLabel;
@@ -22,7 +23,8 @@ public final class ObjectInspector {
     long addr = index.address(o);
     Dominators dom = a.dominators();
     PathDescriber describer = new PathDescriber(a.reachability());
-    List<ObjectReport.Ref> fields = outbound(index, describer, o, limit, withValues);
+    long[] fieldCount = {0};
+    List<ObjectReport.Ref> fields = outbound(index, describer, o, limit, withValues, fieldCount);
     List<ObjectReport.Ref> referrers = new ArrayList<>();
     long[] referrerCount = {0};
     for (int src = 0; src < index.objectCount(); src++) {
@@ -59,16 +61,21 @@ public final class ObjectInspector {
     ClassInfo described = index.classDescribedBy(o);
     String className = described != null ? "java.lang.Class (" + described.name() + ")" : index.classOf(o).name();
     return new ObjectReport(addr, className, kind, index.arrayLength(o), dom.shallow(o), retained[steps.size()],
-        Reachability.labelName(a.reachability().label(o)), fields, referrerCount[0], referrers, path);
+        Reachability.labelName(a.reachability().label(o)), fields, fieldCount[0], referrerCount[0], referrers, path);
   }
 
+  /**
+   * An instance's fields, an object array's elements, a class's references and primitive statics,
+   * or with values a primitive array's elements: at most {@code limit}, their number in {@code count}.
+   */
   private static List<ObjectReport.Ref> outbound(HeapIndex index, PathDescriber describer, int o, int limit,
-      boolean withValues) {
+      boolean withValues, long[] count) {
     List<ObjectReport.Ref> refs = new ArrayList<>();
+    InstanceFields values = new InstanceFields(index);
+    DumpCatalog catalog = index.catalog();
     if (index.kind(o) == HeapIndex.KIND_INSTANCE) {
-      InstanceFields values = new InstanceFields(index);
-      DumpCatalog catalog = index.catalog();
       ClassInfo c = index.classOf(o);
+      count[0] = c.fieldCount();
       for (int slot = 0; slot < c.fieldCount() && refs.size() < limit; slot++) {
         String name = catalog.strings().getOrPlaceholder(c.fieldNameId(slot));
         int type = c.fieldType(slot);
@@ -83,13 +90,49 @@ public final class ObjectInspector {
       }
       return refs;
     }
+    if (index.kind(o) == HeapIndex.KIND_PRIMITIVE_ARRAY) {
+      // One line: the elements, as many as the limit allows; only when asked, they may be secrets.
+      int type = values.elementType(o);
+      count[0] = withValues && type >= 0 ? 1 : 0;
+      if (count[0] == 1 && limit > 0) {
+        int length = index.arrayLength(o);
+        StringBuilder text = new StringBuilder("[");
+        for (int i = 0; i < Math.min(length, limit); i++) {
+          text.append(i == 0 ? "" : ", ").append(primitive(type, values.element(o, i)));
+        }
+        if (length > limit) {
+          text.append(", … ").append(length - limit).append(" more");
+        }
+        refs.add(new ObjectReport.Ref("elements", BasicType.name(type), null, null, text.append(']').toString()));
+      }
+      return refs;
+    }
     index.forEachReference(o, (label, target) -> {
-      if (refs.size() < limit && EdgeLabel.kind(label) != EdgeLabel.CLASS_OF) {
-        int t = index.indexOf(target);
-        refs.add(new ObjectReport.Ref(describer.describeLabel(o, label, true), "Object", target,
-            t < 0 ? null : index.classOf(t).name(), null));
+      if (EdgeLabel.kind(label) != EdgeLabel.CLASS_OF) {
+        count[0]++;
+        if (refs.size() < limit) {
+          int t = index.indexOf(target);
+          String value = withValues && t >= 0 ? values.string(t) : null;
+          refs.add(new ObjectReport.Ref(describer.describeLabel(o, label, true), "Object", target,
+              t < 0 ? null : index.classOf(t).name(), value));
+        }
       }
     });
+    ClassInfo described = index.classDescribedBy(o);
+    if (described != null && described.dump() != null) {
+      ClassDump d = described.dump();
+      for (int i = 0; i < d.staticTypes().length; i++) {
+        int type = d.staticTypes()[i];
+        if (type != BasicType.OBJECT) {
+          count[0]++;
+          if (refs.size() < limit) {
+            String name = "static " + described.name() + "." + catalog.strings().getOrPlaceholder(d.staticNameIds()[i]);
+            refs.add(new ObjectReport.Ref(name, BasicType.name(type), null, null,
+                withValues ? primitive(type, d.staticValues()[i]) : null));
+          }
+        }
+      }
+    }
     return refs;
   }
 

@@ -9,11 +9,12 @@ import java.util.List;
  * @param className the object's class; for a class mirror, {@code java.lang.Class (NAME)}
  * @param kind class, instance, object array or primitive array
  * @param length an array's length, else -1
+ * @param fieldCount every field's or reference's, although {@code fields} may hold fewer
  * @param referrerCount every referrer's, although {@code referrers} may hold fewer
  * @param path the shortest path from a GC root, with array indexes
  */
 public record ObjectReport(long address, String className, String kind, int length, long shallowBytes,
-    long retainedBytes, String reachability, List<Ref> fields, long referrerCount, List<Ref> referrers,
+    long retainedBytes, String reachability, List<Ref> fields, long fieldCount, long referrerCount, List<Ref> referrers,
     List<RouteReport.RouteStep> path) {
 
   /**
