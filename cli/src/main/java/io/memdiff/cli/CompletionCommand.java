@@ -11,9 +11,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "completion", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-      "Print a shell completion script for memdiff's commands and options, made by picocli's generator.",
-      "zsh runs the same bash script: it loads zsh's bash completion itself",
-      "(autoload -U +X bashcompinit && bashcompinit)."
+      "Print a shell completion script for memdiff's commands and options, made by picocli's generator."
+          + " zsh runs the same bash script: it loads zsh's bash completion itself"
+          + " (autoload -U +X bashcompinit && bashcompinit)."
     },
     footer = {"", "Examples:", "  source <(memdiff completion bash)     # in ~/.bashrc",
         "  source <(memdiff completion zsh)      # in ~/.zshrc"})

@@ -16,10 +16,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-      "Run a small leaking service in a child JVM, which dumps itself after each of three phases, then",
-      "diff the dumps. It leaks three ways (a static registry, a ThreadLocal buffer on thread \"worker-1\",",
-      "listeners never removed), fills an LRU cache (bloat, not a leak) and makes garbage (not shown).",
-      "The dumps stay in the directory printed on stderr, to try 'memdiff path' and 'memdiff show' on."
+      "Run a small leaking service in a child JVM, which dumps itself after each of three phases, then"
+          + " diff the dumps. It leaks three ways (a static registry, a ThreadLocal buffer on thread \"worker-1\","
+          + " listeners never removed), fills an LRU cache (bloat, not a leak) and makes garbage (not shown)."
+          + " The dumps stay in the directory printed on stderr, to try 'memdiff path' and 'memdiff show' on."
     },
     footer = {"", "Example:", "  memdiff demo", "  memdiff demo --dir /tmp/demo -- --format json"})
 final class DemoCommand implements Callable<Integer> {

@@ -21,8 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "histo", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-      "Class histogram of one dump: instances and shallow bytes per class, biggest first.",
-      "Shallow sizes are estimates for the JVM that wrote the dump (layout inferred, see 'memdiff summary')."
+      "Class histogram of one dump: instances and shallow bytes per class, biggest first."
+          + " Shallow sizes are estimates for the JVM that wrote the dump (layout inferred, see 'memdiff summary')."
     },
     footer = {"", "Example:", "  memdiff histo app.hprof --top 20 --include 'com.acme.*'",
         "  memdiff histo app.hprof --retained --top 10",

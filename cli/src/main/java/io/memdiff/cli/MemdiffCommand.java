@@ -24,18 +24,18 @@ import picocli.CommandLine;
 @Command(name = "memdiff", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     sortOptions = false,
     description = {
-      "Diff JVM heap dumps (HPROF) by what is retained: which sites grow between dumps, where they are",
-      "held from a GC root, and whether the growth is a leak, bloat or transient.",
+      "Diff JVM heap dumps (HPROF) by what is retained: which sites grow between dumps, where they are"
+          + " held from a GC root, and whether the growth is a leak, bloat or transient.",
       "",
-      "With three dumps A B C (heapy's technique), growth is what appeared between A and B and is still",
-      "there in C: min(B, C) - A. With two, B - A. Sites are keyed by class and folded GC-root path (or",
-      "allocation frame, where the dump records one), so they match across dumps although objects move.",
+      "With three dumps A B C (heapy's technique), growth is what appeared between A and B and is still"
+          + " there in C: min(B, C) - A. With two, B - A. Sites are keyed by class and folded GC-root path (or"
+          + " allocation frame, where the dump records one), so they match across dumps although objects move.",
       "",
-      "Heap dumps hold secrets: memdiff never prints string contents or field values unless asked",
-      "(show --show-values)."
+      "Heap dumps hold secrets: memdiff never prints string contents or field values unless asked"
+          + " (show --show-values)."
     },
-    footer = {"", "Exit codes: 0 ok, 1 a --fail-* threshold was crossed, 2 bad usage, 3 a dump could not be read,",
-        "4 internal error, 5 an output file could not be written.", "", "Examples:", "  memdiff a.hprof b.hprof c.hprof | grep com.acme",
+    footer = {"", "Exit codes: 0 ok, 1 a --fail-* threshold was crossed, 2 bad usage, 3 a dump could not be read,"
+        + " 4 internal error, 5 an output file could not be written.", "", "Examples:", "  memdiff a.hprof b.hprof c.hprof | grep com.acme",
         "  memdiff a.hprof b.hprof c.hprof --format json --top 20",
         "  memdiff base.sites.json today.hprof --fail-on-growth 10MB --ignore known-sites.txt",
         "  memdiff a.hprof b.hprof c.hprof --write-baseline known.txt; later: ... --fail-on-leak --baseline known.txt",

@@ -22,9 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "path", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-      "Shortest strong paths from GC roots to one object, or to every instance of a class merged by route",
-      "(one line per distinct route with the instances behind it, most first), with shallow and retained",
-      "bytes on each step. Weak, soft, phantom and finalizer referents are not strong."
+      "Shortest strong paths from GC roots to one object, or to every instance of a class merged by route"
+          + " (one line per distinct route with the instances behind it, most first), with shallow and retained"
+          + " bytes on each step. Weak, soft, phantom and finalizer referents are not strong."
     },
     footer = {"", "Examples:", "  memdiff path app.hprof --class com.acme.Session --fold",
         "  memdiff path app.hprof --id 0x7ff6a1b20"})

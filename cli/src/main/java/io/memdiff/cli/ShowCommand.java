@@ -20,9 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "show", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-      "One object: class, shallow and retained bytes, reachability, outbound references by field,",
-      "inbound referrers, and its shortest path from a GC root (sheap's 'at' and 'inverse_references').",
-      "Field values and string contents are printed only with --show-values: dumps hold secrets."
+      "One object: class, shallow and retained bytes, reachability, outbound references by field,"
+          + " inbound referrers, and its shortest path from a GC root (sheap's 'at' and 'inverse_references')."
+          + " Field values and string contents are printed only with --show-values: dumps hold secrets."
     },
     footer = {"", "Example:", "  memdiff show app.hprof 0x7ff6a1b20", "  memdiff show app.hprof 0x7ff6a1b20 --show-values"})
 final class ShowCommand implements Callable<Integer> {

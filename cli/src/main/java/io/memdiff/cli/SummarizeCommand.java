@@ -13,9 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "summarize", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-      "Reduce a dump to its site summary (JSON, versioned): per site, count, shallow and retained bytes,",
-      "path and example addresses. 'memdiff A B C' accepts summary files wherever it accepts dumps, so CI",
-      "can keep kilobytes instead of gigabytes. Holds no string or field values."
+      "Reduce a dump to its site summary (JSON, versioned): per site, count, shallow and retained bytes,"
+          + " path and example addresses. 'memdiff A B C' accepts summary files wherever it accepts dumps, so CI"
+          + " can keep kilobytes instead of gigabytes. Holds no string or field values."
     },
     footer = {"", "Example:", "  memdiff summarize monday.hprof -o monday.sites.json",
         "  memdiff monday.sites.json tuesday.hprof"})

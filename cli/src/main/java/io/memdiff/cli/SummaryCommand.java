@@ -14,9 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "summary", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-      "What a dump holds: format version, ID size, timestamp, counts of objects, classes and roots,",
-      "total shallow bytes, the inferred object layout, and anomalies (dangling references,",
-      "unknown records, duplicate objects, truncation)."
+      "What a dump holds: format version, ID size, timestamp, counts of objects, classes and roots,"
+          + " total shallow bytes, the inferred object layout, and anomalies (dangling references,"
+          + " unknown records, duplicate objects, truncation)."
     },
     footer = {"", "Example:", "  memdiff summary app.hprof", "  memdiff summary app.hprof.gz --format json"})
 final class SummaryCommand implements Callable<Integer> {

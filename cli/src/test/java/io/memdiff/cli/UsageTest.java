@@ -80,4 +80,31 @@ class UsageTest {
     Cli r = Cli.run("path", "a.hprof");
     assertThat(r.exitCode()).isEqualTo(2);
   }
+
+  /**
+   * Help is wrapped by picocli to the terminal's width, so each paragraph of a description or footer
+   * must be one element: an element that stops mid-sentence is a hard line break, which picocli
+   * keeps and then wraps again, leaving ragged lines. Example lines (indented) are exempt.
+   */
+  @org.junit.jupiter.api.Test
+  void everyParagraphOfHelpIsOneElementThatPicocliWraps() {
+    java.io.PrintWriter quiet = new java.io.PrintWriter(new java.io.StringWriter());
+    picocli.CommandLine root = Main.commandLine(new String[0], quiet, quiet);
+    java.util.List<picocli.CommandLine> all = new java.util.ArrayList<>(root.getSubcommands().values());
+    all.add(root);
+    int checked = 0;
+    for (picocli.CommandLine c : all) {
+      picocli.CommandLine.Model.UsageMessageSpec u = c.getCommandSpec().usageMessage();
+      java.util.List<String> elements = new java.util.ArrayList<>(java.util.List.of(u.description()));
+      elements.addAll(java.util.List.of(u.footer()));
+      for (String e : elements) {
+        if (e.isEmpty() || e.startsWith(" ")) {
+          continue;
+        }
+        assertThat(e.replaceAll("%n$", "")).as("a help paragraph of '%s'", c.getCommandName()).matches("(?s).*[.:)]$");
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(10);
+  }
 }
