@@ -10,6 +10,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import picocli.CommandLine.Command;
@@ -122,6 +125,7 @@ final class CaptureCommand implements Callable<Integer> {
         Files.createDirectories(out);
       }
     }
+    removeDeadParts(out);
     for (int k = 1; k <= count; k++) {
       for (Path p : new Path[] {dumpName(k), recordingName(k)}) {
         if (Files.exists(p)) {
@@ -195,6 +199,24 @@ final class CaptureCommand implements Callable<Integer> {
     }
     err.println(line);
     err.flush();
+  }
+
+  /** The temporary names {@link #part} gives: {@code .K.PID.partial.EXT}. */
+  private static final Pattern PART = Pattern.compile("\\.\\d+\\.(\\d{1,18})\\.partial\\..+");
+
+  /**
+   * Removes the temporary files of captures whose process has ended: a capture killed outright
+   * (SIGKILL, the OOM killer) cannot, and the JVM it attached to may finish a dump after it died.
+   */
+  private static void removeDeadParts(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Matcher m = PART.matcher(f.getFileName().toString());
+        if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(h -> !h.isAlive()).orElse(true)) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
   }
 
   /**

@@ -1,0 +1,108 @@
+package io.memdiff.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memdiff.testdata.ScenarioRunner;
+import io.memdiff.testdata.scenarios.LiveService;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code memdiff capture} killed by SIGTERM or SIGKILL at several moments (starting, attaching,
+ * dumping, between dumps): once the JVM it attached to has finished what it was asked, and the next
+ * capture into the same directory has started, the directory holds only whole dumps and recordings
+ * under final names, and no temporary file.
+ */
+class CaptureKillTest {
+  @TempDir static Path dir;
+  static Process live;
+
+  @BeforeAll
+  static void startService() throws IOException {
+    Path java = ScenarioRunner.currentJavaHome().resolve("bin").resolve("java");
+    live = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        LiveService.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(live.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(out.readLine()).isEqualTo("ready");
+  }
+
+  @AfterAll
+  static void stopService() throws Exception {
+    live.getOutputStream().close();
+    if (!live.waitFor(20, TimeUnit.SECONDS)) {
+      live.destroyForcibly();
+    }
+  }
+
+  @ParameterizedTest(name = "SIG{0} after {1} ms")
+  @CsvSource({"TERM, 400", "KILL, 400", "TERM, 1500", "KILL, 1500", "TERM, 3000", "KILL, 3000"})
+  void aKilledCaptureLeavesOnlyWholeFilesOnceTheNextOneStarts(String signal, int millis) throws Exception {
+    Path out = dir.resolve(signal + millis);
+    Process capture = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "capture", Long.toString(live.pid()),
+        "--count", "3", "--interval", "1", "--out", out.toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Thread.sleep(millis);
+    if (signal.equals("KILL")) {
+      capture.destroyForcibly();
+    } else {
+      capture.destroy();
+    }
+    assertThat(capture.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    settle(out);
+
+    // The next capture removes what the dead one left, whether or not it then refuses the directory.
+    Cli next = Cli.run("capture", Long.toString(live.pid()), "--count", "1", "--no-jfr", "--out", out.toString());
+    assertThat(next.exitCode()).as(next.err()).isIn(ExitCodes.OK, ExitCodes.USAGE);
+    List<Path> left = files(out);
+    assertThat(left).as("SIG%s after %d ms", signal, millis)
+        .allSatisfy(f -> assertThat(f.getFileName().toString()).matches("\\d+\\.(hprof|jfr)"));
+    for (Path f : left) {
+      if (f.toString().endsWith(".hprof")) {
+        Cli summary = Cli.run("summary", f.toString());
+        assertThat(summary.exitCode()).as("%s: %s", f, summary.err()).isZero();
+      } else {
+        assertThat(RecordingFile.readAllEvents(f)).as("%s", f).isNotNull();
+      }
+    }
+  }
+
+  /** Waits until no file in the directory has grown for a second: the JVM may finish a dump asked for. */
+  private static void settle(Path out) throws Exception {
+    long last = -1;
+    for (int i = 0; i < 60; i++) {
+      long size = 0;
+      for (Path f : files(out)) {
+        size += Files.exists(f) ? Files.size(f) : 0;
+      }
+      if (size == last) {
+        return;
+      }
+      last = size;
+      Thread.sleep(1000);
+    }
+  }
+
+  private static List<Path> files(Path out) throws IOException {
+    if (!Files.isDirectory(out)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(out)) {
+      return new ArrayList<>(s.toList());
+    }
+  }
+}
