@@ -91,7 +91,7 @@ public final class ObjectGraph {
     int mid = n / 2;
     int[] offsets = new int[n + 1];
     byte[] shallow = new byte[n]; // filled while each record is at hand; the halves write disjoint ranges
-    int unit = Math.max(1, index.catalog().layout().align());
+    int unit = index.shallowSizeUnit();
     CompletableFuture<GraphPart> second = Tasks.async("memdiff-graph",
         () -> GraphPart.read(index, kinds, classObjects, rootClasses, mid, n, offsets, shallow, unit));
     GraphPart first = GraphPart.read(index, kinds, classObjects, rootClasses, 0, mid, offsets, shallow, unit);
