@@ -212,8 +212,9 @@ final class RubyTranscoder {
     }
   }
 
+  /** Keeps the first: a bad line's, when there is one, since the line it drops leaves references dangling. */
   private void problem(long line, long offset, String message) {
-    if (firstProblem == null || line < firstProblem.line()) {
+    if (firstProblem == null) {
       firstProblem = new RubyDump.Problem(line, offset, message);
     }
   }
