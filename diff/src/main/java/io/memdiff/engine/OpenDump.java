@@ -61,6 +61,11 @@ public final class OpenDump implements AutoCloseable {
       out.add(file + ": " + s.truncationReason() + "; read up to offset 0x" + Long.toHexString(s.truncatedAt()) + ", "
           + s.lostBytes() + " bytes lost");
     }
+    if (catalog.file().ruby() != null) {
+      for (String loss : catalog.file().ruby().losses()) {
+        out.add(file + ": " + loss);
+      }
+    }
     if (s.unknownSubRecords() > 0) {
       out.add(file + ": skipped the rest of " + s.unknownSubRecords() + " segment(s) at unknown sub-records");
     }

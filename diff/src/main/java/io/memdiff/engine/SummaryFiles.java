@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.memdiff.diff.SiteSummary;
+import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.HprofFormatException;
 import java.io.CharConversionException;
 import java.io.FilterOutputStream;
@@ -29,7 +30,10 @@ final class SummaryFiles {
 
   private SummaryFiles() {}
 
-  /** Whether a file is a summary rather than a dump: its first non-blank byte opens a JSON object. */
+  /**
+   * Whether a file is a summary rather than a dump: its first non-blank byte opens a JSON object, and
+   * it is not a Ruby heap dump (whose lines are JSON objects too).
+   */
   static boolean isSummaryFile(Path input) throws IOException {
     if (!Files.isRegularFile(input)) {
       return false;
@@ -39,8 +43,11 @@ final class SummaryFiles {
       do {
         b = in.read();
       } while (b == ' ' || b == '\n' || b == '\r' || b == '\t');
-      return b == '{';
+      if (b != '{') {
+        return false;
+      }
     }
+    return !HprofFile.isRubyDump(input);
   }
 
   static SiteSummary read(Path file) throws IOException {

@@ -52,6 +52,12 @@ public final class DumpCatalog {
     this.countByClass = new long[classes.length];
     this.shallowByClass = new long[classes.length];
     this.instanceSizeMismatches = heap.tally.totals(table, layout, countByClass, shallowByClass);
+    if (file.ruby() != null) {
+      // A Ruby dump records each object's size (memsize): the layout's estimates do not apply.
+      for (ClassInfo c : classes) {
+        shallowByClass[c.index()] = file.ruby().memsizeOfClass(c.classId());
+      }
+    }
     boolean traced = heap.traceSerials == null;
     if (!traced) {
       for (int serial : heap.traceSerials) {
@@ -106,6 +112,9 @@ public final class DumpCatalog {
   /** @param splitThreshold parse heap records on every core from this file size on (tests lower it) */
   static DumpCatalog build(HprofFile file, ScanOptions options, LayoutOverrides layoutOverrides, boolean keepObjects,
       long splitThreshold) throws HprofFormatException {
+    if (file.ruby() != null && !options.lenient()) {
+      file.ruby().requireWhole(file.path());
+    }
     FirstPass pass = FirstPass.run(file, options, keepObjects, splitThreshold);
     HeapPart heap = pass.heap;
     int idSize = file.idSize();

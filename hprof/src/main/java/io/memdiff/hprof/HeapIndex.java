@@ -37,6 +37,8 @@ public final class HeapIndex {
   private final int[] bucketStart;
   private final long base;
   private final int bucketShift;
+  /** The sizes a Ruby dump records, or null. */
+  private final RubyDump ruby;
 
   /**
    * Takes the builder's columns, in address order and each address once, and makes their address
@@ -47,6 +49,7 @@ public final class HeapIndex {
   HeapIndex(DumpCatalog catalog, IndexColumns columns, ClassColumn classIndexes, long duplicates,
       boolean ordered) {
     this.catalog = catalog;
+    this.ruby = catalog.file().ruby();
     this.data = catalog.file().data();
     this.idSize = catalog.file().idSize();
     this.classIndexes = classIndexes;
@@ -151,6 +154,11 @@ public final class HeapIndex {
     return catalog.classAt(classIndexes.get(object));
   }
 
+  /** The unit every shallow size is a multiple of: the layout's alignment, or 1 where the dump records sizes. */
+  public int shallowSizeUnit() {
+    return ruby != null ? 1 : Math.max(1, catalog.layout().align());
+  }
+
   /** Whether addresses are kept in 4 bytes each (see the class comment); for tests. */
   boolean addressesArePacked() {
     return columns.addressesPacked();
@@ -185,8 +193,14 @@ public final class HeapIndex {
     };
   }
 
-  /** Estimated real size of the object under the dump's {@link Layout}. */
+  /**
+   * Estimated real size of the object under the dump's {@link Layout}; for a Ruby dump, the memsize
+   * the dump records.
+   */
   public long shallowSize(int object) {
+    if (ruby != null) {
+      return ruby.memsizeAt(address(object));
+    }
     long rec = recordOffset(object);
     Layout layout = catalog.layout();
     switch (data.u1(rec)) {

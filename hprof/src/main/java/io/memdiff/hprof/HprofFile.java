@@ -31,9 +31,16 @@ public final class HprofFile implements AutoCloseable {
   private final int idSize;
   private final long timestampMillis;
   private final long firstRecordOffset;
+  /** What a Ruby dump recorded beyond its transcoded records; null for an HPROF dump. */
+  private final RubyDump ruby;
 
   private HprofFile(Path path, boolean compressed, MappedFile data) throws HprofFormatException {
+    this(path, compressed, data, null);
+  }
+
+  HprofFile(Path path, boolean compressed, MappedFile data, RubyDump ruby) throws HprofFormatException {
     this.path = path;
+    this.ruby = ruby;
     this.compressed = compressed;
     this.data = data;
     long len = data.length();
@@ -102,7 +109,11 @@ public final class HprofFile implements AutoCloseable {
     if (Files.isDirectory(path)) {
       throw new HprofFormatException(path, 0, "is a directory, not a heap dump");
     }
-    if (!isGzip(path)) {
+    boolean gzip = isGzip(path);
+    if (RubyDumpFile.isRubyDump(path, gzip)) {
+      return RubyDumpFile.open(path, gzip, tmpDir, windowSize);
+    }
+    if (!gzip) {
       return new HprofFile(path, false, MappedFile.open(path, windowSize));
     }
     FileChannel inflated = inflate(path, tmpDir);
@@ -139,7 +150,16 @@ public final class HprofFile implements AutoCloseable {
     return true;
   }
 
-  private static boolean isGzip(Path path) throws IOException {
+  /** Whether the file is a Ruby heap dump (JSON lines), plain or gzip, by its first bytes. */
+  public static boolean isRubyDump(Path path) {
+    try {
+      return Files.isRegularFile(path) && RubyDumpFile.isRubyDump(path, isGzip(path));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static boolean isGzip(Path path) throws IOException {
     try (InputStream in = Files.newInputStream(path)) {
       return in.read() == 0x1F && in.read() == 0x8B;
     }
@@ -153,20 +173,8 @@ public final class HprofFile implements AutoCloseable {
    * where reading stopped, a full disk with the directory and how much was written.
    */
   private static FileChannel inflate(Path path, Path tmpDir) throws IOException {
-    Path target =
-        tmpDir == null
-            ? Files.createTempFile("memdiff-", ".hprof")
-            : Files.createTempFile(tmpDir, "memdiff-", ".hprof");
-    FileChannel channel;
-    try {
-      channel = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    } finally {
-      try {
-        Files.delete(target);
-      } catch (IOException stillOpen) {
-        target.toFile().deleteOnExit();
-      }
-    }
+    Path target = scratchFile(tmpDir);
+    FileChannel channel = openDeleted(target);
     CountingInputStream counted = new CountingInputStream(Files.newInputStream(path));
     long written = 0;
     boolean writing = false;
@@ -200,6 +208,34 @@ public final class HprofFile implements AutoCloseable {
     }
   }
 
+  /** A new temporary file in {@code tmpDir} (null: the system's), for {@link #openDeleted}. */
+  static Path scratchFile(Path tmpDir) throws IOException {
+    return tmpDir == null
+        ? Files.createTempFile("memdiff-", ".hprof")
+        : Files.createTempFile(tmpDir, "memdiff-", ".hprof");
+  }
+
+  /**
+   * Opens a temporary file and deletes its name at once, so that no end of the process, SIGKILL
+   * included, leaves it behind; the open channel keeps the data until it is closed.
+   */
+  static FileChannel openDeleted(Path target) throws IOException {
+    try {
+      return FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } finally {
+      try {
+        Files.delete(target);
+      } catch (IOException stillOpen) {
+        target.toFile().deleteOnExit();
+      }
+    }
+  }
+
+  /** What a Ruby dump recorded beyond its objects' records (sizes, root names), or null for HPROF. */
+  public RubyDump ruby() {
+    return ruby;
+  }
+
   /** The file the user named (compressed or not). */
   public Path path() {
     return path;
@@ -214,8 +250,9 @@ public final class HprofFile implements AutoCloseable {
     return compressed;
   }
 
+  /** The HPROF header's version, or {@link RubyDump#FORMAT} for a Ruby dump. */
   public String version() {
-    return version;
+    return ruby != null ? RubyDump.FORMAT : version;
   }
 
   public int idSize() {

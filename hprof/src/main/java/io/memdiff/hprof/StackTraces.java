@@ -87,6 +87,10 @@ public final class StackTraces {
     if (f == null) {
       return "<unknown frame 0x" + Long.toHexString(frameId) + ">";
     }
+    if (f.classSerial() == 0 && f.methodNameId() == 0 && f.sourceFileId() != 0 && f.line() > 0) {
+      // A frame of a language without classes (a Ruby allocation site): heapy's file:line.
+      return strings.getOrPlaceholder(f.sourceFileId()) + ":" + f.line();
+    }
     String className = names.nameOfClassId(classSerials.get(f.classSerial()));
     String method = strings.getOrPlaceholder(f.methodNameId());
     String where;

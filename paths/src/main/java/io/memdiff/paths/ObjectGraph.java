@@ -96,7 +96,7 @@ public final class ObjectGraph {
     }
     int[] offsets = new int[n + 1];
     byte[] shallow = new byte[n]; // filled while each record is at hand; the parts write disjoint ranges
-    int unit = Math.max(1, index.catalog().layout().align());
+    int unit = index.shallowSizeUnit();
     GraphPart[] read = new GraphPart[parts];
     List<Runnable> reads = new ArrayList<>(parts);
     for (int k = 0; k < parts; k++) {

@@ -43,9 +43,16 @@ public final class PathDescriber {
           steps.remove(0); // "class C" then "static C.f" reads better as just "static C.f"
         }
       }
-      steps.add(new Step(edge, o, index.classOf(o).name()));
+      steps.add(new Step(edge, o, className(o)));
     }
     return steps;
+  }
+
+  /** The object's class; for a Ruby class or module, with its own name ({@code Class Registry}). */
+  private String className(int object) {
+    String name = index.classOf(object).name();
+    String own = catalog.file().ruby() == null ? null : catalog.file().ruby().classObjectName(index.address(object));
+    return own == null ? name : name + " " + own;
   }
 
   /** How {@code parent} references {@code child}: {@code Owner.field}, {@code []}, {@code static C.f}. */
@@ -135,8 +142,10 @@ public final class PathDescriber {
       case NATIVE_STACK:
       case THREAD_BLOCK:
         return threadName(thread) + " " + kind.label();
-      default:
-        return kind.label();
+      default: {
+        String named = catalog.file().ruby() == null ? null : catalog.file().ruby().rootName(record);
+        return named != null ? "root " + named : kind.label();
+      }
     }
   }
 

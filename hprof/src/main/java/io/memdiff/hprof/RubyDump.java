@@ -1,0 +1,99 @@
+package io.memdiff.hprof;
+
+import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What a Ruby heap dump records beyond the HPROF records it was written to: each object's
+ * {@code memsize} (its shallow size, where an HPROF dump's is estimated from its layout), what each
+ * root record is called ({@code vm}, {@code machine_context} …), and what a lenient read skipped.
+ */
+public final class RubyDump {
+  /** What {@code version()} says of a Ruby dump, in place of an HPROF header's version. */
+  public static final String FORMAT = "Ruby ObjectSpace.dump_all";
+
+  private final long[] addresses;
+  private final long[] memsizes;
+  private final Long2LongOpenHashMap memsizeByClassId;
+  private final String[] rootNames;
+  private final Long2ObjectOpenHashMap<String> classObjectNames;
+  private final long skippedLines;
+  private final long danglingReferences;
+  private final Problem firstProblem;
+
+  /** The first line that could not be read, or a reference no line describes. */
+  record Problem(long line, long streamOffset, String message) {}
+
+  /** @param addresses ascending, each once, with {@code memsizes} in the same order */
+  RubyDump(long[] addresses, long[] memsizes, Long2LongOpenHashMap memsizeByClassId, String[] rootNames,
+      Long2ObjectOpenHashMap<String> classObjectNames, long skippedLines, long danglingReferences, Problem firstProblem) {
+    this.addresses = addresses;
+    this.memsizes = memsizes;
+    this.memsizeByClassId = memsizeByClassId;
+    this.rootNames = rootNames;
+    this.classObjectNames = classObjectNames;
+    this.skippedLines = skippedLines;
+    this.danglingReferences = danglingReferences;
+    this.firstProblem = firstProblem;
+  }
+
+  /** The memsize the dump gives the object at this address, or 0 when it describes none there. */
+  public long memsizeAt(long address) {
+    int i = Arrays.binarySearch(addresses, address);
+    return i < 0 ? 0 : memsizes[i];
+  }
+
+  /** The memsize of every object of one class (by its class id in the HPROF records). */
+  long memsizeOfClass(long classId) {
+    return memsizeByClassId.get(classId);
+  }
+
+  /**
+   * The name of the Ruby class or module whose own object is at this address ({@code Registry}, or
+   * {@code (anonymous class)}, never an address), or null for other objects.
+   */
+  public String classObjectName(long address) {
+    return classObjectNames.get(address);
+  }
+
+  /** What the dump calls root record {@code record} ({@code vm}, {@code global_tbl} …). */
+  public String rootName(int record) {
+    return record >= 0 && record < rootNames.length ? rootNames[record] : null;
+  }
+
+  /** Lines a lenient read skipped. */
+  public long skippedLines() {
+    return skippedLines;
+  }
+
+  /** References to addresses that no line of the dump describes (dropped from the graph). */
+  public long danglingReferences() {
+    return danglingReferences;
+  }
+
+  /** Fails on the first unreadable line or unknown reference, naming its line: unless the read is lenient. */
+  void requireWhole(Path file) throws HprofFormatException {
+    if (firstProblem != null) {
+      throw new HprofFormatException(file, firstProblem.streamOffset(),
+          "line " + firstProblem.line() + ": " + firstProblem.message()
+              + (skippedLines + danglingReferences > 1 ? " (and more; --lenient skips them)" : " (--lenient skips it)"));
+    }
+  }
+
+  /** What a lenient read left out, one sentence each. */
+  public List<String> losses() {
+    List<String> out = new ArrayList<>();
+    if (skippedLines > 0) {
+      out.add("skipped " + skippedLines + " unreadable line(s), the first at line " + firstProblem.line() + ": "
+          + firstProblem.message());
+    }
+    if (danglingReferences > 0) {
+      out.add("dropped " + danglingReferences + " reference(s) to addresses no line describes");
+    }
+    return out;
+  }
+}

@@ -1,0 +1,65 @@
+package io.memdiff.hprof;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Opens a Ruby heap dump ({@code ObjectSpace.dump_all} output, plain or gzip) as an {@link HprofFile}:
+ * recognised by its first bytes, written once as HPROF records to a temporary file (deleted when
+ * closed, as an inflated gzip dump is), which is then mapped and read like any HPROF dump.
+ */
+final class RubyDumpFile {
+  private static final int HEAD = 64;
+
+  private RubyDumpFile() {}
+
+  /** Whether the (inflated) file starts as Ruby dump lines do: a JSON object whose first key is "type" or "address". */
+  static boolean isRubyDump(Path path, boolean gzip) throws IOException {
+    try (InputStream in = stream(path, gzip)) {
+      return startsLikeRubyDump(in.readNBytes(HEAD));
+    } catch (EOFException | ZipException e) {
+      return false;
+    }
+  }
+
+  static boolean startsLikeRubyDump(byte[] head) {
+    String s = new String(head, StandardCharsets.ISO_8859_1).stripLeading();
+    if (!s.startsWith("{")) {
+      return false;
+    }
+    s = s.substring(1).stripLeading();
+    return s.startsWith("\"type\"") || s.startsWith("\"address\"");
+  }
+
+  static HprofFile open(Path path, boolean gzip, Path tmpDir, int windowSize) throws IOException {
+    Path target = HprofFile.scratchFile(tmpDir);
+    FileChannel channel = HprofFile.openDeleted(target);
+    try {
+      RubyDump ruby;
+      try (InputStream in = stream(path, gzip)) {
+        ruby = RubyTranscoder.transcode(in, channel, Files.getLastModifiedTime(path).toMillis());
+      } catch (EOFException e) {
+        throw new HprofFormatException(path, 0, "truncated gzip stream (compressed file ends early)");
+      } catch (ZipException e) {
+        throw new HprofFormatException(path, 0, "corrupt gzip stream: " + e.getMessage());
+      }
+      return new HprofFile(path, gzip, new MappedFile(path, channel, windowSize), ruby);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  private static InputStream stream(Path path, boolean gzip) throws IOException {
+    InputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
+  }
+}
