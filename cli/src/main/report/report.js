@@ -296,7 +296,7 @@
           td('objects', 'num', signed(s.growth_objects)),
           td('bytes', 'num', signedBytes(s.growth_bytes)),
           td('retained', 'num', signedBytes(s.growth_retained_bytes)),
-          td('counts', 'counts', sparkline(s.counts, 90, 22), ' ' + s.counts.join(',')),
+          td('counts', 'counts', sparkline(s.counts, 90, 22), ' ', el('span', { class: 'values' }, s.counts.join(','))),
           td('owner', 'owner', values.owner),
           td('site', 'site', values.site));
       tr.addEventListener('click', () => select(s.key));
