@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -20,7 +19,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's chromium under its chromedriver, headless, for tests that look at a page as a browser
- * draws it. Without the two binaries a test is skipped, unless {@value #REQUIRE} is 1 (as CI sets
+ * draws it. Without the two binaries the tests are skipped, unless {@value #REQUIRE} is 1 (as CI sets
  * it), where a missing browser must fail rather than let the browser tests pass by not running.
  */
 final class HeadlessChromium implements AutoCloseable {
@@ -30,7 +29,8 @@ final class HeadlessChromium implements AutoCloseable {
 
   /**
    * Selenium warns on every start that it has no DevTools classes for this Chromium; the tests use
-   * none, so the warning is noise. Held here, since a logger nobody references may be collected with its level.
+   * none, so the warning is noise. Held in a field, since a logger nobody references may be collected
+   * and its level lost.
    */
   private static final Logger CDP_VERSION_FINDER = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
@@ -40,21 +40,27 @@ final class HeadlessChromium implements AutoCloseable {
     this.driver = driver;
   }
 
-  /** Starts the browser, or skips the calling test (fails it under {@value #REQUIRE}=1) when there is none. */
-  static HeadlessChromium start() {
-    Optional<Path> browser = onPath("chromium", "chromium-browser", "google-chrome");
-    Optional<Path> chromedriver = onPath("chromedriver").or(() -> executable(Path.of("/usr/lib/chromium/chromedriver")));
-    if (browser.isEmpty() || chromedriver.isEmpty()) {
-      String missing = "no " + (browser.isEmpty() ? "chromium" : "chromedriver") + " on PATH"
-          + " (Debian: apt-get install chromium chromium-driver)";
-      if ("1".equals(System.getenv(REQUIRE))) {
-        fail(REQUIRE + "=1 asks for the browser tests, but there is " + missing);
-      }
-      Assumptions.abort("browser tests skipped: " + missing);
+  /**
+   * Why the browser tests cannot run here, or empty when they can. Under {@value #REQUIRE}=1 a
+   * missing browser fails the caller instead.
+   */
+  static Optional<String> unavailable() {
+    if (browser().isPresent() && chromedriver().isPresent()) {
+      return Optional.empty();
     }
+    String missing = "no " + (browser().isEmpty() ? "chromium" : "chromedriver") + " on PATH"
+        + " (Debian: apt-get install chromium chromium-driver)";
+    if ("1".equals(System.getenv(REQUIRE))) {
+      fail(REQUIRE + "=1 asks for the browser tests, but there is " + missing);
+    }
+    return Optional.of("browser tests skipped: " + missing);
+  }
+
+  /** Starts the browser; call only when {@link #unavailable()} is empty. */
+  static HeadlessChromium start() {
     CDP_VERSION_FINDER.setLevel(Level.SEVERE);
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(browser.get().toFile());
+    options.setBinary(browser().orElseThrow().toFile());
     // --no-sandbox: CI runs as root, where Chromium refuses its sandbox; the pages are the tests' own.
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--window-size=" + WIDTH + "," + HEIGHT, "--force-device-scale-factor=1", "--no-first-run",
@@ -64,7 +70,7 @@ final class HeadlessChromium implements AutoCloseable {
     options.setCapability("goog:loggingPrefs", logs);
     // Naming the driver keeps Selenium Manager from looking for one on the network.
     ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(chromedriver.get().toFile())
+        .usingDriverExecutable(chromedriver().orElseThrow().toFile())
         .build();
     return new HeadlessChromium(new ChromeDriver(service, options));
   }
@@ -85,6 +91,14 @@ final class HeadlessChromium implements AutoCloseable {
   @Override
   public void close() {
     driver.quit();
+  }
+
+  private static Optional<Path> browser() {
+    return onPath("chromium", "chromium-browser", "google-chrome");
+  }
+
+  private static Optional<Path> chromedriver() {
+    return onPath("chromedriver").or(() -> executable(Path.of("/usr/lib/chromium/chromedriver")));
   }
 
   private static Optional<Path> onPath(String... names) {
