@@ -40,7 +40,8 @@ import picocli.CommandLine;
         "  memdiff base.sites.json today.hprof --fail-on-growth 10MB --ignore known-sites.txt",
         "  memdiff a.hprof b.hprof c.hprof --write-baseline known.txt; later: ... --fail-on-leak --baseline known.txt",
         "  memdiff a.hprof b.hprof c.hprof --fail-on-leak --format markdown >> \"$GITHUB_STEP_SUMMARY\"",
-        "  memdiff a.hprof b.hprof c.hprof --fail-on-total-growth 50MiB --format junit --annotations github > memdiff.xml"})
+        "  memdiff a.hprof b.hprof c.hprof --fail-on-total-growth 50MiB --format junit --annotations github > memdiff.xml",
+        "  memdiff a.hprof b.hprof c.hprof --format html > report.html"})
 final class MemdiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin GlobalOptions global;
@@ -169,6 +170,7 @@ final class MemdiffCommand implements Callable<Integer> {
       case json -> Json.write(out, renderer.json(report, findings));
       case markdown -> new MarkdownReport(output).write(out, report, findings);
       case junit -> new JUnitReport(gates).write(out, report, gates.reported(report.findings(), findings));
+      case html -> HtmlReport.write(out, renderer.json(report, findings));
       case text -> renderer.text(out, report, findings);
     }
     out.flush();

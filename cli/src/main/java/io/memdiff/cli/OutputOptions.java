@@ -4,10 +4,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --format} and {@code --human}, shared by every command. */
 final class OutputOptions {
-  enum Format { text, json, markdown, junit }
+  enum Format { text, json, markdown, junit, html }
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); markdown and junit only for the diff.")
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); markdown, junit and html only for the diff.")
   Format format;
 
   @Option(names = "--human", description = "Sizes with units (KiB, MiB) in text output; raw bytes otherwise.")
