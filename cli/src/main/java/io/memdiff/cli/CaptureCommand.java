@@ -188,8 +188,6 @@ final class CaptureCommand implements Callable<Integer> {
       Files.deleteIfExists(rawPart);
       throw new CaptureFailure("cannot write " + dump + ": " + reason(failed), ExitCodes.WRITE);
     }
-    // Read at once: the dump collected garbage first, so the heap in use is about what the dump holds.
-    ProcessRecord figures = ProcessSnapshot.take(jvm, pid);
     if (gzip) {
       compress(rawPart, dumpPart, dump);
     }
@@ -207,8 +205,10 @@ final class CaptureCommand implements Callable<Integer> {
       finish(recordingPart, recording);
       line += String.format(Locale.ROOT, ", %s (%.1f MB)", recording.getFileName(), Files.size(recording) / 1e6);
     }
+    // After the recording, whose samples must be of the objects the dump holds; soon enough after the
+    // dump's collection that the heap in use is about what the dump holds.
     Path process = processName(k).toAbsolutePath();
-    writeRecord(dir, figures, process);
+    writeRecord(dir, ProcessSnapshot.take(jvm, pid), process);
     line += ", " + process.getFileName();
     err.println(line);
     err.flush();
