@@ -13,7 +13,7 @@ import java.util.List;
  * standard input allocates {@link #STEP_MIB} MiB more and touches every page of it, then prints
  * {@code grown}. The first argument says where the memory goes: {@code heap} (blocks a static list
  * holds), {@code direct} (direct buffers a static list holds) or {@code native} ({@code
- * Unsafe.allocateMemory}, which no heap dump sees). It prints {@code ready} once started and exits at
+ * Unsafe.allocateMemory}, which no heap dump sees); a second argument, if any, is the step in MiB. It prints {@code ready} once started and exits at
  * the end of its input.
  */
 public final class MemoryGrowthService {
@@ -34,7 +34,8 @@ public final class MemoryGrowthService {
   private MemoryGrowthService() {}
 
   public static void main(String[] args) throws Exception {
-    String mode = args[args.length - 1];
+    String mode = args[0];
+    int stepMib = args.length > 1 ? Integer.parseInt(args[1]) : STEP_MIB;
     sun.misc.Unsafe unsafe = mode.equals("native") ? unsafe() : null;
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     System.out.println("ready");
@@ -43,7 +44,7 @@ public final class MemoryGrowthService {
       if (!line.equals("grow")) {
         continue;
       }
-      for (int k = 0; k < STEP_MIB * (1 << 20) / PIECE; k++) {
+      for (int k = 0; k < stepMib * (1 << 20) / PIECE; k++) {
         switch (mode) {
           case "heap" -> {
             Block b = new Block();
