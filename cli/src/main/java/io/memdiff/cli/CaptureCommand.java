@@ -1,6 +1,9 @@
 package io.memdiff.cli;
 
+import io.memdiff.engine.ProcessRecord;
+import io.memdiff.engine.ProcessRecords;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -27,6 +30,11 @@ import picocli.CommandLine.Spec;
           + " DIR/N.hprof, each with DIR/k.jfr beside it: a JFR recording (settings 'profile', which"
           + " samples old objects with their allocation stacks) started at the first dump and dumped"
           + " right after each heap dump. Then diff them: memdiff DIR/*.hprof.",
+      "",
+      "Beside each dump, DIR/k.proc.json records the process's memory right after it: RSS and its parts,"
+          + " heap, metaspace, threads, buffer pools, Native Memory Tracking's categories when the JVM runs with"
+          + " -XX:NativeMemoryTracking=summary, and whether MALLOC_ARENA_MAX is set and jemalloc or tcmalloc"
+          + " loaded. The diff reads them to say whether the heap explains the growth of RSS.",
       "",
       "It runs what these do by hand (in a container, say): jcmd PID JFR.start name=memdiff"
           + " settings=profile; then N times: jcmd PID GC.heap_dump DIR/k.hprof; jcmd PID JFR.dump"
@@ -113,6 +121,10 @@ final class CaptureCommand implements Callable<Integer> {
     return out.resolve(k + ".jfr");
   }
 
+  private Path processName(int k) {
+    return out.resolve(k + ".proc.json");
+  }
+
   /** The output directory, made owner-only if it is new; refuses one that holds files of the names to write. */
   private Path prepareDirectory() throws IOException {
     if (Files.exists(out) && !Files.isDirectory(out)) {
@@ -127,7 +139,7 @@ final class CaptureCommand implements Callable<Integer> {
     }
     removeDeadParts(out);
     for (int k = 1; k <= count; k++) {
-      for (Path p : new Path[] {dumpName(k), recordingName(k)}) {
+      for (Path p : new Path[] {dumpName(k), recordingName(k), processName(k)}) {
         if (Files.exists(p)) {
           throw new UsageException("--out " + out + " already holds " + p.getFileName()
               + ": choose an empty directory, or move the earlier capture away");
@@ -197,6 +209,11 @@ final class CaptureCommand implements Callable<Integer> {
       finish(recordingPart, recording);
       line += String.format(Locale.ROOT, ", %s (%.1f MB)", recording.getFileName(), Files.size(recording) / 1e6);
     }
+    // After the recording, whose samples must be of the objects the dump holds; soon enough after the
+    // dump's collection that the heap in use is about what the dump holds.
+    Path process = processName(k).toAbsolutePath();
+    writeRecord(dir, ProcessSnapshot.take(jvm, pid), process);
+    line += ", " + process.getFileName();
     err.println(line);
     err.flush();
   }
@@ -244,6 +261,19 @@ final class CaptureCommand implements Callable<Integer> {
     } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
       Files.move(part, target);
     }
+  }
+
+  /** Writes the process record under a temporary name, then renames it, as the dumps are. */
+  private static void writeRecord(Path dir, ProcessRecord figures, Path target) throws CaptureFailure, IOException {
+    Path part = part(dir, target);
+    try (OutputStream o = Files.newOutputStream(Files.createFile(part,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))))) {
+      ProcessRecords.write(figures, o);
+    } catch (IOException e) {
+      Files.deleteIfExists(part);
+      throw new CaptureFailure("cannot write " + target + ": " + reason(e.getMessage()), ExitCodes.WRITE);
+    }
+    finish(part, target);
   }
 
   /** Compresses the JVM's dump into the part of the final .gz name, then drops the uncompressed one. */

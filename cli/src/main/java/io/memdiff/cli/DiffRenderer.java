@@ -9,6 +9,7 @@ import io.memdiff.diff.Finding;
 import io.memdiff.diff.PathStep;
 import io.memdiff.diff.SiteDiff;
 import io.memdiff.diff.SiteReachability;
+import io.memdiff.engine.MemoryAccount;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,9 +134,10 @@ final class DiffRenderer {
 
   record HeapOut(long[] objects, long[] bytes, long growthObjects, long growthBytes, long findingsGrowthBytes) {}
 
-  record Document(int schemaVersion, List<DumpOut> dumps, List<FindingOut> findings, List<SiteOut> sites, HeapOut heap) {}
+  record Document(int schemaVersion, List<DumpOut> dumps, List<FindingOut> findings, List<SiteOut> sites, HeapOut heap,
+      List<MemoryRenderer.ProcessOut> process, MemoryRenderer.VerdictOut memoryVerdict) {}
 
-  Document json(DiffReport report, List<Finding> findings) {
+  Document json(DiffReport report, List<Finding> findings, MemoryAccount account, MemoryRenderer memory) {
     List<DumpOut> dumps = new ArrayList<>();
     for (DumpMeta m : report.dumps()) {
       dumps.add(new DumpOut(m.path(), Instant.ofEpochMilli(m.timestampMillis()).toString(), m.idSize(), m.objects(),
@@ -165,7 +167,8 @@ final class DiffRenderer {
     DiffReport.Heap h = report.heap();
     long findingBytes = report.findings().stream().mapToLong(Finding::growthBytes).sum();
     return new Document(Json.SCHEMA_VERSION, dumps, fs, out,
-        new HeapOut(h.objects(), h.bytes(), h.growthObjects(), h.growthBytes(), findingBytes));
+        new HeapOut(h.objects(), h.bytes(), h.growthObjects(), h.growthBytes(), findingBytes), memory.process(account),
+        memory.verdict(account));
   }
 
   private static List<StackOut> stacks(SiteDiff d) {

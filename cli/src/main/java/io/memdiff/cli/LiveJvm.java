@@ -112,6 +112,11 @@ final class LiveJvm implements AutoCloseable {
     }
   }
 
+  /** The JVM's platform beans, for figures no diagnostic command gives. */
+  MBeanServerConnection connection() {
+    return server;
+  }
+
   static String oneLine(String message) {
     return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
   }

@@ -109,6 +109,7 @@ public final class Main {
     SUBCOMMANDS.put("show", () -> new ShowCommand());
     SUBCOMMANDS.put("summarize", () -> new SummarizeCommand());
     SUBCOMMANDS.put("capture", () -> new CaptureCommand());
+    SUBCOMMANDS.put("watch", () -> new WatchCommand());
     SUBCOMMANDS.put("demo", () -> new DemoCommand());
     SUBCOMMANDS.put("completion", () -> new CompletionCommand());
     SUBCOMMANDS.put("help", () -> new CommandLine.HelpCommand());

@@ -6,6 +6,7 @@ import io.memdiff.diff.Finding;
 import io.memdiff.diff.Grouping;
 import io.memdiff.diff.SiteSummary;
 import io.memdiff.engine.Engine;
+import io.memdiff.engine.MemoryAccount;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -117,6 +118,16 @@ final class MemdiffCommand implements Callable<Integer> {
           + " findings are; 10MB, 512KiB or bytes).")
   Long failOnTotalGrowth;
 
+  @Option(names = "--fail-on-growth-outside-heap", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Exit 1 when the process's RSS grew by SIZE or more outside the heap (the verdict line's"
+          + " growth: direct buffers and native memory; 10MB, 512KiB or bytes). Needs a process record per dump.")
+  Long failOnGrowthOutsideHeap;
+
+  @Option(names = "--proc", paramLabel = "FILE", split = ",",
+      description = "The process record of each dump, in the dumps' order (default: k.proc.json beside k.hprof,"
+          + " as memdiff capture writes them); the closing lines then say whether the heap explains the growth of RSS.")
+  List<Path> procFiles;
+
   enum AnnotationStyle { github }
 
   @Option(names = "--annotations", paramLabel = "STYLE",
@@ -151,6 +162,12 @@ final class MemdiffCommand implements Callable<Integer> {
     if (threads < 1) {
       throw new UsageException("--parallel must be at least 1, got " + threads);
     }
+    ProcessInputs processes = ProcessInputs.read(dumps, procFiles, err);
+    if (failOnGrowthOutsideHeap != null && !processes.complete()) {
+      // A gate that cannot judge would pass whatever grew.
+      throw new UsageException("--fail-on-growth-outside-heap needs a process record for every dump (k.proc.json"
+          + " beside k.hprof, as memdiff capture writes them, or --proc FILE,...)");
+    }
     List<SiteSummary> summaries;
     try (Progress progress = new Progress(err).dumps(dumps.stream().map(Path::toString).toList())) {
       summaries = Engine.summarizeAll(dumps, dumpOptions.readOptions(dumps.size()), threads, progress::phase, Warnings.to(err));
@@ -163,15 +180,21 @@ final class MemdiffCommand implements Callable<Integer> {
     if (top != null && findings.size() > top) {
       findings = findings.subList(0, top);
     }
-    Gates gates = new Gates(failOnGrowth, failOnLeak, failOnTotalGrowth, baseline == null ? Baseline.NONE : baseline);
+    MemoryAccount memory = Engine.accountMemory(summaries, report, processes.records(), processes.files());
+    Gates gates = new Gates(failOnGrowth, failOnLeak, failOnTotalGrowth, baseline == null ? Baseline.NONE : baseline,
+        failOnGrowthOutsideHeap);
     DiffRenderer renderer = new DiffRenderer(output, !noPaths, examples, frames, baseline);
+    MemoryRenderer memoryRenderer = new MemoryRenderer(output, dumps.size());
     PrintWriter out = spec.commandLine().getOut();
     switch (output.format) {
-      case json -> Json.write(out, renderer.json(report, findings));
+      case json -> Json.write(out, renderer.json(report, findings, memory, memoryRenderer));
       case markdown -> new MarkdownReport(output).write(out, report, findings);
       case junit -> new JUnitReport(gates).write(out, report, gates.reported(report.findings(), findings));
-      case html -> HtmlReport.write(out, renderer.json(report, findings));
-      case text -> renderer.text(out, report, findings);
+      case html -> HtmlReport.write(out, renderer.json(report, findings, memory, memoryRenderer));
+      case text -> {
+        renderer.text(out, report, findings);
+        memoryRenderer.text(out, memory);
+      }
     }
     out.flush();
     if (annotations == AnnotationStyle.github) {
@@ -186,7 +209,7 @@ final class MemdiffCommand implements Callable<Integer> {
       // Every finding, not only those --top shows, since the gates judge every finding.
       Baseline.write(writeBaseline, report.findings());
     }
-    return gate(gates, report, err);
+    return gate(gates, report, memory, err);
   }
 
   /**
@@ -206,7 +229,7 @@ final class MemdiffCommand implements Callable<Integer> {
     }
   }
 
-  private static int gate(Gates gates, DiffReport report, PrintWriter err) {
+  private static int gate(Gates gates, DiffReport report, MemoryAccount memory, PrintWriter err) {
     List<String> crossed = new ArrayList<>();
     for (Finding f : report.findings()) {
       String why = gates.crossed(f);
@@ -219,6 +242,10 @@ final class MemdiffCommand implements Callable<Integer> {
     String heap = gates.crossed(report.heap());
     if (heap != null) {
       crossed.add(heap);
+    }
+    String outside = gates.crossed(memory.verdict());
+    if (outside != null) {
+      crossed.add(outside);
     }
     for (String c : crossed) {
       err.println("memdiff: threshold crossed: " + c);

@@ -83,7 +83,7 @@ class BaselineTest {
     Cli r = Cli.run(args(today, "--baseline", baseline.toString(), "--fail-on-leak", "--fail-on-growth", "1", "--no-paths"));
     assertThat(r.exitCode()).isZero();
     assertThat(r.err()).isEmpty();
-    List<String> findings = r.out().lines().filter(l -> !l.startsWith("heap  ")).toList();
+    List<String> findings = r.out().lines().filter(l -> !l.startsWith("heap  ") && !l.startsWith("verdict  ")).toList();
     assertThat(findings).isNotEmpty().allMatch(l -> l.endsWith("  (baseline)"));
   }
 
@@ -97,7 +97,7 @@ class BaselineTest {
     assertThat(r.errLines()).singleElement().asString()
         .startsWith("memdiff: threshold crossed: leak: " + GoldenDumps.TOKEN_CLASS + "  ")
         .contains("com.acme.TokenStore.TOKENS");
-    List<String> lines = r.out().lines().filter(l -> !l.startsWith(" ") && !l.startsWith("heap  ")).toList();
+    List<String> lines = r.out().lines().filter(l -> !l.startsWith(" ") && !l.startsWith("heap  ") && !l.startsWith("verdict  ")).toList();
     assertThat(lines).filteredOn(l -> !l.endsWith("  (baseline)")).singleElement().asString()
         .startsWith("leak  " + GoldenDumps.TOKEN_CLASS + "  ");
 

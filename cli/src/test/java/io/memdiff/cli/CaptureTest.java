@@ -83,13 +83,14 @@ class CaptureTest {
     Path out = dir.resolve("capture");
     Cli c = captureLive(javaHome, "--count", "3", "--interval", "1", "--out", out.toString());
     assertThat(c.exitCode()).as(c.err()).isZero();
-    assertThat(c.errLines()).hasSize(3).allMatch(l -> l.matches("memdiff: capture [123] of 3: .*\\.hprof .*\\.jfr .*"));
+    assertThat(c.errLines()).hasSize(3).allMatch(l -> l.matches("memdiff: capture [123] of 3: .*\\.hprof .*\\.jfr .*, [123]\\.proc\\.json"));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rwx------");
     try (Stream<Path> files = Files.list(out)) {
       assertThat(files.map(p -> p.getFileName().toString()).sorted())
-          .containsExactly("1.hprof", "1.jfr", "2.hprof", "2.jfr", "3.hprof", "3.jfr");
+          .containsExactly("1.hprof", "1.jfr", "1.proc.json", "2.hprof", "2.jfr", "2.proc.json", "3.hprof", "3.jfr",
+              "3.proc.json");
     }
-    for (String name : List.of("1.hprof", "3.jfr")) {
+    for (String name : List.of("1.hprof", "3.jfr", "2.proc.json")) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(name)))).isEqualTo("rw-------");
     }
     // The recording samples old objects with their allocation stacks (settings 'profile').
@@ -231,7 +232,7 @@ class CaptureTest {
     Cli c = captureLive(ScenarioRunner.currentJavaHome(), "--count", "1", "--gz", "--no-jfr", "--out", out.toString());
     assertThat(c.exitCode()).as(c.err()).isZero();
     try (Stream<Path> files = Files.list(out)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("1.hprof.gz");
+      assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly("1.hprof.gz", "1.proc.json");
     }
     Cli histo = Cli.run("histo", out.resolve("1.hprof.gz").toString(), "--include", LiveService.class.getName() + "*");
     assertThat(histo.exitCode()).as(histo.err()).isZero();

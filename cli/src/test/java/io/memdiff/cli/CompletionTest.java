@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code memdiff completion bash|zsh}: picocli's completion script for every command. */
 class CompletionTest {
-  private static final String[] COMMANDS = {"histo", "summary", "path", "show", "summarize", "capture", "demo",
+  private static final String[] COMMANDS = {"histo", "summary", "path", "show", "summarize", "capture", "watch", "demo",
       "completion", "help"};
 
   @Test

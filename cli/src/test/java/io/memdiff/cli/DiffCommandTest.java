@@ -89,7 +89,8 @@ class DiffCommandTest {
     assertThat(leaks).anyMatch(l -> l.startsWith("leak  byte[]  +" + LeakyService.BUFFER_CHUNKS_PER_PHASE + " objects  ")
         && l.contains("held by thread \"worker-*\""));
     assertThat(lines).contains("    path  static " + S + ".SESSIONS  java.util.concurrent.ConcurrentHashMap");
-    assertThat(lines.get(lines.size() - 1)).startsWith("heap  objects ").contains("  findings ");
+    assertThat(lines.get(lines.size() - 2)).startsWith("heap  objects ").contains("  findings ");
+    assertThat(lines.get(lines.size() - 1)).startsWith("verdict  unknown  ");
     // Other sites of a finding are indented, so a shape word starts only a finding's line.
     assertThat(lines).filteredOn(l -> l.startsWith("    site  ")).isNotEmpty();
   }
@@ -213,7 +214,7 @@ class DiffCommandTest {
     assertThat(sessions.get(2)).isEqualTo("+" + perPhase); // min(2000, 3000) - 1000
     assertThat(sessions.get(4)).isEqualTo(perPhase + "," + 2 * perPhase + "," + 3 * perPhase);
     assertThat(CiFormatsTest.rendered(sessions.get(5))).isEqualTo("static " + S + ".SESSIONS");
-    long findings = Cli.run(args("--no-paths")).out().lines().filter(l -> !l.startsWith("heap  ")).count();
+    long findings = Cli.run(args("--no-paths")).out().lines().filter(l -> !l.startsWith("heap  ") && !l.startsWith("verdict  ")).count();
     assertThat(rows).hasSize(1 + (int) findings);
   }
 
@@ -222,7 +223,7 @@ class DiffCommandTest {
     Cli r = Cli.run(args("--format", "junit", "--fail-on-leak"));
     assertThat(r.exitCode()).isEqualTo(1);
     org.w3c.dom.Document doc = CiFormatsTest.validJUnit(r.out());
-    List<String> text = Cli.run(args("--no-paths")).out().lines().filter(l -> !l.startsWith("heap  ")).toList();
+    List<String> text = Cli.run(args("--no-paths")).out().lines().filter(l -> !l.startsWith("heap  ") && !l.startsWith("verdict  ")).toList();
     assertThat(doc.getDocumentElement().getAttribute("tests")).isEqualTo(Integer.toString(text.size()));
     assertThat(doc.getDocumentElement().getAttribute("failures"))
         .isEqualTo(Long.toString(text.stream().filter(l -> l.startsWith("leak  ")).count()));

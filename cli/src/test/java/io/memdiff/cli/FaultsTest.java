@@ -246,7 +246,7 @@ class FaultsTest {
     Cli diff = Cli.run(one.toString(), three.toString(), "--min-bytes", "0");
     assertThat(diff.exitCode()).isZero();
     assertThat(diff.out().lines()).allMatch(l -> l.startsWith("grew  ") || l.startsWith("    ") || l.startsWith("heap  ")
-        || l.startsWith("new  "));
+        || l.startsWith("new  ") || l.startsWith("verdict  "));
     assertThat(diff.out()).contains("grew  Evil\\nName\\u0007|<b>  +2 objects");
   }
 

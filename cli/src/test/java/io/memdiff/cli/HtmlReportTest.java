@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
+import io.memdiff.engine.MemoryAccount;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,7 +123,10 @@ class HtmlReportTest {
     DiffReport report = new DiffReport(dumps, List.of(finding), List.of(site),
         new DiffReport.Heap(new long[] {100, 101, 102}, new long[] {5000, 5001, 5002}, 1, 1));
     OutputOptions output = new OutputOptions();
-    return new DiffRenderer(output, true, 3, 1, null).json(report, report.findings());
+    // No process records: the report says process memory is unknown, as for dumps taken by hand.
+    MemoryAccount unknown = new MemoryAccount(List.of(), new MemoryAccount.Verdict(MemoryAccount.Kind.UNKNOWN, null,
+        null, null, null, null, null, null, java.util.Map.of(), false, false, 0, List.of(1, 2, 3)));
+    return new DiffRenderer(output, true, 3, 1, null).json(report, report.findings(), unknown, new MemoryRenderer(output, 3));
   }
 
   /** The text of the data element, up to where an HTML parser would end it. */

@@ -3,12 +3,17 @@ package io.memdiff.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.memdiff.engine.ProcessRecord;
+import io.memdiff.engine.ProcessRecords;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -44,6 +49,54 @@ class JsonGoldenTest {
   @Test
   void theDiffReportIsAsPinned() throws IOException {
     matchesGolden("diff.json", run(a.toString(), b.toString(), c.toString(), "--format", "json"));
+  }
+
+  /**
+   * Process records beside copies of the dumps: RSS grows by 100 MiB while the heap stays flat and
+   * NMT's Other category grows alike, under glibc's malloc with default arenas.
+   */
+  @Test
+  void theDiffWithProcessRecordsIsAsPinned() throws IOException {
+    Path p = Files.createDirectories(dir.resolve("p"));
+    long mib = 1 << 20;
+    long[] rss = {100 * mib, 180 * mib, 200 * mib};
+    long[] other = {10 * mib, 90 * mib, 110 * mib};
+    String[] names = {"a", "b", "c"};
+    for (int k = 0; k < 3; k++) {
+      Path dump = Files.copy(List.of(a, b, c).get(k), p.resolve(names[k] + ".hprof"));
+      try (var out = Files.newOutputStream(p.resolve(names[k] + ".proc.json"))) {
+        ProcessRecords.write(record(k, rss[k], other[k]), out);
+      }
+      assertThat(dump).isRegularFile();
+    }
+    matchesGolden("diff-process.json", run(p.resolve("a.hprof").toString(), p.resolve("b.hprof").toString(),
+        p.resolve("c.hprof").toString(), "--format", "json"));
+  }
+
+  /** A record with every field, as capture writes it. */
+  @Test
+  void theProcessRecordIsAsPinned() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ProcessRecords.write(record(0, 100L << 20, 10L << 20), out);
+    matchesGolden("proc.json", out.toString(StandardCharsets.UTF_8));
+  }
+
+  private static ProcessRecord record(int k, long rss, long other) {
+    long mib = 1 << 20;
+    return new ProcessRecord(ProcessRecord.SCHEMA_VERSION, "2023-11-14T22:1" + k + ":20Z", 4711, rss, rss - 30 * mib,
+        28 * mib, 2 * mib, rss - 5 * mib, 31, 20 * mib, 64 * mib, 12 * mib, 13 * mib, 14, 0L, 0L, 0L, 0L, "summary",
+        nmt(64 * mib, 13 * mib, 15 * mib, other),
+        false, null, "libc");
+  }
+
+  /** NMT's categories in the order its summary lists them. */
+  private static Map<String, Long> nmt(long heap, long classes, long threads, long other) {
+    Map<String, Long> nmt = new LinkedHashMap<>();
+    nmt.put("Java Heap", heap);
+    nmt.put("Class", classes);
+    nmt.put("Thread", threads);
+    nmt.put("Other", other);
+    return nmt;
   }
 
   @Test

@@ -88,7 +88,7 @@ public final class DiffEngine {
   }
 
   /** Heapy's growth: for 3+ dumps, what appeared after the first and is still there in the last two. */
-  static long growth(long[] series) {
+  public static long growth(long[] series) {
     int n = series.length;
     return n == 2 ? series[1] - series[0] : Math.min(series[n - 2], series[n - 1]) - series[0];
   }

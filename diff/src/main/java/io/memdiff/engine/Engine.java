@@ -61,6 +61,17 @@ public final class Engine {
     return DiffEngine.diff(summaries, options);
   }
 
+  /**
+   * Which part of the process's memory explains the growth of its RSS, from a process record per
+   * dump (null where a dump has none) and the dumps' diff.
+   *
+   * @param recordFiles per dump the record's file as named to the user, null where there is none
+   */
+  public static MemoryAccount accountMemory(List<SiteSummary> summaries, DiffReport report,
+      List<ProcessRecord> records, List<String> recordFiles) {
+    return MemoryAccounting.account(summaries, report, records, recordFiles);
+  }
+
   /** Whether this file is a site summary (JSON) rather than a dump. */
   public static boolean isSummaryFile(Path input) throws IOException {
     return SummaryFiles.isSummaryFile(input);

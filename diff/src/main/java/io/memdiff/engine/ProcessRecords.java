@@ -1,0 +1,79 @@
+package io.memdiff.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Process-record files ({@code k.proc.json}): versioned JSON, written indented (people read them),
+ * read tolerantly (a field a later version adds is skipped) and refused in one line when they are
+ * not a record of this version.
+ */
+public final class ProcessRecords {
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final long MAX_BYTES = 1 << 20;
+
+  private ProcessRecords() {}
+
+  /** The record beside a dump or summary: {@code k.proc.json} for {@code k.hprof}, {@code k.hprof.gz} or {@code k.sites.json}. */
+  public static Path besideDump(Path dump) {
+    String name = dump.getFileName().toString();
+    for (String suffix : new String[] {".hprof.gz", ".hprof", ".sites.json"}) {
+      if (name.endsWith(suffix) && name.length() > suffix.length()) {
+        Path proc = dump.resolveSibling(name.substring(0, name.length() - suffix.length()) + ".proc.json");
+        return Files.isRegularFile(proc) ? proc : null;
+      }
+    }
+    return null;
+  }
+
+  /** Writes the record to {@code out}, which stays open. */
+  public static void write(ProcessRecord record, OutputStream out) throws IOException {
+    out.write(MAPPER.writeValueAsBytes(record));
+    out.write('\n');
+  }
+
+  /**
+   * Reads a record.
+   *
+   * @throws IOException whose message says, in one line without the file's name, why the file is not
+   *     a process record of this version
+   */
+  public static ProcessRecord read(Path file) throws IOException {
+    if (Files.size(file) > MAX_BYTES) {
+      throw new IOException("not a memdiff process record: " + Files.size(file) + " bytes, a record is a few hundred");
+    }
+    ProcessRecord r;
+    try {
+      r = MAPPER.readValue(file.toFile(), ProcessRecord.class);
+    } catch (JsonProcessingException e) {
+      // Where, not what: the parser's message quotes the file's text, which may be anything.
+      throw new IOException("not a memdiff process record: " + (e.getLocation() == null ? "unreadable JSON"
+          : "unreadable at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+    } catch (CharConversionException e) {
+      throw new IOException("not a memdiff process record: not UTF-8 text");
+    }
+    if (r == null) {
+      throw new IOException("not a memdiff process record: empty");
+    }
+    if (r.schemaVersion() != ProcessRecord.SCHEMA_VERSION) {
+      throw new IOException("process record schema version " + r.schemaVersion() + " is not supported (expected "
+          + ProcessRecord.SCHEMA_VERSION + ")");
+    }
+    if (r.rssBytes() == null || r.rssBytes() < 0 || r.time() == null) {
+      throw new IOException("not a memdiff process record: no rss_bytes or time");
+    }
+    return r;
+  }
+}
