@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@code memdiff capture} killed by SIGTERM or SIGKILL at several moments (starting, attaching,
  * dumping, between dumps): once the JVM it attached to has finished what it was asked, and the next
- * capture into the same directory has started, the directory holds only whole dumps and recordings
- * under final names, and no temporary file.
+ * capture into the same directory has started, the directory holds only whole dumps, recordings and
+ * process records under final names, and no temporary file.
  */
 class CaptureKillTest {
   @TempDir static Path dir;
@@ -70,13 +70,15 @@ class CaptureKillTest {
     assertThat(next.exitCode()).as(next.err()).isIn(ExitCodes.OK, ExitCodes.USAGE);
     List<Path> left = files(out);
     assertThat(left).as("SIG%s after %d ms", signal, millis)
-        .allSatisfy(f -> assertThat(f.getFileName().toString()).matches("\\d+\\.(hprof|jfr)"));
+        .allSatisfy(f -> assertThat(f.getFileName().toString()).matches("\\d+\\.(hprof|jfr|proc\\.json)"));
     for (Path f : left) {
       if (f.toString().endsWith(".hprof")) {
         Cli summary = Cli.run("summary", f.toString());
         assertThat(summary.exitCode()).as("%s: %s", f, summary.err()).isZero();
-      } else {
+      } else if (f.toString().endsWith(".jfr")) {
         assertThat(RecordingFile.readAllEvents(f)).as("%s", f).isNotNull();
+      } else {
+        assertThat(Json.MAPPER.readTree(f.toFile()).isObject()).as("%s", f).isTrue();
       }
     }
   }
