@@ -58,14 +58,14 @@ class LauncherTest {
     assertThat(r.err).doesNotContain("building");
   }
 
-  private static Path copyLauncher(Path into) throws IOException {
+  static Path copyLauncher(Path into) throws IOException {
     Path script = Files.copy(Path.of("..", "memdiff"), into.resolve("memdiff"));
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     return script;
   }
 
   /** A jar of nothing but a manifest: the main class, and the test's class path. */
-  private static void standInJar(Path jar) throws IOException {
+  static void standInJar(Path jar) throws IOException {
     Manifest m = new Manifest();
     m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
