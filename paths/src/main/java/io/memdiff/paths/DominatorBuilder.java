@@ -1,6 +1,7 @@
 package io.memdiff.paths;
 
 import io.memdiff.hprof.work.Memory;
+import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import java.util.Arrays;
 
 /**
@@ -31,6 +32,7 @@ final class DominatorBuilder {
     int[] parent = search.parent;
     long[] visited = search.visited;
     long[] heldTwice = search.heldTwice;
+    int[] heldTwiceNumbers = search.heldTwiceNumbers;
     search.release();
     if (releaseEdges) {
       g.releaseEdges(); // the search was their last reader: their memory goes to the arrays below
@@ -58,6 +60,8 @@ final class DominatorBuilder {
     // Labels are done with: the immediate dominator of w goes in its place (0 stays 0).
     int[] dom = label;
     immediateDominators(dom, semi, parent, count);
+    // The owners the route table asks for, read while the dominators are still by number.
+    Int2IntOpenHashMap ownerOfHeldTwice = owners(dom, vertex, heldTwiceNumbers);
 
     // 4. Retained bytes and subtree sizes, summed up the dominator tree in depth-first numbers (a
     // dominator precedes the vertices it dominates). The spent semidominator and ancestor arrays
@@ -77,7 +81,7 @@ final class DominatorBuilder {
     // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
     // built in.
     permute(end, size, retainedLow, retainedHigh, vertex, count);
-    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited, heldTwice);
+    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited, heldTwice, ownerOfHeldTwice);
   }
 
   // The loops over every root, weak edge and vertex are methods of their own, here as in the other
@@ -133,6 +137,17 @@ final class DominatorBuilder {
       semi[w] = semiW;
       ancestor[w] = parent[w];
     }
+  }
+
+  /** Each listed vertex's object and the object of its immediate dominator ({@link ParentLinks#VIRTUAL_ROOT} for 0). */
+  private static Int2IntOpenHashMap owners(int[] dom, int[] vertex, int[] numbers) {
+    Int2IntOpenHashMap owner = new Int2IntOpenHashMap(numbers.length);
+    owner.defaultReturnValue(ParentLinks.NO_OBJECT);
+    for (int w : numbers) {
+      int d = dom[w];
+      owner.put(vertex[w], d == 0 ? ParentLinks.VIRTUAL_ROOT : vertex[d]);
+    }
+    return owner;
   }
 
   /** Step 3 of {@link #complete}, continued: the semi-NCA rule, into {@code dom}. */

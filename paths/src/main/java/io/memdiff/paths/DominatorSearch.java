@@ -1,5 +1,6 @@
 package io.memdiff.paths;
 
+import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.Arrays;
 
 /**
@@ -23,8 +24,9 @@ final class DominatorSearch {
   int[] vertex;
   int[] parent;
   long[] pairs;
-  /** Set by {@link #strong}: see {@link #heldTwice(long[], int, int[], int)}. */
+  /** Set by {@link #strong}: see {@link #heldTwice(int)}; the objects as bits, and their numbers. */
   long[] heldTwice;
+  int[] heldTwiceNumbers;
   int pairCount;
   /** Objects numbered so far, 1..count; 0 is the virtual root. */
   int count;
@@ -82,27 +84,30 @@ final class DominatorSearch {
     // Sorted here, on the search's thread, while the breadth-first search may still run: the
     // second run's pairs all have greater targets, so they need sorting only among themselves.
     PairSort.sortByTarget(search.pairs, 0, search.pairCount, search.count);
-    search.heldTwice = heldTwice(search.pairs, search.pairCount, search.vertex, n);
+    search.heldTwice(n);
     return search;
   }
 
   /**
-   * One bit per object: whether a strong reference other than its tree edge reaches it, that is the
-   * targets of the pairs, read in target order. Any other object has one referrer, which is both
-   * its immediate dominator and the breadth-first search's parent.
+   * Marks the objects a strong reference other than their tree edge reaches, that is the targets of
+   * the pairs, read in target order, and lists their numbers. Any other object has one referrer,
+   * which is both its immediate dominator and the breadth-first search's parent.
    */
-  private static long[] heldTwice(long[] pairs, int pairCount, int[] vertex, int n) {
+  private void heldTwice(int n) {
     long[] bits = new long[(n + 63) >>> 6];
+    IntArrayList numbers = new IntArrayList();
     int last = -1;
     for (int k = 0; k < pairCount; k++) {
       int target = (int) (pairs[k] >>> 32);
       if (target != last) {
         int o = vertex[target];
         bits[o >>> 6] |= 1L << o;
+        numbers.add(target);
         last = target;
       }
     }
-    return bits;
+    heldTwice = bits;
+    heldTwiceNumbers = numbers.toIntArray();
   }
 
   /**

@@ -36,13 +36,15 @@ public final class Dominators {
    * dominator other than the object that first reached it.
    */
   private final long[] heldTwice;
+  /** The immediate dominator of each object {@link #heldTwice} (the others' is the object that first reached them). */
+  private final Int2IntOpenHashMap ownerOfHeldTwice;
   // Per object, its position in the tree and its immediate dominator: 4 bytes per object each that
   // the analysis itself does without, so each is built when a caller first asks about single objects.
   private int[] positionOf;
   private int[] idomOf;
 
   Dominators(ObjectGraph graph, int count, int[] retainedLow, int[] retainedHigh, int[] subtreeEnd,
-      int[] objectAt, long[] reached, long[] heldTwice) {
+      int[] objectAt, long[] reached, long[] heldTwice, Int2IntOpenHashMap ownerOfHeldTwice) {
     this.graph = graph;
     this.count = count;
     this.retainedLow = retainedLow;
@@ -51,6 +53,7 @@ public final class Dominators {
     this.objectAt = objectAt;
     this.reached = reached;
     this.heldTwice = heldTwice;
+    this.ownerOfHeldTwice = ownerOfHeldTwice;
   }
 
   /**
@@ -74,20 +77,17 @@ public final class Dominators {
     return idomOf();
   }
 
-  /** Whether more than one strong reference reaches a strongly reachable object (see {@link #ownersOfHeldTwice}). */
+  /** Whether more than one strong reference reaches a strongly reachable object (see {@link #ownerOfHeldTwice}). */
   boolean heldTwice(int object) {
     return isSet(heldTwice, object);
   }
 
   /**
-   * The immediate dominators of the objects {@link #heldTwice}, made anew, and nothing else: the
-   * other entries are left 0. Every other strongly reachable object that is not a root has one
-   * referrer, its dominator; writing only these spares a scattered write per object.
+   * The immediate dominator of an object {@link #heldTwice}, as {@link #idom} gives it, without the
+   * array of every object's: the route table asks for these alone, a small share of the heap.
    */
-  int[] ownersOfHeldTwice() {
-    int[] d = new int[graph.nodeCount()];
-    Parts.run(1, count + 1, PARALLEL_SWEEP / 2, "memdiff-idoms", (from, to) -> idomsOf(d, from, to, heldTwice));
-    return d;
+  int ownerOfHeldTwice(int object) {
+    return ownerOfHeldTwice.get(object);
   }
 
   /**
@@ -260,15 +260,12 @@ public final class Dominators {
   int[] immediateDominators(int minimumPart) {
     int[] d = new int[graph.nodeCount()];
     Arrays.fill(d, ParentLinks.NO_OBJECT);
-    Parts.run(1, count + 1, minimumPart, "memdiff-idoms", (from, to) -> idomsOf(d, from, to, null));
+    Parts.run(1, count + 1, minimumPart, "memdiff-idoms", (from, to) -> idomsOf(d, from, to));
     return d;
   }
 
-  /**
-   * The immediate dominators of the objects at positions {@code [from, to)} of the tree's order;
-   * with {@code only}, of the objects whose bit is set there.
-   */
-  private void idomsOf(int[] d, int from, int to, long[] only) {
+  /** The immediate dominators of the objects at positions {@code [from, to)} of the tree's order. */
+  private void idomsOf(int[] d, int from, int to) {
     // The dominator of a position is the innermost subtree still open there.
     int[] open = new int[64];
     int top = 0;
@@ -287,10 +284,7 @@ public final class Dominators {
       while (top > 0 && subtreeEnd[open[top - 1]] <= i) {
         top--;
       }
-      int o = objectAt[i];
-      if (only == null || isSet(only, o)) {
-        d[o] = top == 0 ? ParentLinks.VIRTUAL_ROOT : objectAt[open[top - 1]];
-      }
+      d[objectAt[i]] = top == 0 ? ParentLinks.VIRTUAL_ROOT : objectAt[open[top - 1]];
       if (top == open.length) {
         open = Arrays.copyOf(open, 2 * top);
       }

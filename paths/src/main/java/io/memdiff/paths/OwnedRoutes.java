@@ -63,14 +63,13 @@ final class OwnedRoutes {
     HeapIndex index = t.index;
     int[] routeOf = t.routeOf;
     // Only an object more than one reference reaches can have an owner other than its parent: the
-    // others' owners are never read, nor made.
-    int[] idom = dominators.ownersOfHeldTwice();
+    // others' owners are never read.
     int reached = reach.reachedCount();
     // Which positions hold an object whose owner is not its parent: the pass with a cache miss per
     // object, so split over the cores (at word boundaries, each part writing its own words).
     long[] ownedAt = new long[(reached + 63) >>> 6];
     Parts.run(0, reached, parallelFrom, "memdiff-owners",
-        (from, to) -> markOwned(reach, dominators, routeOf, idom, ownedAt, from, to));
+        (from, to) -> markOwned(reach, dominators, routeOf, ownedAt, from, to));
     // Then in breadth-first order, parents first: those objects take their owner's route, and the
     // children of an object whose route changed are routed again below it. Only those positions are
     // visited: a child comes after its parent, so marking its position ahead of the walk suffices.
@@ -86,7 +85,7 @@ final class OwnedRoutes {
       int o = reach.reachedAt(i);
       int route;
       if ((ownedAt[i >>> 6] & (1L << i)) != 0) {
-        route = t.ownedRoute(idom[o], index.classIndexOf(o), o);
+        route = t.ownedRoute(dominators.ownerOfHeldTwice(o), index.classIndexOf(o), o);
       } else {
         int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
         if (pp < 0 && !changedObject.get(p)) {
@@ -104,8 +103,8 @@ final class OwnedRoutes {
   }
 
   /** Marks the positions in {@code [from, to)} whose object its owner holds other than as its parent. */
-  private static void markOwned(Reachability reach, Dominators dominators, int[] routeOf, int[] idom, long[] ownedAt,
-      int from, int to) {
+  private static void markOwned(Reachability reach, Dominators dominators, int[] routeOf, long[] ownedAt, int from,
+      int to) {
     for (int i = from; i < to; i++) {
       int pp = reach.parentPosition(i);
       if (pp < 0) {
@@ -115,7 +114,7 @@ final class OwnedRoutes {
       if (!dominators.heldTwice(o)) {
         continue; // its one referrer is both its parent and its owner
       }
-      int owner = idom[o];
+      int owner = dominators.ownerOfHeldTwice(o);
       // The label is read last: most objects' owner is their parent, and each read is a cache miss.
       if (owner != reach.reachedAt(pp) && owner >= 0 && routeOf[owner] >= 0
           && reach.label(o) == Reachability.STRONG) {

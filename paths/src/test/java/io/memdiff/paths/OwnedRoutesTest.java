@@ -61,8 +61,8 @@ class OwnedRoutesTest {
   /**
    * The shortcut the re-walk takes: an object one reference reaches has its referrer for owner, so
    * only objects held twice are checked. Every strongly reachable object that is not a root and not
-   * marked held twice must have its breadth-first parent for immediate dominator, and both kinds
-   * must occur.
+   * marked held twice must have its breadth-first parent for immediate dominator, each held twice its
+   * own recorded, and both kinds must occur.
    */
   @ParameterizedTest
   @MethodSource("dumps")
@@ -82,6 +82,7 @@ class OwnedRoutesTest {
         }
         if (d.heldTwice(o)) {
           heldTwice++;
+          assertThat(d.ownerOfHeldTwice(o)).as("owner of object %d, held twice", o).isEqualTo(d.idom(o));
         } else {
           heldOnce++;
           assertThat(d.idom(o)).as("owner of object %d, held once", o).isEqualTo(parent);
