@@ -28,12 +28,16 @@ class OwnedRoutesTest {
     return Stream.of(PathShapesDump.get(), ScenarioRunner.run(SharedStructures.class, dir).get(0));
   }
 
+  private static HeapAnalysis analyse(HprofFile f) throws Exception {
+    return HeapAnalysis.analyse(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE), ScanOptions.STRICT, true,
+        x -> {});
+  }
+
   @ParameterizedTest
   @MethodSource("dumps")
   void bothWaysGiveEveryObjectTheSameSteps(Path dump) throws Exception {
     try (HprofFile f = HprofFile.open(dump)) {
-      HeapAnalysis a = HeapAnalysis.analyse(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE),
-          ScanOptions.STRICT, true, x -> {});
+      HeapAnalysis a = analyse(f);
       RouteTable direct = OwnedRoutes.compute(a.reachability(), a.dominators());
       RouteTable followed = RouteTable.compute(a.reachability());
       OwnedRoutes.follow(followed, a.dominators(), 64); // marked on two threads, as in a big dump
@@ -68,8 +72,7 @@ class OwnedRoutesTest {
   @MethodSource("dumps")
   void anObjectHeldOnceIsOwnedByItsParent(Path dump) throws Exception {
     try (HprofFile f = HprofFile.open(dump)) {
-      HeapAnalysis a = HeapAnalysis.analyse(DumpCatalog.build(f, ScanOptions.STRICT, LayoutOverrides.NONE),
-          ScanOptions.STRICT, true, x -> {});
+      HeapAnalysis a = analyse(f);
       Reachability reach = a.reachability();
       Dominators d = a.dominators();
       int heldOnce = 0;
