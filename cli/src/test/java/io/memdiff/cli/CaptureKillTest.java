@@ -3,11 +3,7 @@ package io.memdiff.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memdiff.testdata.ScenarioRunner;
-import io.memdiff.testdata.scenarios.LiveService;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,19 +29,12 @@ class CaptureKillTest {
 
   @BeforeAll
   static void startService() throws IOException {
-    Path java = ScenarioRunner.currentJavaHome().resolve("bin").resolve("java");
-    live = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        LiveService.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(live.getInputStream(), StandardCharsets.UTF_8));
-    assertThat(out.readLine()).isEqualTo("ready");
+    live = LiveServices.start(ScenarioRunner.currentJavaHome());
   }
 
   @AfterAll
   static void stopService() throws Exception {
-    live.getOutputStream().close();
-    if (!live.waitFor(20, TimeUnit.SECONDS)) {
-      live.destroyForcibly();
-    }
+    LiveServices.stop(live);
   }
 
   @ParameterizedTest(name = "SIG{0} after {1} ms")

@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.memdiff.testdata.ScenarioRunner;
 import io.memdiff.testdata.scenarios.LiveService;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,26 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CaptureTest {
   @TempDir Path dir;
 
-  /**
-   * A running {@link LiveService}; closing its input ends it. JFR samples an allocation when a
-   * thread takes a new allocation buffer: small fixed buffers make the samples many, so that both
-   * leaks are sampled in a capture of a few seconds.
-   */
-  private static Process startLive(Path javaHome, String... options) throws IOException {
-    List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java").toString(), "-Xmx256m",
-        "-XX:TLABSize=2k", "-XX:-ResizeTLAB"));
-    command.addAll(List.of(options));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), LiveService.class.getName()));
-    Process p = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    assertThat(out.readLine()).isEqualTo("ready");
-    return p;
-  }
-
   /** Runs {@code memdiff capture PID args…} on a LiveService started for it, then stops the service. */
   private static Cli captureLive(Path javaHome, String... args) throws Exception {
-    Process live = startLive(javaHome);
+    Process live = LiveServices.start(javaHome);
     try {
       String[] all = new String[args.length + 2];
       all[0] = "capture";
@@ -56,14 +36,7 @@ class CaptureTest {
       System.arraycopy(args, 0, all, 2, args.length);
       return Cli.run(all);
     } finally {
-      stop(live);
-    }
-  }
-
-  private static void stop(Process p) throws Exception {
-    p.getOutputStream().close();
-    if (!p.waitFor(20, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
+      LiveServices.stop(live);
     }
   }
 
@@ -242,7 +215,7 @@ class CaptureTest {
   /** A JVM that cannot record (JDK 17 still takes -XX:-FlightRecorder): one line, and --no-jfr captures it. */
   @Test
   void aJvmWithoutFlightRecorderIsOneLineAndNoJfrStillCaptures() throws Exception {
-    Process live = startLive(ScenarioRunner.currentJavaHome(), "-XX:-FlightRecorder");
+    Process live = LiveServices.start(ScenarioRunner.currentJavaHome(), "-XX:-FlightRecorder");
     try {
       Cli c = Cli.run("capture", Long.toString(live.pid()), "--count", "1", "--out", dir.resolve("a").toString());
       assertThat(c.exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -253,7 +226,7 @@ class CaptureTest {
       assertThat(alone.exitCode()).as(alone.err()).isZero();
       assertThat(dir.resolve("b").resolve("1.hprof")).isRegularFile();
     } finally {
-      stop(live);
+      LiveServices.stop(live);
     }
   }
 
@@ -299,7 +272,7 @@ class CaptureTest {
   void aFullDiskIsTheWriteExitCodeAndLeavesNothingBehind() throws Exception {
     Path mount = Files.createDirectories(dir.resolve("small"));
     assumeTrue(mount(mount), "cannot mount a small tmpfs here (not root?)");
-    Process live = startLive(ScenarioRunner.currentJavaHome());
+    Process live = LiveServices.start(ScenarioRunner.currentJavaHome());
     try {
       Path out = mount.resolve("dumps");
       Cli c = Cli.run("capture", Long.toString(live.pid()), "--count", "1", "--no-jfr", "--out", out.toString());
@@ -310,7 +283,7 @@ class CaptureTest {
         assertThat(files).isEmpty();
       }
     } finally {
-      stop(live);
+      LiveServices.stop(live);
       new ProcessBuilder("umount", mount.toString()).start().waitFor();
     }
   }

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.memdiff.testdata.ScenarioRunner;
 import io.memdiff.testdata.scenarios.LiveService;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +40,7 @@ class CiRecipeTest {
     Path job = Files.createDirectories(dir.resolve("job"));
     Path stepSummary = job.resolve("step-summary.md");
 
-    Process live = startLive();
+    Process live = LiveServices.start(ScenarioRunner.currentJavaHome());
     try {
       List<Step> steps = new ArrayList<>();
       for (String line : recipe) {
@@ -86,10 +84,7 @@ class CiRecipeTest {
         assertThat(browser.consoleErrors()).isEmpty();
       }
     } finally {
-      live.getOutputStream().close();
-      if (!live.waitFor(20, TimeUnit.SECONDS)) {
-        live.destroyForcibly();
-      }
+      LiveServices.stop(live);
     }
   }
 
@@ -123,16 +118,5 @@ class CiRecipeTest {
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).as(line).isTrue();
     return new Step(line, p.exitValue(), err);
-  }
-
-  /** The live service of the capture tests, with allocation buffers small enough for JFR to sample it. */
-  private static Process startLive() throws IOException {
-    Path java = ScenarioRunner.currentJavaHome().resolve("bin").resolve("java");
-    Process p = new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:TLABSize=2k", "-XX:-ResizeTLAB",
-        "-cp", System.getProperty("java.class.path"), LiveService.class.getName())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    assertThat(out.readLine()).isEqualTo("ready");
-    return p;
   }
 }
