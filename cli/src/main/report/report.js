@@ -345,6 +345,10 @@
     const h = data.heap;
     document.getElementById('heap').textContent = 'Heap growth ' + signed(h.growth_objects) + ' objects, '
         + signedBytes(h.growth_bytes) + '; the findings grew ' + signedBytes(h.findings_growth_bytes) + '.';
+    const v = data.memory_verdict;
+    if (v) {
+      document.getElementById('verdict').textContent = 'Process memory: ' + v.kind + (v.text ? ' (' + v.text + ')' : '');
+    }
   }
 
   function buildHeadline() {

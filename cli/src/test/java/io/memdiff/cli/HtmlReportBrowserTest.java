@@ -191,6 +191,9 @@ class HtmlReportBrowserTest {
         + LeakyService.listenersAfter(3, 1) - LeakyService.listenersAfter(1, 1)
         + LeakyService.bufferChunksAfter(3, 1) - LeakyService.bufferChunksAfter(1, 1);
     assertThat(objects[2] - objects[0]).isGreaterThanOrEqualTo(planted);
+    // Dumps written by the scenario, not by capture: no process records, and the page says so.
+    assertThat(browser.driver.findElement(By.id("verdict")).getText())
+        .isEqualTo("Process memory: unknown (" + json.get("memory_verdict").get("text").asText() + ")");
   }
 
   @Test
