@@ -47,6 +47,7 @@ public final class SyntheticHeap {
       throw new IllegalArgumentException("dump " + index + " of a series of " + p.seriesLength());
     }
     long started = System.nanoTime();
+    Files.createDirectories(dir);
     Path dump = dir.resolve("synthetic-" + index + ".hprof");
     Path counts = dir.resolve("synthetic-" + index + ".counts.json");
     HeapClasses classes = new HeapClasses(p.idSize());
@@ -94,7 +95,6 @@ public final class SyntheticHeap {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    Files.createDirectories(dir);
     Params p = new Params(size, series, seed, idSize, segment);
     for (int k = only > 0 ? only : 1; k <= (only > 0 ? only : series); k++) {
       long t0 = System.nanoTime();
