@@ -35,9 +35,14 @@ final class MemoryRenderer {
       field(line, "rss", r.rssBytes());
       field(line, "anon", r.rssAnonBytes());
       field(line, "heap-live", d.heapLiveBytes());
-      field(line, "heap-committed", r.heapCommittedBytes());
-      field(line, "off-heap", d.offHeapBytes());
-      field(line, "metaspace", r.metaspaceBytes());
+      if (r.ruby() != null) {
+        field(line, "memsize-of-all", r.ruby().memsizeOfAll());
+        field(line, "free-slots", r.ruby().freeSlotBytes());
+      } else {
+        field(line, "heap-committed", r.heapCommittedBytes());
+        field(line, "off-heap", d.offHeapBytes());
+        field(line, "metaspace", r.metaspaceBytes());
+      }
       if (!d.nmtChanged().isEmpty()) {
         line.append("  nmt ").append(d.nmtChanged().entrySet().stream()
             .map(e -> e.getKey() + " " + output.bytes(e.getValue())).collect(Collectors.joining(", ")));
@@ -68,6 +73,10 @@ final class MemoryRenderer {
             + output.bytes(v.noiseBytes()) + "): nothing to explain";
       }
       case HEAP -> {
+        if (v.ruby() != null) {
+          return "RSS grew by " + signed(v.rssGrowthBytes()) + "; the live objects' bytes (memsize) grew by "
+              + signed(v.heapGrowthBytes()) + ", which the findings above explain";
+        }
         long committed = v.heapCommittedGrowthBytes() == null ? 0 : v.heapCommittedGrowthBytes();
         // A growing heap commits ahead of what it holds; live bytes explain RSS when they are half of it.
         if (v.heapGrowthBytes() * 2 >= Math.min(v.rssGrowthBytes(), Math.max(committed, v.heapGrowthBytes()))) {
@@ -86,7 +95,7 @@ final class MemoryRenderer {
             + " held by " + Text.safe(f.owner()) + " (" + signed(f.growthOffHeapBytes()) + " off-heap)");
       }
       default -> {
-        return nativeSentence(v);
+        return v.ruby() != null ? rubyOutsideSentence(v) : nativeSentence(v);
       }
     }
   }
@@ -118,29 +127,54 @@ final class MemoryRenderer {
     return s.toString();
   }
 
+  /** Growth outside a Ruby process's live objects: free heap-page slots, or malloc's. */
+  private String rubyOutsideSentence(MemoryAccount.Verdict v) {
+    MemoryAccount.RubySplit split = v.ruby();
+    StringBuilder s = new StringBuilder("RSS grew by ").append(signed(v.rssGrowthBytes()))
+        .append(", outside the Ruby object heap's live bytes ").append(signed(v.outsideHeapGrowthBytes()))
+        .append(" (live objects ").append(signed(v.heapGrowthBytes()));
+    if (split.freeSlotGrowthBytes() != null) {
+      s.append(", free heap-page slots ").append(signed(split.freeSlotGrowthBytes()));
+    }
+    s.append(", malloc ").append(signed(split.mallocGrowthBytes())).append(")");
+    if (split.heapPages()) {
+      s.append("; heap-page fragmentation: the VM keeps heap pages that few live objects pin;"
+          + " GC.compact (Ruby 2.7+) moves them together so that GC frees the pages");
+    } else {
+      s.append("; memory malloc holds that no live object owns: a C extension's allocations, or malloc"
+          + " fragmentation (memory freed but kept by the allocator)");
+    }
+    if (v.arenaSuspect()) {
+      s.append("; MALLOC_ARENA_MAX is unset and neither jemalloc nor tcmalloc is loaded: glibc malloc arena"
+          + " fragmentation is a known cause, tested by restarting with MALLOC_ARENA_MAX=2 (or jemalloc through"
+          + " LD_PRELOAD) and comparing RSS");
+    }
+    return s.toString();
+  }
+
   private String signed(Long v) {
     return output.human ? (v >= 0 ? "+" : "") + Sizes.human(v) : DiffRenderer.signed(v) + " bytes";
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record ProcessOut(String file, String time, long pid, Long rssBytes, Long rssAnonBytes, Long rssFileBytes,
-      long heapLiveBytes, Long heapUsedBytes, Long heapCommittedBytes, long offHeapBytes, Long directBytes,
+      long heapLiveBytes, Long heapUsedBytes, Long heapCommittedBytes, Long offHeapBytes, Long directBytes,
       Long mappedBytes, Long metaspaceBytes, Integer threads, Map<String, Long> nmt, Boolean mallocArenaMaxSet,
-      Integer mallocArenaMax, String allocator) {}
+      Integer mallocArenaMax, String allocator, ProcessRecord.Ruby ruby) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record VerdictOut(String kind, Long rssGrowthBytes, Long heapGrowthBytes, Long heapCommittedGrowthBytes,
       Long outsideHeapGrowthBytes, Long offHeapGrowthBytes, Long metaspaceGrowthBytes, String offHeapFinding,
-      Map<String, Long> nmtGrown, String text) {}
+      Map<String, Long> nmtGrown, Long freeSlotGrowthBytes, Long mallocGrowthBytes, String text) {}
 
   List<ProcessOut> process(MemoryAccount account) {
     List<ProcessOut> out = new ArrayList<>();
     for (MemoryAccount.Dump d : account.dumps()) {
       ProcessRecord r = d.record();
       out.add(new ProcessOut(d.file(), r.time(), r.pid(), r.rssBytes(), r.rssAnonBytes(), r.rssFileBytes(),
-          d.heapLiveBytes(), r.heapUsedBytes(), r.heapCommittedBytes(), d.offHeapBytes(), r.directBytes(),
-          r.mappedBytes(), r.metaspaceBytes(), r.threads(), r.nmt(), r.mallocArenaMaxSet(), r.mallocArenaMax(),
-          r.allocator()));
+          d.heapLiveBytes(), r.heapUsedBytes(), r.heapCommittedBytes(), r.ruby() != null ? null : d.offHeapBytes(),
+          r.directBytes(), r.mappedBytes(), r.metaspaceBytes(), r.threads(), r.nmt(), r.mallocArenaMaxSet(), r.mallocArenaMax(),
+          r.allocator(), r.ruby()));
     }
     return out;
   }
@@ -150,7 +184,9 @@ final class MemoryRenderer {
     boolean known = v.kind() != MemoryAccount.Kind.UNKNOWN;
     return new VerdictOut(v.kind().label(), v.rssGrowthBytes(), v.heapGrowthBytes(), v.heapCommittedGrowthBytes(),
         v.outsideHeapGrowthBytes(), v.offHeapGrowthBytes(), v.metaspaceGrowthBytes(),
-        v.offHeapFinding() == null ? null : v.offHeapFinding().key(), known && !v.nmtOff() ? v.nmtGrown() : null,
+        v.offHeapFinding() == null ? null : v.offHeapFinding().key(),
+        known && !v.nmtOff() && v.ruby() == null ? v.nmtGrown() : null,
+        v.ruby() == null ? null : v.ruby().freeSlotGrowthBytes(), v.ruby() == null ? null : v.ruby().mallocGrowthBytes(),
         sentence(v));
   }
 }

@@ -75,7 +75,7 @@ final class ProcessSnapshot {
         heap == null ? null : heap.getUsed(), heap == null ? null : heap.getCommitted(),
         metaspace == null ? null : metaspace.getUsed(), metaspace == null ? null : metaspace.getCommitted(), threads,
         poolBytes(direct, true), poolBytes(direct, false), poolBytes(mapped, true), poolBytes(mapped, false),
-        tracking, nmt, proc.arenaMaxSet(), proc.arenaMax(), proc.allocator());
+        tracking, nmt, proc.arenaMaxSet(), proc.arenaMax(), proc.allocator(), null);
   }
 
   /** The pool's memory ({@code bytes}) or its buffer count; null when it cannot be read. */

@@ -125,7 +125,7 @@ class HtmlReportTest {
     OutputOptions output = new OutputOptions();
     // No process records: the report says process memory is unknown, as for dumps taken by hand.
     MemoryAccount unknown = new MemoryAccount(List.of(), new MemoryAccount.Verdict(MemoryAccount.Kind.UNKNOWN, null,
-        null, null, null, null, null, null, java.util.Map.of(), false, false, 0, List.of(1, 2, 3)));
+        null, null, null, null, null, null, java.util.Map.of(), false, false, 0, List.of(1, 2, 3), null));
     return new DiffRenderer(output, true, 3, 1, null).json(report, report.findings(), unknown, new MemoryRenderer(output, 3));
   }
 

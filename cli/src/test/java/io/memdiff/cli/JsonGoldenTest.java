@@ -86,7 +86,7 @@ class JsonGoldenTest {
     return new ProcessRecord(ProcessRecord.SCHEMA_VERSION, "2023-11-14T22:1" + k + ":20Z", 4711, rss, rss - 30 * mib,
         28 * mib, 2 * mib, rss - 5 * mib, 31, 20 * mib, 64 * mib, 12 * mib, 13 * mib, 14, 0L, 0L, 0L, 0L, "summary",
         nmt(64 * mib, 13 * mib, 15 * mib, other),
-        false, null, "libc");
+        false, null, "libc", null);
   }
 
   /** NMT's categories in the order its summary lists them. */

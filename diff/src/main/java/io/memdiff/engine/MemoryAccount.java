@@ -18,7 +18,10 @@ public record MemoryAccount(List<Dump> dumps, Verdict verdict) {
     HEAP("heap"),
     /** Direct buffers that heap objects own. */
     OFF_HEAP("off-heap"),
-    /** Memory outside every Java structure the dumps see: malloc, threads, metaspace, code. */
+    /**
+     * Memory outside every Java structure the dumps see: malloc, threads, metaspace, code; for Ruby,
+     * outside the live objects' bytes: free heap-page slots and malloc.
+     */
     NATIVE("native"),
     /** RSS did not grow beyond noise. */
     NONE("none"),
@@ -40,7 +43,8 @@ public record MemoryAccount(List<Dump> dumps, Verdict verdict) {
    * One dump's figures.
    *
    * @param file the process record read
-   * @param heapLiveBytes shallow bytes of the dump's objects (a live dump holds no garbage)
+   * @param heapLiveBytes shallow bytes of the dump's objects (a live dump holds no garbage); a Ruby
+   *     dump's memsize of its objects
    * @param offHeapBytes native memory of the direct buffers the dump's objects own
    * @param nmtChanged committed bytes of the NMT categories that changed over the dumps, empty without NMT
    */
@@ -64,8 +68,25 @@ public record MemoryAccount(List<Dump> dumps, Verdict verdict) {
    *     unset and neither jemalloc nor tcmalloc is loaded: arena fragmentation is a candidate
    * @param noiseBytes RSS growth below this is noise
    * @param missingDumps for {@link Kind#UNKNOWN}, the dumps (from 1) without a process record
+   * @param ruby for Ruby processes, how the growth outside the live objects splits; null for a JVM
    */
   public record Verdict(Kind kind, Long rssGrowthBytes, Long heapGrowthBytes, Long heapCommittedGrowthBytes,
       Long outsideHeapGrowthBytes, Long offHeapGrowthBytes, Long metaspaceGrowthBytes, Finding offHeapFinding,
-      Map<String, Long> nmtGrown, boolean nmtOff, boolean arenaSuspect, long noiseBytes, List<Integer> missingDumps) {}
+      Map<String, Long> nmtGrown, boolean nmtOff, boolean arenaSuspect, long noiseBytes, List<Integer> missingDumps,
+      RubySplit ruby) {}
+
+  /**
+   * A Ruby process's growth outside its live objects' bytes (which {@link Kind#NATIVE} means there),
+   * split by where it is: in heap pages whose slots hold no live object, which a compacting GC gives
+   * back, or in memory malloc holds that no live object owns (a C extension's, or fragmentation).
+   *
+   * @param freeSlotGrowthBytes growth of the heap-page bytes in free slots; null when a record lacks a figure
+   * @param mallocGrowthBytes the rest of the growth outside the live objects
+   */
+  public record RubySplit(Long freeSlotGrowthBytes, long mallocGrowthBytes) {
+    /** Whether free heap-page slots explain more of the growth than malloc does. */
+    public boolean heapPages() {
+      return freeSlotGrowthBytes != null && freeSlotGrowthBytes > mallocGrowthBytes;
+    }
+  }
 }

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * Splits the growth of a process's RSS into what the heap diff explains and what it cannot: the
  * heap's live bytes, the direct buffers heap objects own, and the rest (native). The heap is given
  * the larger of its live and its committed growth, so that what is called native is never heap
- * pages the JVM merely took.
+ * pages the JVM merely took. A Ruby process's heap is its live objects' bytes.
  */
 final class MemoryAccounting {
   /** An NMT category is named as changed when its committed bytes moved by this much. */
@@ -45,7 +45,7 @@ final class MemoryAccounting {
     }
     if (!missing.isEmpty()) {
       return new MemoryAccount(List.of(), new MemoryAccount.Verdict(MemoryAccount.Kind.UNKNOWN, null, null, null, null,
-          null, null, null, Map.of(), false, false, 0, List.copyOf(missing)));
+          null, null, null, Map.of(), false, false, 0, List.copyOf(missing), null));
     }
     long[] live = report.heap().bytes();
     long[] offHeap = new long[n];
@@ -78,13 +78,16 @@ final class MemoryAccounting {
     }
     long rssGrowth = DiffEngine.growth(series(records, ProcessRecord::rssBytes));
     long heapGrowth = report.heap().growthBytes();
+    long noise = Math.max(NOISE_FLOOR_BYTES, records.get(0).rssBytes() / 20);
+    if (records.stream().allMatch(r -> r.ruby() != null)) {
+      return new MemoryAccount(List.copyOf(dumps), rubyVerdict(records, rssGrowth, heapGrowth, noise));
+    }
     Long committedGrowth = growthOf(records, ProcessRecord::heapCommittedBytes);
     Long metaspaceGrowth = growthOf(records, ProcessRecord::metaspaceBytes);
     long heapPart = Math.max(0, Math.max(heapGrowth, committedGrowth == null ? 0 : committedGrowth));
     long outside = rssGrowth - heapPart;
     long offHeapGrowth = DiffEngine.growth(offHeap);
     long nativeGrowth = outside - Math.max(0, offHeapGrowth);
-    long noise = Math.max(NOISE_FLOOR_BYTES, records.get(0).rssBytes() / 20);
     MemoryAccount.Kind kind;
     if (rssGrowth < noise) {
       kind = MemoryAccount.Kind.NONE;
@@ -103,11 +106,30 @@ final class MemoryAccounting {
     }
     // Fragmentation is invisible to NMT: native growth that no mapped category explains may be malloc's.
     boolean mallocType = nmtOff || mapped < nativeGrowth / 2;
-    boolean glibcDefaults = records.stream().allMatch(r -> Boolean.FALSE.equals(r.mallocArenaMaxSet())
-        && "libc".equals(r.allocator()));
     return new MemoryAccount(List.copyOf(dumps), new MemoryAccount.Verdict(kind, rssGrowth, heapGrowth,
         committedGrowth, outside, offHeapGrowth, metaspaceGrowth, offHeapFinding(report), sortedByGrowth(grown), nmtOff,
-        kind == MemoryAccount.Kind.NATIVE && mallocType && glibcDefaults, noise, List.of()));
+        kind == MemoryAccount.Kind.NATIVE && mallocType && glibcDefaults(records), noise, List.of(), null));
+  }
+
+  /**
+   * A Ruby process: its heap is its live objects' bytes (the dumps' memsize), and whatever else RSS
+   * gained is outside it, in free heap-page slots or in malloc.
+   */
+  private static MemoryAccount.Verdict rubyVerdict(List<ProcessRecord> records, long rssGrowth, long heapGrowth,
+      long noise) {
+    long outside = rssGrowth - Math.max(0, heapGrowth);
+    Long freeSlotGrowth = growthOf(records, r -> r.ruby().freeSlotBytes());
+    long mallocGrowth = outside - Math.max(0, freeSlotGrowth == null ? 0 : freeSlotGrowth);
+    MemoryAccount.Kind kind = rssGrowth < noise ? MemoryAccount.Kind.NONE
+        : Math.max(0, heapGrowth) >= outside ? MemoryAccount.Kind.HEAP : MemoryAccount.Kind.NATIVE;
+    MemoryAccount.RubySplit split = new MemoryAccount.RubySplit(freeSlotGrowth, mallocGrowth);
+    return new MemoryAccount.Verdict(kind, rssGrowth, heapGrowth, null, outside, null, null, null, Map.of(), false,
+        kind == MemoryAccount.Kind.NATIVE && !split.heapPages() && glibcDefaults(records), noise, List.of(), split);
+  }
+
+  /** {@code MALLOC_ARENA_MAX} unset and glibc's malloc in every record: the defaults arena fragmentation needs. */
+  private static boolean glibcDefaults(List<ProcessRecord> records) {
+    return records.stream().allMatch(r -> Boolean.FALSE.equals(r.mallocArenaMaxSet()) && "libc".equals(r.allocator()));
   }
 
   /** Committed bytes per category per dump; a category NMT left out of a dump's summary had none. */

@@ -26,10 +26,16 @@ public final class ProcessRecords {
 
   private ProcessRecords() {}
 
-  /** The record beside a dump or summary: {@code k.proc.json} for {@code k.hprof}, {@code k.hprof.gz} or {@code k.sites.json}. */
+  /**
+   * The record beside a dump or summary: {@code k.proc.json} for {@code k.hprof}, {@code k.hprof.gz},
+   * {@code k.sites.json}, or a Ruby dump's {@code k.dump}, {@code k.json} (either gzipped too).
+   */
   public static Path besideDump(Path dump) {
     String name = dump.getFileName().toString();
-    for (String suffix : new String[] {".hprof.gz", ".hprof", ".sites.json"}) {
+    if (name.endsWith(".proc.json")) {
+      return null;
+    }
+    for (String suffix : new String[] {".hprof.gz", ".hprof", ".sites.json", ".dump.gz", ".dump", ".json.gz", ".json"}) {
       if (name.endsWith(suffix) && name.length() > suffix.length()) {
         Path proc = dump.resolveSibling(name.substring(0, name.length() - suffix.length()) + ".proc.json");
         return Files.isRegularFile(proc) ? proc : null;

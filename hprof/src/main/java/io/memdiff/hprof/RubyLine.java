@@ -1,20 +1,22 @@
 package io.memdiff.hprof;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.JsonEOFException;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
-import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The fields memdiff uses of one line of {@code ObjectSpace.dump_all} output, read from the line's
- * bytes by a token stream; one instance is reused for every line, so no object tree is built per
- * line. String values ({@code "value"}) are skipped unread: dumps hold secrets.
+ * The fields memdiff uses of one line of {@code ObjectSpace.dump_all} output, read by a scanner over
+ * the line's bytes that checks the JSON as it goes; one instance is reused for every line, and the
+ * strings it keeps (types, files) come from a table, so a line costs no allocation. String values
+ * ({@code "value"}) are skipped unread: dumps hold secrets.
  */
 final class RubyLine {
-  private static final JsonFactory JSON = JsonFactory.builder().build();
+  /** Deeper nesting than any dump has: past it a line is refused rather than overflowing the stack. */
+  private static final int MAX_DEPTH = 64;
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
 
   boolean root;
   String rootName;
@@ -30,6 +32,12 @@ final class RubyLine {
   String file;
   int line;
   final LongArrayList references = new LongArrayList();
+
+  private final RubyStrings strings = new RubyStrings();
+  private byte[] b;
+  private int pos;
+  private int start;
+  private int end;
 
   /** Why a line could not be read; the caller adds the file and the line number. */
   static final class Problem extends Exception {
@@ -54,43 +62,38 @@ final class RubyLine {
   }
 
   /** Reads the line in {@code bytes[offset, offset + length)}, without its line break. */
-  void parse(byte[] bytes, int offset, int length) throws Problem, IOException {
+  void parse(byte[] bytes, int offset, int length) throws Problem {
     clear();
-    try (JsonParser p = JSON.createParser(bytes, offset, length)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
+    b = bytes;
+    pos = offset;
+    start = offset;
+    end = offset + length;
+    int first = skipWhitespace();
+    if (first != '{') {
+      if (first == '[' || first == '"' || first == '-' || (first >= '0' && first <= '9')) {
         throw new Problem("not a JSON object");
       }
-      for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        switch (field) {
-          case "type" -> type = text(p, value, field);
-          case "root" -> rootName = text(p, value, field);
-          case "address" -> {
-            address = hex(p, value, field);
-            hasAddress = true;
-          }
-          case "class" -> {
-            classAddress = hex(p, value, field);
-            hasClass = true;
-          }
-          case "name" -> name = text(p, value, field);
-          case "singleton" -> singleton = value == JsonToken.VALUE_TRUE;
-          case "imemo_type" -> imemoType = text(p, value, field);
-          case "memsize" -> memsize = number(p, value, field);
-          case "file" -> file = text(p, value, field);
-          case "line" -> line = (int) Math.min(Integer.MAX_VALUE, number(p, value, field));
-          case "references" -> readReferences(p, value);
-          default -> p.skipChildren();
+      throw invalid();
+    }
+    pos++;
+    if (skipWhitespace() == '}') {
+      pos++;
+    } else {
+      while (true) {
+        field();
+        int c = skipWhitespace();
+        pos++;
+        if (c == '}') {
+          break;
+        }
+        if (c != ',') {
+          pos--;
+          throw invalid();
         }
       }
-      if (p.nextToken() != null) {
-        throw new Problem("more than one JSON value on the line");
-      }
-    } catch (JsonEOFException e) {
-      throw new Problem("truncated: the line ends inside a JSON value");
-    } catch (JsonParseException e) {
-      throw new Problem("not valid JSON at column " + e.getLocation().getColumnNr());
+    }
+    if (pos < end && skipWhitespace() >= 0) {
+      throw new Problem("more than one JSON value on the line");
     }
     if (type == null) {
       throw new Problem("no \"type\"");
@@ -104,52 +107,381 @@ final class RubyLine {
     }
   }
 
-  private void readReferences(JsonParser p, JsonToken value) throws IOException, Problem {
-    if (value != JsonToken.START_ARRAY) {
+  /** One {@code "name": value} pair, the scanner on its opening quote. */
+  private void field() throws Problem {
+    if (skipWhitespace() != '"') {
+      throw invalid();
+    }
+    int keyStart = pos + 1;
+    skipString();
+    int keyLength = pos - 1 - keyStart;
+    if (skipWhitespace() != ':') {
+      throw invalid();
+    }
+    pos++;
+    skipWhitespace();
+    switch (keyLength) {
+      case 4 -> {
+        if (key(keyStart, "type")) {
+          type = text("type");
+        } else if (key(keyStart, "root")) {
+          rootName = text("root");
+        } else if (key(keyStart, "name")) {
+          name = text("name");
+        } else if (key(keyStart, "file")) {
+          file = text("file");
+        } else if (key(keyStart, "line")) {
+          line = (int) Math.min(Integer.MAX_VALUE, number("line"));
+        } else {
+          skipValue(0);
+        }
+      }
+      case 5 -> {
+        if (key(keyStart, "class")) {
+          classAddress = hex("class");
+          hasClass = true;
+        } else {
+          skipValue(0);
+        }
+      }
+      case 7 -> {
+        if (key(keyStart, "address")) {
+          address = hex("address");
+          hasAddress = true;
+        } else if (key(keyStart, "memsize")) {
+          memsize = number("memsize");
+        } else {
+          skipValue(0);
+        }
+      }
+      case 9 -> {
+        if (key(keyStart, "singleton")) {
+          singleton = pos < end && b[pos] == 't';
+        }
+        skipValue(0);
+      }
+      case 10 -> {
+        if (key(keyStart, "imemo_type")) {
+          imemoType = text("imemo_type");
+        } else if (key(keyStart, "references")) {
+          references();
+        } else {
+          skipValue(0);
+        }
+      }
+      default -> skipValue(0);
+    }
+  }
+
+  private boolean key(int at, String name) {
+    for (int i = 0; i < name.length(); i++) {
+      if (b[at + i] != name.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void references() throws Problem {
+    if (peek() != '[') {
+      skipValue(0);
       throw new Problem("\"references\" is not an array");
     }
-    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-      references.add(hex(p, t, "references"));
+    pos++;
+    if (skipWhitespace() == ']') {
+      pos++;
+      return;
+    }
+    while (true) {
+      skipWhitespace();
+      references.add(hex("references"));
+      int c = skipWhitespace();
+      pos++;
+      if (c == ']') {
+        return;
+      }
+      if (c != ',') {
+        pos--;
+        throw invalid();
+      }
     }
   }
 
-  private static String text(JsonParser p, JsonToken value, String field) throws IOException, Problem {
-    if (value != JsonToken.VALUE_STRING) {
+  /** A string value, from the table when it has been seen before. */
+  private String text(String field) throws Problem {
+    if (peek() != '"') {
+      skipValue(0);
       throw new Problem("\"" + field + "\" is not a string");
     }
-    return p.getText();
+    int from = pos + 1;
+    boolean escaped = skipString();
+    int to = pos - 1;
+    return escaped ? unescape(from, to) : strings.of(b, from, to - from);
   }
 
-  private static long number(JsonParser p, JsonToken value, String field) throws IOException, Problem {
-    if (value != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+  private long number(String field) throws Problem {
+    int c = peek();
+    if (c == '-' && pos + 1 < end && b[pos + 1] >= '0' && b[pos + 1] <= '9') {
+      skipValue(0);
+      throw new Problem("\"" + field + "\" is negative");
+    }
+    if (c < '0' || c > '9') {
+      skipValue(0);
       throw new Problem("\"" + field + "\" is not an integer");
     }
-    long n = p.getLongValue();
-    if (n < 0) {
-      throw new Problem("\"" + field + "\" is negative");
+    int from = pos;
+    long n = 0;
+    while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
+      n = n * 10 + (b[pos++] - '0');
+    }
+    boolean fraction = pos < end && (b[pos] == '.' || b[pos] == 'e' || b[pos] == 'E');
+    if (fraction || pos - from > 18 || (b[from] == '0' && pos - from > 1)) {
+      pos = from;
+      skipValue(0);
+      throw new Problem("\"" + field + "\" is not an integer");
     }
     return n;
   }
 
-  /** A {@code "0x7f…"} address, read from the parser's characters without making a String. */
-  private static long hex(JsonParser p, JsonToken value, String field) throws IOException, Problem {
-    if (value != JsonToken.VALUE_STRING) {
+  /** A {@code "0x7f…"} address, read from the line's bytes without making a String. */
+  private long hex(String field) throws Problem {
+    if (peek() != '"') {
+      skipValue(0);
       throw new Problem("\"" + field + "\" holds something other than an address string");
     }
-    char[] chars = p.getTextCharacters();
-    int from = p.getTextOffset();
-    int length = p.getTextLength();
-    if (length < 3 || length > 18 || chars[from] != '0' || (chars[from + 1] != 'x' && chars[from + 1] != 'X')) {
+    int from = pos + 1;
+    skipString();
+    int length = pos - 1 - from;
+    if (length < 3 || length > 18 || b[from] != '0' || (b[from + 1] != 'x' && b[from + 1] != 'X')) {
       throw new Problem("\"" + field + "\" holds something other than a 0x address");
     }
     long v = 0;
     for (int i = from + 2; i < from + length; i++) {
-      int d = Character.digit(chars[i], 16);
+      int d = Character.digit(b[i], 16);
       if (d < 0) {
         throw new Problem("\"" + field + "\" holds something other than a 0x address");
       }
       v = (v << 4) | d;
     }
     return v;
+  }
+
+  /** Skips any JSON value, checking it. */
+  private void skipValue(int depth) throws Problem {
+    if (depth > MAX_DEPTH) {
+      throw new Problem("nested deeper than " + MAX_DEPTH);
+    }
+    int c = peek();
+    switch (c) {
+      case '"' -> skipString();
+      case '{' -> {
+        pos++;
+        if (skipWhitespace() == '}') {
+          pos++;
+          return;
+        }
+        while (true) {
+          if (skipWhitespace() != '"') {
+            throw invalid();
+          }
+          skipString();
+          if (skipWhitespace() != ':') {
+            throw invalid();
+          }
+          pos++;
+          skipWhitespace();
+          skipValue(depth + 1);
+          if (closes('}')) {
+            return;
+          }
+        }
+      }
+      case '[' -> {
+        pos++;
+        if (skipWhitespace() == ']') {
+          pos++;
+          return;
+        }
+        while (true) {
+          skipWhitespace();
+          skipValue(depth + 1);
+          if (closes(']')) {
+            return;
+          }
+        }
+      }
+      case 't' -> literal("true");
+      case 'f' -> literal("false");
+      case 'n' -> literal("null");
+      default -> {
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          skipNumber();
+        } else {
+          throw invalid();
+        }
+      }
+    }
+  }
+
+  /** After a member: true at the closing bracket (consumed), false after a comma. */
+  private boolean closes(int close) throws Problem {
+    int c = skipWhitespace();
+    pos++;
+    if (c == close) {
+      return true;
+    }
+    if (c != ',') {
+      pos--;
+      throw invalid();
+    }
+    return false;
+  }
+
+  private void literal(String word) throws Problem {
+    for (int i = 0; i < word.length(); i++) {
+      if (peek() != word.charAt(i)) {
+        throw invalid();
+      }
+      pos++;
+    }
+  }
+
+  private void skipNumber() throws Problem {
+    if (b[pos] == '-') {
+      pos++;
+    }
+    if (peek() < '0' || peek() > '9') {
+      throw invalid();
+    }
+    while (pos < end) {
+      byte c = b[pos];
+      if ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+        pos++;
+      } else {
+        return;
+      }
+    }
+  }
+
+  /** Moves past the string that opens at {@code pos}; whether it holds an escape. */
+  private boolean skipString() throws Problem {
+    pos++;
+    boolean escaped = false;
+    while (true) {
+      // Eight bytes at a time up to the first quote, backslash or control byte.
+      while (pos + 8 <= end) {
+        long w = (long) LONGS.get(b, pos);
+        long quote = w ^ 0x2222222222222222L;
+        long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
+        long special = (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((w - 0x20 * ONES) & ~w))
+            & (ONES << 7);
+        if (special != 0) {
+          pos += Long.numberOfTrailingZeros(special) >>> 3;
+          break;
+        }
+        pos += 8;
+      }
+      if (pos >= end) {
+        throw truncated();
+      }
+      byte c = b[pos];
+      if (c == '"') {
+        pos++;
+        return escaped;
+      }
+      if (c == '\\') {
+        escaped = true;
+        if (pos + 1 >= end) {
+          throw truncated();
+        }
+        if (b[pos + 1] == 'u') {
+          for (int k = pos + 2; k < pos + 6; k++) {
+            if (k >= end) {
+              throw truncated();
+            }
+            if (Character.digit(b[k], 16) < 0) {
+              pos = k;
+              throw invalid();
+            }
+          }
+          pos += 6;
+        } else {
+          pos += 2;
+        }
+      } else if (c >= 0 && c < 0x20) {
+        throw invalid();
+      } else {
+        pos++;
+      }
+    }
+  }
+
+  /** A string with escapes, decoded (rare in the fields kept: a file name with a quote). */
+  private String unescape(int from, int to) throws Problem {
+    StringBuilder s = new StringBuilder();
+    int run = from;
+    for (int i = from; i < to; i++) {
+      if (b[i] != '\\') {
+        continue;
+      }
+      s.append(new String(b, run, i - run, StandardCharsets.UTF_8));
+      char e = (char) b[i + 1];
+      switch (e) {
+        case 'n' -> s.append('\n');
+        case 't' -> s.append('\t');
+        case 'r' -> s.append('\r');
+        case 'b' -> s.append('\b');
+        case 'f' -> s.append('\f');
+        case 'u' -> {
+          int v = 0;
+          for (int k = i + 2; k < i + 6; k++) {
+            int d = Character.digit(b[k], 16);
+            if (d < 0) {
+              pos = k;
+              throw invalid();
+            }
+            v = (v << 4) | d;
+          }
+          s.append((char) v);
+          i += 4;
+        }
+        case '"', '\\', '/' -> s.append(e);
+        default -> {
+          pos = i + 1;
+          throw invalid();
+        }
+      }
+      i++;
+      run = i + 1;
+    }
+    return s.append(new String(b, run, to - run, StandardCharsets.UTF_8)).toString();
+  }
+
+  /** The next byte that is not JSON whitespace (not consumed), or −1 at the end of the line. */
+  private int skipWhitespace() {
+    while (pos < end) {
+      byte c = b[pos];
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        return c;
+      }
+      pos++;
+    }
+    return -1;
+  }
+
+  private int peek() throws Problem {
+    if (pos >= end) {
+      throw truncated();
+    }
+    return b[pos];
+  }
+
+  private Problem truncated() {
+    return new Problem("truncated: the line ends inside a JSON value");
+  }
+
+  /** Names the column (from 1) of the byte that cannot be there, never its text. */
+  private Problem invalid() {
+    return pos >= end ? truncated() : new Problem("not valid JSON at column " + (pos - start + 1));
   }
 }

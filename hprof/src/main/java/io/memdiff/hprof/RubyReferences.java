@@ -1,9 +1,8 @@
 package io.memdiff.hprof;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +12,14 @@ import java.util.List;
  * every live object, so a reference to an address no line describes means a damaged dump.
  */
 final class RubyReferences {
-  private RubyReferences() {}
+  private final FileChannel channel;
+  private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20).limit(0);
+  private long position;
+
+  private RubyReferences(FileChannel channel, long position) {
+    this.channel = channel;
+    this.position = position;
+  }
 
   /** Hears of each reference to no object: the sub-record (in order, from 0) that holds it, and its target. */
   interface Dangling {
@@ -32,20 +38,22 @@ final class RubyReferences {
     int record = 0;
     for (int k = 0; k < starts.size(); k++) {
       long remaining = ends.get(k) - starts.get(k);
-      DataInputStream in = new DataInputStream(
-          new BufferedInputStream(Channels.newInputStream(channel.position(starts.get(k))), 1 << 16));
+      RubyReferences in = new RubyReferences(channel, starts.get(k));
       while (remaining > 0) {
-        int tag = in.readUnsignedByte();
+        in.need(1);
+        int tag = in.buffer.get() & 0xFF;
         if (tag == 0xFF) {
-          count += resolve(in.readLong(), addresses, record, dangling, count);
+          in.need(8);
+          count += resolve(in.buffer.getLong(), addresses, record, dangling, count);
           remaining -= 9;
         } else {
-          in.readLong();
-          in.readInt();
-          int length = in.readInt();
-          in.readLong();
+          in.need(24);
+          in.buffer.position(in.buffer.position() + 12);
+          int length = in.buffer.getInt();
+          in.buffer.getLong();
           for (int i = 0; i < length; i++) {
-            count += resolve(in.readLong(), addresses, record, dangling, count);
+            in.need(8);
+            count += resolve(in.buffer.getLong(), addresses, record, dangling, count);
           }
           remaining -= 25 + 8L * length;
         }
@@ -53,6 +61,22 @@ final class RubyReferences {
       }
     }
     return count;
+  }
+
+  /** Makes at least {@code n} bytes readable in the buffer. */
+  private void need(int n) throws IOException {
+    if (buffer.remaining() >= n) {
+      return;
+    }
+    buffer.compact();
+    while (buffer.position() < n) {
+      int read = channel.read(buffer, position);
+      if (read < 0) {
+        throw new EOFException("the transcoded dump ends inside a record");
+      }
+      position += read;
+    }
+    buffer.flip();
   }
 
   private static int resolve(long target, long[] addresses, int record, Dangling dangling, long before) {

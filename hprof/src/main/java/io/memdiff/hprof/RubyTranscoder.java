@@ -1,18 +1,20 @@
 package io.memdiff.hprof;
 
-import it.unimi.dsi.fastutil.Arrays;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrays;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a Ruby heap dump ({@code ObjectSpace.dump_all} JSON lines) as HPROF records, in one pass
@@ -40,6 +42,9 @@ final class RubyTranscoder {
   private final Long2ObjectOpenHashMap<String> firstTypeOfClass = new Long2ObjectOpenHashMap<>();
   /** Classes memdiff names for objects Ruby gives no usable class (ids below any heap address). */
   private final Object2LongOpenHashMap<String> syntheticClasses = new Object2LongOpenHashMap<>();
+  /** Those classes by IMEMO type and by object type, so that a line builds no name. */
+  private final Map<String, Long> imemoClasses = new HashMap<>();
+  private final Map<String, Long> typeClasses = new HashMap<>();
   private final List<String> rootNames = new ArrayList<>();
   private final Object2IntOpenHashMap<String> fileIds = new Object2IntOpenHashMap<>();
   private final List<String> files = new ArrayList<>();
@@ -50,6 +55,8 @@ final class RubyTranscoder {
   private final List<Long> segmentStarts = new ArrayList<>();
   private final List<Long> segmentEnds = new ArrayList<>();
   private long skipped;
+  private String lastFile;
+  private int lastFileId;
   private RubyDump.Problem firstProblem;
 
   private RubyTranscoder(FileChannel channel) {
@@ -134,10 +141,11 @@ final class RubyTranscoder {
       return synthetic("Module");
     }
     if (type.equals("IMEMO")) {
-      return synthetic(line.imemoType == null ? "T_IMEMO" : "T_IMEMO(" + line.imemoType + ")");
+      return line.imemoType == null ? synthetic("T_IMEMO")
+          : imemoClasses.computeIfAbsent(line.imemoType, t -> synthetic("T_IMEMO(" + t + ")"));
     }
     if (!line.hasClass || line.classAddress == 0) {
-      return synthetic("T_" + type);
+      return typeClasses.computeIfAbsent(type, t -> synthetic("T_" + t));
     }
     firstTypeOfClass.putIfAbsent(line.classAddress, type);
     return line.classAddress;
@@ -157,11 +165,15 @@ final class RubyTranscoder {
     if (line.file == null || line.line < 0) {
       return NO_TRACE;
     }
-    int file = fileIds.getInt(line.file);
+    // Lines of one file come in runs, and the line's strings come from a table: compare the instance first.
+    int file = line.file == lastFile ? lastFileId : fileIds.getInt(line.file);
+    lastFile = line.file;
+    lastFileId = file;
     if (file < 0) {
       file = files.size();
       files.add(line.file);
       fileIds.put(line.file, file);
+      lastFileId = file;
     }
     long key = ((long) file << 32) | line.line;
     int serial = traces.get(key);
@@ -226,14 +238,7 @@ final class RubyTranscoder {
   private RubyDump finish(FileChannel channel) throws IOException {
     long[] address = addresses.toLongArray();
     long[] memsize = memsizes.toLongArray();
-    Arrays.parallelQuickSort(0, address.length, (a, b) -> Long.compare(address[a], address[b]), (a, b) -> {
-      long t = address[a];
-      address[a] = address[b];
-      address[b] = t;
-      t = memsize[a];
-      memsize[a] = memsize[b];
-      memsize[b] = t;
-    });
+    LongArrays.parallelQuickSort(address, memsize);
     long dangling = RubyReferences.check(channel, segmentStarts, segmentEnds, address,
         (record, target) -> problem(recordLines.getLong(record), recordOffsets.getLong(record),
             "references 0x" + Long.toHexString(target) + ", which no line of the dump describes"));
