@@ -31,6 +31,16 @@ class RubyBadDumpTest {
   }
 
   @Test
+  void aLineStartingWithNulBytesIsNotUtf8TextNotTheJsonLibrarysGuessAtUtf32() throws IOException {
+    Path dump = dir.resolve("nul.json");
+    Files.write(dump, (GOOD + "\0\0\0{\"address\":\"0x3000\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Cli r = Cli.run("histo", dump.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.errLines()).singleElement().asString()
+        .startsWith("memdiff: " + dump + ": line 4: not UTF-8 text").doesNotContain("UTF-32", "Exception");
+  }
+
+  @Test
   void lenientSkipsTheLineAndSaysSo() throws IOException {
     Path dump = dir.resolve("bad.json");
     Files.writeString(dump, GOOD + "{\"address\":\"0x3000\", \"type\":\n");

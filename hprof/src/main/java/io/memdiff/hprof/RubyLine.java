@@ -3,9 +3,11 @@ package io.memdiff.hprof;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
+import java.io.CharConversionException;
 import java.io.IOException;
 
 /**
@@ -91,6 +93,11 @@ final class RubyLine {
       throw new Problem("truncated: the line ends inside a JSON value");
     } catch (JsonParseException e) {
       throw new Problem("not valid JSON at column " + e.getLocation().getColumnNr());
+    } catch (CharConversionException e) {
+      // The JSON library takes a line that starts with NUL bytes for UTF-16 or UTF-32 and fails on it.
+      throw new Problem("not UTF-8 text");
+    } catch (JsonProcessingException e) {
+      throw new Problem("not valid JSON");
     }
     if (type == null) {
       throw new Problem("no \"type\"");
