@@ -41,6 +41,15 @@ class RubyBadDumpTest {
   }
 
   @Test
+  void aSingletonFlagThatIsAnArrayIsReadAsNotASingleton() throws IOException {
+    Path dump = dir.resolve("array-flag.json");
+    Files.writeString(dump, GOOD.replace("\"type\":\"CLASS\",", "\"type\":\"CLASS\", \"singleton\":[\"0x1\", {}],"));
+    Cli r = Cli.run("histo", dump.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Session\t1\t40");
+  }
+
+  @Test
   void lenientSkipsTheLineAndSaysSo() throws IOException {
     Path dump = dir.resolve("bad.json");
     Files.writeString(dump, GOOD + "{\"address\":\"0x3000\", \"type\":\n");

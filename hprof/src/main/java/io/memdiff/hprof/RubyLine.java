@@ -77,7 +77,11 @@ final class RubyLine {
             hasClass = true;
           }
           case "name" -> name = text(p, value, field);
-          case "singleton" -> singleton = value == JsonToken.VALUE_TRUE;
+          case "singleton" -> {
+            singleton = value == JsonToken.VALUE_TRUE;
+            // Any other value means not a singleton, an array or object too, whose insides are skipped.
+            p.skipChildren();
+          }
           case "imemo_type" -> imemoType = text(p, value, field);
           case "memsize" -> memsize = number(p, value, field);
           case "file" -> file = text(p, value, field);
