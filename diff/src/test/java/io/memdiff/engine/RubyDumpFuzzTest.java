@@ -52,10 +52,21 @@ class RubyDumpFuzzTest {
           index.forEachReference(o, (label, target) -> sink[0] += index.indexOf(target));
         }
       } catch (HprofFormatException expected) {
-        if (!FILE.equals(expected.file()) || expected.getMessage().matches("(?s).*(Exception|jackson|Feature).*")) {
+        if (!FILE.equals(expected.file()) || librarysWords(expected.getMessage(), Files.readString(FILE,
+            StandardCharsets.ISO_8859_1))) {
           throw new AssertionError("not memdiff's words about the dump: " + expected.getMessage());
         }
       }
     }
+  }
+
+  /** A word of the JSON library's messages that the dump's own text, which a message may quote, does not hold. */
+  private static boolean librarysWords(String message, String dump) {
+    for (String word : new String[] {"Exception", "jackson", "Feature"}) {
+      if (message.contains(word) && !dump.contains(word)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
