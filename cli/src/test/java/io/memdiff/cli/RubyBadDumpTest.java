@@ -50,6 +50,15 @@ class RubyBadDumpTest {
   }
 
   @Test
+  void aTypeWithALineBreakStaysInsideTheOneErrorLine() throws IOException {
+    Path dump = dir.resolve("break.json");
+    Files.writeString(dump, GOOD + "{\"type\":\"X\\nmemdiff: forged\"}\n");
+    Cli r = Cli.run("histo", dump.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.errLines()).singleElement().asString().startsWith("memdiff: " + dump + ": line 4: a X\\nmemdiff: forged line");
+  }
+
+  @Test
   void lenientSkipsTheLineAndSaysSo() throws IOException {
     Path dump = dir.resolve("bad.json");
     Files.writeString(dump, GOOD + "{\"address\":\"0x3000\", \"type\":\n");
