@@ -214,7 +214,8 @@ public final class Main {
       err.println("memdiff: " + e.file() + ": " + e.problem());
       code = ExitCodes.USAGE;
     } else if (t instanceof HprofFormatException e) {
-      err.println("memdiff: " + e.file() + ": " + e.getMessage());
+      // A message may quote a bad dump's own text (a Ruby line's type), which must not break the line.
+      err.println("memdiff: " + e.file() + ": " + Text.safe(e.getMessage()));
       code = ExitCodes.BAD_DUMP;
     } else if (t instanceof NoSuchFileException e) {
       err.println("memdiff: " + e.getFile() + ": no such file");

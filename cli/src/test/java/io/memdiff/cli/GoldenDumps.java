@@ -3,6 +3,7 @@ package io.memdiff.cli;
 import io.memdiff.testdata.Hprof;
 import io.memdiff.testdata.HprofWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -65,14 +66,32 @@ final class GoldenDumps {
    * everything else, so the rest of the dump is as without it.
    */
   static HprofWriter dump(int n, String sessionClass, String tokenStore) {
+    return build(n, tokenStore, new Names(utf8(sessionClass), utf8("SESSIONS"), "worker-1"));
+  }
+
+  /**
+   * The names the dump's own bytes give: the sessions' class and the registry's static field as the
+   * bytes of their UTF8 records (valid modified UTF-8 or not), and the worker thread's name.
+   */
+  record Names(byte[] sessionClass, byte[] sessionsField, String workerThread) {}
+
+  static HprofWriter dump(int n, Names given) {
+    return build(n, null, given);
+  }
+
+  private static byte[] utf8(String name) {
+    return name.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static HprofWriter build(int n, String tokenStore, Names given) {
     boolean tokenLeak = tokenStore != null;
     HprofWriter w = new HprofWriter(Hprof.VERSION_1_0_2, 8, START_MILLIS + (n - 1) * 5 * 60_000L);
     String[] names = {"java/lang/Object", "java/lang/Class", "java/lang/String", "java/lang/Thread", "[B",
-        "[Ljava/lang/Object;", "com/acme/Registry", sessionClass, "com/acme/Cache", "com/acme/Entry",
+        "[Ljava/lang/Object;", "com/acme/Registry", null, "com/acme/Cache", "com/acme/Entry",
         "com/acme/Worker"};
     long[] ids = {OBJECT, CLASS, STRING, THREAD, BYTES, OBJECTS, REGISTRY, SESSION, CACHE, ENTRY, WORKER};
     for (int i = 0; i < ids.length; i++) {
-      w.loadClass(i + 1, ids[i], 1, w.string(names[i]));
+      w.loadClass(i + 1, ids[i], 1, names[i] == null ? w.string(given.sessionClass()) : w.string(names[i]));
     }
     if (tokenLeak) {
       w.loadClass(ids.length + 1, TOKEN_STORE_CLASS, 1, w.string(tokenStore));
@@ -86,7 +105,7 @@ final class GoldenDumps {
     long name = w.string("name");
     long payload = w.string("payload");
     long id = w.string("id");
-    long sessionsField = w.string("SESSIONS");
+    long sessionsField = w.string(given.sessionsField());
     long entriesField = w.string("ENTRIES");
     long tokensField = tokenLeak ? w.string("TOKENS") : 0;
     long secretField = tokenLeak ? w.string("secret") : 0;
@@ -115,7 +134,9 @@ final class GoldenDumps {
     long thread = at;
     long threadName = thread + 16;
     long threadNameBytes = threadName + 24;
-    at = threadNameBytes + primitiveArraySize(8);
+    boolean latin1 = given.workerThread().chars().allMatch(c -> c <= 0xFF);
+    byte[] threadNameValue = given.workerThread().getBytes(latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_16LE);
+    at = threadNameBytes + primitiveArraySize(threadNameValue.length);
     long chunkArray = at;
     at += objectArraySize(4);
     long[] chunkIds = new long[4];
@@ -160,8 +181,9 @@ final class GoldenDumps {
       heap.primitiveArray(entryValues[i], 1, Hprof.BYTE, 600, new byte[600]);
     }
     heap.instance(thread, 1, THREAD, w.values().id(threadName));
-    heap.instance(threadName, 1, STRING, w.values().id(threadNameBytes).u1(0)); // coder 0: LATIN1
-    heap.byteArray(threadNameBytes, "worker-1".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    // String.coder: 0 LATIN1, 1 UTF16
+    heap.instance(threadName, 1, STRING, w.values().id(threadNameBytes).u1(latin1 ? 0 : 1));
+    heap.byteArray(threadNameBytes, threadNameValue);
     heap.objectArray(chunkArray, 1, OBJECTS, chunkIds);
     for (int i = 0; i < chunks; i++) {
       heap.primitiveArray(chunkIds[i], 1, Hprof.BYTE, 2048, new byte[2048]);

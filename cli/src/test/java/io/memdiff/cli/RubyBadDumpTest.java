@@ -31,6 +31,34 @@ class RubyBadDumpTest {
   }
 
   @Test
+  void aLineStartingWithNulBytesIsNotUtf8TextNotTheJsonLibrarysGuessAtUtf32() throws IOException {
+    Path dump = dir.resolve("nul.json");
+    Files.write(dump, (GOOD + "\0\0\0{\"address\":\"0x3000\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Cli r = Cli.run("histo", dump.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.errLines()).singleElement().asString()
+        .startsWith("memdiff: " + dump + ": line 4: not UTF-8 text").doesNotContain("UTF-32", "Exception");
+  }
+
+  @Test
+  void aSingletonFlagThatIsAnArrayIsReadAsNotASingleton() throws IOException {
+    Path dump = dir.resolve("array-flag.json");
+    Files.writeString(dump, GOOD.replace("\"type\":\"CLASS\",", "\"type\":\"CLASS\", \"singleton\":[\"0x1\", {}],"));
+    Cli r = Cli.run("histo", dump.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Session\t1\t40");
+  }
+
+  @Test
+  void aTypeWithALineBreakStaysInsideTheOneErrorLine() throws IOException {
+    Path dump = dir.resolve("break.json");
+    Files.writeString(dump, GOOD + "{\"type\":\"X\\nmemdiff: forged\"}\n");
+    Cli r = Cli.run("histo", dump.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.errLines()).singleElement().asString().startsWith("memdiff: " + dump + ": line 4: a X\\nmemdiff: forged line");
+  }
+
+  @Test
   void lenientSkipsTheLineAndSaysSo() throws IOException {
     Path dump = dir.resolve("bad.json");
     Files.writeString(dump, GOOD + "{\"address\":\"0x3000\", \"type\":\n");

@@ -57,6 +57,9 @@ public final class ProcessRecords {
    *     a process record of this version
    */
   public static ProcessRecord read(Path file) throws IOException {
+    if (Files.size(file) == 0) {
+      throw new IOException("empty (0 bytes), not a memdiff process record");
+    }
     if (Files.size(file) > MAX_BYTES) {
       throw new IOException("not a memdiff process record: " + Files.size(file) + " bytes, a record is a few hundred");
     }

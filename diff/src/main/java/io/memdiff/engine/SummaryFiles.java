@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.memdiff.diff.SiteSummary;
+import io.memdiff.hprof.EmptyFileException;
 import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.HprofFormatException;
 import java.io.CharConversionException;
@@ -51,6 +52,9 @@ final class SummaryFiles {
   }
 
   static SiteSummary read(Path file) throws IOException {
+    if (Files.size(file) == 0) {
+      throw new EmptyFileException(file);
+    }
     SummaryFileFormat s;
     try {
       s = MAPPER.readValue(file.toFile(), SummaryFileFormat.class);

@@ -45,7 +45,7 @@ public final class HprofFile implements AutoCloseable {
     this.data = data;
     long len = data.length();
     if (len == 0) {
-      throw new HprofFormatException(path, 0, "empty file, not an HPROF heap dump");
+      throw new EmptyFileException(path);
     }
     int nul = -1;
     for (int i = 0; i < Math.min(len, MAX_VERSION_LENGTH); i++) {
@@ -108,6 +108,9 @@ public final class HprofFile implements AutoCloseable {
     }
     if (Files.isDirectory(path)) {
       throw new HprofFormatException(path, 0, "is a directory, not a heap dump");
+    }
+    if (Files.size(path) == 0) {
+      throw new EmptyFileException(path);
     }
     boolean gzip = isGzip(path);
     if (RubyDumpFile.isRubyDump(path, gzip)) {

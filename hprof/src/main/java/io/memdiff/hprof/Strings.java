@@ -48,7 +48,10 @@ public final class Strings {
     return s != null ? s : "<unnamed 0x" + Long.toHexString(id) + ">";
   }
 
-  /** Modified UTF-8 as the JVM writes it; malformed bytes become U+FFFD rather than failing. */
+  /**
+   * Modified UTF-8 as the JVM writes it; malformed bytes become U+FFFD rather than failing, and so
+   * does a surrogate without its partner, which no encoder of the output could write.
+   */
   static String decodeModifiedUtf8(byte[] b) {
     StringBuilder sb = new StringBuilder(b.length);
     int i = 0;
@@ -57,10 +60,10 @@ public final class Strings {
       if (c < 0x80) {
         sb.append((char) c);
         i++;
-      } else if ((c & 0xE0) == 0xC0 && i + 1 < b.length) {
+      } else if ((c & 0xE0) == 0xC0 && continuation(b, i + 1)) {
         sb.append((char) (((c & 0x1F) << 6) | (b[i + 1] & 0x3F)));
         i += 2;
-      } else if ((c & 0xF0) == 0xE0 && i + 2 < b.length) {
+      } else if ((c & 0xF0) == 0xE0 && continuation(b, i + 1) && continuation(b, i + 2)) {
         sb.append((char) (((c & 0x0F) << 12) | ((b[i + 1] & 0x3F) << 6) | (b[i + 2] & 0x3F)));
         i += 3;
       } else {
@@ -68,6 +71,23 @@ public final class Strings {
         i++;
       }
     }
+    return withoutLoneSurrogates(sb);
+  }
+
+  private static boolean continuation(byte[] b, int i) {
+    return i < b.length && (b[i] & 0xC0) == 0x80;
+  }
+
+  private static String withoutLoneSurrogates(StringBuilder sb) {
+    for (int i = 0; i < sb.length(); i++) {
+      char c = sb.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < sb.length() && Character.isLowSurrogate(sb.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        sb.setCharAt(i, '\uFFFD');
+      }
+    }
     return sb.toString();
   }
+
 }

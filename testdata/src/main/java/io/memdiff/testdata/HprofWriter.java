@@ -113,6 +113,13 @@ public final class HprofWriter {
     return id;
   }
 
+  /** A UTF8 record of these bytes as they are, valid modified UTF-8 or not; returns its id. */
+  public long string(byte[] bytes) {
+    long id = nextStringId++;
+    record(Hprof.UTF8, body().id(id).bytes(bytes));
+    return id;
+  }
+
   public HprofWriter loadClass(int classSerial, long classId, int traceSerial, long nameId) {
     return record(Hprof.LOAD_CLASS, body().u4(classSerial).id(classId).u4(traceSerial).id(nameId));
   }
