@@ -31,13 +31,13 @@ class RubyBadDumpTest {
   }
 
   @Test
-  void aLineStartingWithNulBytesIsNotUtf8TextNotTheJsonLibrarysGuessAtUtf32() throws IOException {
+  void aLineStartingWithNulBytesIsBadJsonAtItsColumnNotAGuessAtUtf32() throws IOException {
     Path dump = dir.resolve("nul.json");
     Files.write(dump, (GOOD + "\0\0\0{\"address\":\"0x3000\"}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Cli r = Cli.run("histo", dump.toString());
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.errLines()).singleElement().asString()
-        .startsWith("memdiff: " + dump + ": line 4: not UTF-8 text").doesNotContain("UTF-32", "Exception");
+        .startsWith("memdiff: " + dump + ": line 4: not valid JSON at column 1").doesNotContain("UTF-32", "Exception");
   }
 
   @Test
