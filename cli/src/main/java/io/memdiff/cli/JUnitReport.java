@@ -3,6 +3,7 @@ package io.memdiff.cli;
 import io.memdiff.diff.DiffReport;
 import io.memdiff.diff.Finding;
 import io.memdiff.diff.PathStep;
+import io.memdiff.engine.MemoryAccount;
 import java.io.Writer;
 import java.util.List;
 import javax.xml.stream.XMLOutputFactory;
@@ -22,13 +23,16 @@ final class JUnitReport {
     this.gates = gates;
   }
 
-  void write(Writer out, DiffReport report, List<Finding> findings) {
+  /** @param verdict the process's memory, a test case of its own under {@code --fail-on-growth-outside-heap} */
+  void write(Writer out, DiffReport report, List<Finding> findings, MemoryAccount.Verdict verdict) {
     String heapFailure = gates.crossed(report.heap());
-    int failures = heapFailure != null ? 1 : 0;
+    String outsideFailure = gates.crossed(verdict);
+    int failures = (heapFailure != null ? 1 : 0) + (outsideFailure != null ? 1 : 0);
     for (Finding f : findings) {
       failures += gates.crossed(f) != null ? 1 : 0;
     }
-    int tests = findings.size() + (gates.totalGrowthBytes() != null ? 1 : 0);
+    int tests = findings.size() + (gates.totalGrowthBytes() != null ? 1 : 0)
+        + (gates.outsideHeapGrowthBytes() != null ? 1 : 0);
     try {
       XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
       xml.writeStartDocument("UTF-8", "1.0");
@@ -73,6 +77,19 @@ final class JUnitReport {
           xml.writeAttribute("message", heapFailure);
           xml.writeAttribute("type", "total-growth");
           xml.writeCharacters("bytes " + DiffRenderer.join(h.bytes()) + ", objects " + DiffRenderer.join(h.objects()));
+          xml.writeEndElement();
+        }
+        xml.writeEndElement();
+      }
+      if (gates.outsideHeapGrowthBytes() != null) {
+        xml.writeCharacters("\n  ");
+        xml.writeStartElement("testcase");
+        xml.writeAttribute("name", "process growth outside the heap");
+        xml.writeAttribute("classname", "memdiff.process");
+        if (outsideFailure != null) {
+          xml.writeStartElement("failure");
+          xml.writeAttribute("message", outsideFailure);
+          xml.writeAttribute("type", "growth-outside-heap");
           xml.writeEndElement();
         }
         xml.writeEndElement();

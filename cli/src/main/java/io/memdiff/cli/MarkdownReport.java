@@ -2,6 +2,7 @@ package io.memdiff.cli;
 
 import io.memdiff.diff.DiffReport;
 import io.memdiff.diff.Finding;
+import io.memdiff.engine.MemoryAccount;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -19,7 +20,8 @@ final class MarkdownReport {
     this.output = output;
   }
 
-  void write(PrintWriter out, DiffReport report, List<Finding> findings) {
+  /** @param memory the process's memory and its verdict, as the text's last line gives it */
+  void write(PrintWriter out, DiffReport report, List<Finding> findings, MemoryAccount memory, MemoryRenderer words) {
     DiffReport.Heap h = report.heap();
     long findingBytes = report.findings().stream().mapToLong(Finding::growthBytes).sum();
     out.println("## memdiff: " + report.findings().size() + (report.findings().size() == 1 ? " finding" : " findings")
@@ -47,6 +49,8 @@ final class MarkdownReport {
     out.println("heap: objects " + DiffRenderer.join(h.objects()) + ", bytes " + DiffRenderer.join(h.bytes())
         + ", growth " + DiffRenderer.signed(h.growthObjects()) + " objects " + bytes(h.growthBytes()) + ", findings "
         + report.findings().size() + " " + bytes(findingBytes));
+    out.println();
+    out.println("verdict: **" + memory.verdict().kind().label() + "** — " + cell(words.sentence(memory.verdict())));
   }
 
   /** {@code +4096 bytes}, or with {@code --human} {@code +4.0 KiB}. */

@@ -188,8 +188,8 @@ final class MemdiffCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     switch (output.format) {
       case json -> Json.write(out, renderer.json(report, findings, memory, memoryRenderer));
-      case markdown -> new MarkdownReport(output).write(out, report, findings);
-      case junit -> new JUnitReport(gates).write(out, report, gates.reported(report.findings(), findings));
+      case markdown -> new MarkdownReport(output).write(out, report, findings, memory, memoryRenderer);
+      case junit -> new JUnitReport(gates).write(out, report, gates.reported(report.findings(), findings), memory.verdict());
       case html -> HtmlReport.write(out, renderer.json(report, findings, memory, memoryRenderer));
       case text -> {
         renderer.text(out, report, findings);

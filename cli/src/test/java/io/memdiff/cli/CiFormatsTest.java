@@ -68,7 +68,8 @@ class CiFormatsTest {
     assertThat(session).containsExactly("leak", "com.acme.Session", "+" + SESSION_GROWTH_OBJECTS,
         "+" + SESSION_GROWTH_BYTES + " bytes", "2,4,6", "static com.acme.Registry.SESSIONS",
         "at static com.acme.Registry.SESSIONS → \\[\\]");
-    assertThat(lines.get(lines.size() - 1)).startsWith("heap: objects 25,34,39, bytes 5224,10632,14776, growth ");
+    assertThat(lines.get(lines.size() - 3)).startsWith("heap: objects 25,34,39, bytes 5224,10632,14776, growth ");
+    assertThat(lines.get(lines.size() - 1)).startsWith("verdict: **unknown** — process memory is unknown: ");
   }
 
   @Test

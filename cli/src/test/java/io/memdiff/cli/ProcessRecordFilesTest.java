@@ -96,6 +96,29 @@ class ProcessRecordFilesTest {
     assertThat(Cli.run(dumps[0], dumps[1], dumps[2], "--fail-on-growth-outside-heap", "300MiB").exitCode()).isZero();
   }
 
+  /** The CI formats carry the verdict too: a JUnit test case of its own for the gate, a Markdown line. */
+  @Test
+  void junitHasATestCaseForTheOutsideHeapGateAndMarkdownTheVerdict() throws Exception {
+    writeRecords();
+    Cli junit = Cli.run(dumps[0], dumps[1], dumps[2], "--fail-on-growth-outside-heap", "100MiB", "--format", "junit");
+    assertThat(junit.exitCode()).isEqualTo(ExitCodes.THRESHOLD);
+    org.w3c.dom.Document doc = CiFormatsTest.validJUnit(junit.out());
+    org.w3c.dom.NodeList cases = doc.getElementsByTagName("testcase");
+    org.w3c.dom.Element gate = (org.w3c.dom.Element) cases.item(cases.getLength() - 1);
+    assertThat(gate.getAttribute("name")).isEqualTo("process growth outside the heap");
+    org.w3c.dom.Element failure = (org.w3c.dom.Element) gate.getElementsByTagName("failure").item(0);
+    assertThat(failure.getAttribute("type")).isEqualTo("growth-outside-heap");
+    assertThat(failure.getAttribute("message")).startsWith("growth outside the heap ").endsWith("(verdict native)");
+    assertThat(doc.getDocumentElement().getAttribute("tests")).isEqualTo(String.valueOf(cases.getLength()));
+    String passed = Cli.run(dumps[0], dumps[1], dumps[2], "--fail-on-growth-outside-heap", "300MiB", "--format",
+        "junit").out();
+    assertThat(CiFormatsTest.validJUnit(passed).getElementsByTagName("failure").getLength()).isZero();
+
+    Cli markdown = Cli.run(dumps[0], dumps[1], dumps[2], "--format", "markdown");
+    assertThat(markdown.out().lines().toList().get((int) markdown.out().lines().count() - 1))
+        .startsWith("verdict: **native** — ");
+  }
+
   /** RSS 100, 300, 300 MiB with a flat heap and no NMT: native growth of 200 MiB. */
   private void writeRecords() throws IOException {
     long[] rss = {100L << 20, 300L << 20, 300L << 20};
