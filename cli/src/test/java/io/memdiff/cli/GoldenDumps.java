@@ -41,6 +41,15 @@ final class GoldenDumps {
 
   private GoldenDumps() {}
 
+  /** Writes the three dumps to {@code dir}/1.hprof … 3.hprof; their paths, in order. */
+  static String[] writeSeries(Path dir) throws IOException {
+    String[] paths = new String[3];
+    for (int n = 1; n <= 3; n++) {
+      paths[n - 1] = write(n, dir.resolve(n + ".hprof")).toString();
+    }
+    return paths;
+  }
+
   /** Writes dump {@code n} (1, 2 or 3) to {@code file}. */
   static Path write(int n, Path file) throws IOException {
     return dump(n).writeTo(file);

@@ -20,10 +20,7 @@ class SizesAndTotalGateTest {
 
   @BeforeAll
   static void write() throws IOException {
-    dumps = new String[3];
-    for (int n = 1; n <= 3; n++) {
-      dumps[n - 1] = GoldenDumps.write(n, dir.resolve(n + ".hprof")).toString();
-    }
+    dumps = GoldenDumps.writeSeries(dir);
   }
 
   static String[] args(String... extra) {

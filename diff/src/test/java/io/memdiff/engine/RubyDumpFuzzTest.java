@@ -8,7 +8,6 @@ import io.memdiff.hprof.HprofFormatException;
 import io.memdiff.hprof.LayoutOverrides;
 import io.memdiff.hprof.ScanOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,16 +21,7 @@ import java.nio.file.Path;
 class RubyDumpFuzzTest {
   private static final byte[] ROOT_LINE =
       "{\"type\":\"ROOT\", \"root\":\"vm\", \"references\":[\"0x1000\"]}\n".getBytes(StandardCharsets.US_ASCII);
-  private static final Path FILE;
-
-  static {
-    try {
-      FILE = Files.createTempFile("memdiff-fuzz-", ".json");
-      FILE.toFile().deleteOnExit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  private static final Path FILE = FuzzScratch.file(".json");
 
   @FuzzTest
   void anyBytesReadAsARubyDumpOrFailInMemdiffsWords(byte[] data) throws IOException {

@@ -4,7 +4,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.memdiff.diff.OldObjectSamples;
 import io.memdiff.hprof.HprofFormatException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,16 +14,7 @@ import java.nio.file.Path;
  * build replays the saved inputs; with {@code -Pfuzz} Jazzer mutates them.
  */
 class SummaryFuzzTest {
-  private static final Path FILE;
-
-  static {
-    try {
-      FILE = Files.createTempFile("memdiff-fuzz-", ".json");
-      FILE.toFile().deleteOnExit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  private static final Path FILE = FuzzScratch.file(".json");
 
   @FuzzTest
   void anyBytesReadAsASummaryOrFailInMemdiffsWords(byte[] data) throws IOException {
