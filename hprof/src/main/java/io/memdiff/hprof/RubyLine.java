@@ -81,14 +81,8 @@ final class RubyLine {
     } else {
       while (true) {
         field();
-        int c = skipWhitespace();
-        pos++;
-        if (c == '}') {
+        if (closes('}')) {
           break;
-        }
-        if (c != ',') {
-          pos--;
-          throw invalid();
         }
       }
     }
@@ -195,14 +189,8 @@ final class RubyLine {
     while (true) {
       skipWhitespace();
       references.add(hex("references"));
-      int c = skipWhitespace();
-      pos++;
-      if (c == ']') {
+      if (closes(']')) {
         return;
-      }
-      if (c != ',') {
-        pos--;
-        throw invalid();
       }
     }
   }
