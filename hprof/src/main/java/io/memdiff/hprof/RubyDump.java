@@ -4,7 +4,6 @@ import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,7 +15,7 @@ public final class RubyDump {
   /** What {@code version()} says of a Ruby dump, in place of an HPROF header's version. */
   public static final String FORMAT = "Ruby ObjectSpace.dump_all";
 
-  private final long[] addresses;
+  private final RubyAddresses addresses;
   private final long[] memsizes;
   private final Long2LongOpenHashMap memsizeByClassId;
   private final String[] rootNames;
@@ -28,8 +27,8 @@ public final class RubyDump {
   /** The first line that could not be read, or a reference no line describes. */
   record Problem(long line, long streamOffset, String message) {}
 
-  /** @param addresses ascending, each once, with {@code memsizes} in the same order */
-  RubyDump(long[] addresses, long[] memsizes, Long2LongOpenHashMap memsizeByClassId, String[] rootNames,
+  /** @param memsizes in the order of {@code addresses} */
+  RubyDump(RubyAddresses addresses, long[] memsizes, Long2LongOpenHashMap memsizeByClassId, String[] rootNames,
       Long2ObjectOpenHashMap<String> classObjectNames, long skippedLines, long danglingReferences, Problem firstProblem) {
     this.addresses = addresses;
     this.memsizes = memsizes;
@@ -43,7 +42,7 @@ public final class RubyDump {
 
   /** The memsize the dump gives the object at this address, or 0 when it describes none there. */
   public long memsizeAt(long address) {
-    int i = Arrays.binarySearch(addresses, address);
+    int i = addresses.indexOf(address);
     return i < 0 ? 0 : memsizes[i];
   }
 

@@ -1,10 +1,10 @@
 package io.memdiff.hprof;
 
+import io.memdiff.hprof.work.Tasks;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
-import it.unimi.dsi.fastutil.longs.LongArrayList;
 import it.unimi.dsi.fastutil.longs.LongArrays;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
@@ -12,143 +12,219 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Writes a Ruby heap dump ({@code ObjectSpace.dump_all} JSON lines) as HPROF records, in one pass
- * over its lines, so that the one heap model and every analysis read it as they read a JVM dump:
- * each object becomes an object array of its references (Ruby names no fields) whose class is its
- * Ruby class, each root reference a root record, and each {@code file:line} allocation site a
- * one-frame stack trace. A line that cannot be read is noted and skipped; whether that fails the
- * read is decided by the read's options (see {@link RubyDump#requireWhole}).
+ * Writes a Ruby heap dump ({@code ObjectSpace.dump_all} JSON lines) as HPROF records, so that the one
+ * heap model and every analysis read it as they read a JVM dump: each object becomes an object array
+ * of its references (Ruby names no fields) whose class is its Ruby class, each root reference a root
+ * record, and each {@code file:line} allocation site a one-frame stack trace. A plain dump is cut at
+ * line breaks into parts read at once ({@link RubyPart}); their numbers for sites and classes are
+ * then replaced by the dump's, given in the order the lines first use them, so the records do not
+ * depend on how many parts there were. A line that cannot be read is noted and skipped; whether that
+ * fails the read is decided by the read's options (see {@link RubyDump#requireWhole}).
  */
 final class RubyTranscoder {
   /** A segment's length is a u4: start another well before it overflows. */
   private static final long SEGMENT_LIMIT = 1L << 30;
   /** HotSpot's serial for the trace with no frames, given to objects without an allocation site. */
   private static final int NO_TRACE = 1;
+  /** A part of a plain dump is at least this long, so a small dump is read on one thread. */
+  static final long MIN_PART = 1 << 20;
+  /** Fewer objects than this are renumbered and checked on one thread: starting others would take longer. */
+  private static final int MIN_PARALLEL_CHECK = 1 << 16;
 
   private final HprofOut out;
-  private final LongArrayList addresses = new LongArrayList();
-  private final LongArrayList memsizes = new LongArrayList();
-  /** The line of each sub-record written (roots and objects, in order), to name it in errors. */
-  private final LongArrayList recordLines = new LongArrayList();
-  private final LongArrayList recordOffsets = new LongArrayList();
-  private final Long2LongOpenHashMap memsizeByClass = new Long2LongOpenHashMap();
-  /** Ruby classes by address: their names, and the type of the first object of each. */
-  private final Long2ObjectOpenHashMap<String> classNames = new Long2ObjectOpenHashMap<>();
-  private final Long2ObjectOpenHashMap<String> firstTypeOfClass = new Long2ObjectOpenHashMap<>();
+  private final List<RubyPart> parts;
   /** Classes memdiff names for objects Ruby gives no usable class (ids below any heap address). */
   private final Object2LongOpenHashMap<String> syntheticClasses = new Object2LongOpenHashMap<>();
-  /** Those classes by IMEMO type and by object type, so that a line builds no name. */
-  private final Map<String, Long> imemoClasses = new HashMap<>();
-  private final Map<String, Long> typeClasses = new HashMap<>();
-  private final List<String> rootNames = new ArrayList<>();
+  private final Long2ObjectOpenHashMap<String> firstTypeOfClass = new Long2ObjectOpenHashMap<>();
+  private final Long2ObjectOpenHashMap<String> classNames = new Long2ObjectOpenHashMap<>();
+  private final Long2LongOpenHashMap memsizeByClass = new Long2LongOpenHashMap();
   private final Object2IntOpenHashMap<String> fileIds = new Object2IntOpenHashMap<>();
   private final List<String> files = new ArrayList<>();
   /** Trace serial by (file id, line). */
   private final Long2IntOpenHashMap traces = new Long2IntOpenHashMap();
   private final IntArrayList traceFiles = new IntArrayList();
   private final IntArrayList traceLines = new IntArrayList();
-  private final List<Long> segmentStarts = new ArrayList<>();
-  private final List<Long> segmentEnds = new ArrayList<>();
-  private long skipped;
-  private String lastFile;
-  private int lastFileId;
-  private RubyDump.Problem firstProblem;
+  /** Each part's first line's number less one. */
+  private final long[] lineBase;
 
-  private RubyTranscoder(FileChannel channel) {
+  private RubyTranscoder(FileChannel channel, List<RubyPart> parts) {
     this.out = new HprofOut(channel);
+    this.parts = parts;
+    this.lineBase = new long[parts.size()];
     traces.defaultReturnValue(-1);
     fileIds.defaultReturnValue(-1);
   }
 
-  /** Reads {@code in} to its end, writes the HPROF records to {@code channel}, and says what else it found. */
-  static RubyDump transcode(InputStream in, FileChannel channel, long timestampMillis) throws IOException {
-    RubyTranscoder t = new RubyTranscoder(channel);
-    t.out.header(timestampMillis);
-    t.readLines(new RubyLines(in));
-    t.writeNames();
-    t.out.heapDumpEnd();
-    t.out.flush();
-    return t.finish(channel);
-  }
-
-  private void readLines(RubyLines lines) throws IOException {
-    RubyLine line = new RubyLine();
-    beginSegment();
-    while (lines.next()) {
-      if (lines.blank()) {
-        continue;
-      }
-      try {
-        line.parse(lines.bytes(), lines.offset(), lines.length());
-      } catch (RubyLine.Problem p) {
-        skipped++;
-        String why = !lines.terminated() && p.getMessage().startsWith("truncated")
-            ? "truncated: the dump ends inside this line" : p.getMessage();
-        problem(lines.number(), lines.streamOffset(), why);
-        continue;
-      }
-      if (out.segmentLength() > SEGMENT_LIMIT) {
-        endSegment();
-        beginSegment();
-      }
-      if (line.root) {
-        for (int i = 0; i < line.references.size(); i++) {
-          note(lines);
-          out.rootUnknown(line.references.getLong(i));
-          rootNames.add(line.rootName);
-        }
-      } else {
-        note(lines);
-        object(line);
-      }
-    }
-    endSegment();
-  }
-
-  private void note(RubyLines lines) {
-    recordLines.add(lines.number());
-    recordOffsets.add(lines.streamOffset());
-  }
-
-  private void object(RubyLine line) throws IOException {
-    long classId = classIdOf(line);
-    addresses.add(line.address);
-    memsizes.add(line.memsize);
-    memsizeByClass.addTo(classId, line.memsize);
-    if ((line.type.equals("CLASS") || line.type.equals("MODULE")) && !classNames.containsKey(line.address)) {
-      classNames.put(line.address, line.name != null ? line.name
-          : line.singleton ? "(singleton class)" : "(anonymous " + line.type.toLowerCase() + ")");
-    }
-    out.objectArray(line.address, traceOf(line), classId, line.references.elements(), line.references.size());
+  /** Reads {@code in} to its end (a gzip dump, inflated as it is read), and writes the HPROF records to {@code out}. */
+  static RubyDump transcode(InputStream in, FileChannel out, long timestampMillis) throws IOException {
+    RubyPart part = new RubyPart();
+    part.read(new RubyLines(in));
+    return new RubyTranscoder(out, List.of(part)).write(timestampMillis);
   }
 
   /**
-   * The object's Ruby class, except where that would name nothing useful: a class or module is of
-   * class {@code Class} or {@code Module} (its own line points at its singleton class), and objects
-   * without a class (IMEMO, ICLASS, some hidden ones) are named by their type.
+   * Reads the plain dump {@code in} in parts, the lines that start in {@code [bounds[k], bounds[k+1])}
+   * each, at once, and writes the HPROF records to {@code out}.
+   *
+   * @param bounds ascending offsets, from 0 to the file's length ({@link #bounds})
    */
-  private long classIdOf(RubyLine line) {
-    String type = line.type;
-    if (type.equals("CLASS")) {
-      return synthetic("Class");
+  static RubyDump transcode(FileChannel in, long[] bounds, FileChannel out, long timestampMillis) throws IOException {
+    List<RubyPart> parts = new ArrayList<>();
+    IOException[] failed = new IOException[bounds.length - 1];
+    List<Runnable> reads = new ArrayList<>();
+    for (int k = 0; k + 1 < bounds.length; k++) {
+      RubyPart part = new RubyPart();
+      parts.add(part);
+      int index = k;
+      RubyLines lines = new RubyLines(in, bounds[k], bounds[k + 1]);
+      reads.add(() -> {
+        try {
+          part.read(lines);
+        } catch (IOException e) {
+          failed[index] = e;
+        }
+      });
     }
-    if (type.equals("MODULE")) {
-      return synthetic("Module");
+    Tasks.all("memdiff-ruby-read", reads);
+    long base = 0;
+    for (int k = 0; k < failed.length; k++) {
+      if (failed[k] instanceof RubyLines.TooLong tooLong) {
+        throw new IOException("line " + (base + tooLong.number) + " is longer than " + RubyLines.MAX_LINE + " bytes");
+      }
+      if (failed[k] != null) {
+        throw failed[k];
+      }
+      base += parts.get(k).lineCount;
     }
-    if (type.equals("IMEMO")) {
-      return line.imemoType == null ? synthetic("T_IMEMO")
-          : imemoClasses.computeIfAbsent(line.imemoType, t -> synthetic("T_IMEMO(" + t + ")"));
+    return new RubyTranscoder(out, parts).write(timestampMillis);
+  }
+
+  /** Offsets that cut a file of {@code length} bytes into {@code parts} parts, each of at least {@code minimum} bytes. */
+  static long[] bounds(long length, int parts, long minimum) {
+    int n = (int) Math.max(1, Math.min(parts, length / Math.max(1, minimum)));
+    long[] bounds = new long[n + 1];
+    for (int k = 0; k <= n; k++) {
+      bounds[k] = length / n * k + Math.min(k, length % n);
     }
-    if (!line.hasClass || line.classAddress == 0) {
-      return typeClasses.computeIfAbsent(type, t -> synthetic("T_" + t));
+    return bounds;
+  }
+
+  private RubyDump write(long timestampMillis) throws IOException {
+    long base = 0;
+    long skipped = 0;
+    RubyDump.Problem firstProblem = null;
+    for (int k = 0; k < parts.size(); k++) {
+      RubyPart part = parts.get(k);
+      lineBase[k] = base;
+      base += part.lineCount;
+      skipped += part.skipped;
+      if (firstProblem == null && part.firstProblem != null) {
+        firstProblem = new RubyDump.Problem(lineBase[k] + part.firstProblem.line(), part.firstProblem.streamOffset(),
+            part.firstProblem.message());
+      }
     }
-    firstTypeOfClass.putIfAbsent(line.classAddress, type);
-    return line.classAddress;
+    int[][] traceSerials = new int[parts.size()][];
+    long[][] syntheticIds = new long[parts.size()][];
+    List<String> rootNames = new ArrayList<>();
+    int objects = 0;
+    for (int k = 0; k < parts.size(); k++) {
+      RubyPart part = parts.get(k);
+      traceSerials[k] = merge(part.traceFiles, part.traceLines);
+      syntheticIds[k] = mergeClasses(part);
+      rootNames.addAll(part.rootNames);
+      objects += part.addresses.size();
+    }
+    long[] address = new long[objects];
+    long[] memsize = new long[objects];
+    int at = 0;
+    for (RubyPart part : parts) {
+      part.addresses.getElements(0, address, at, part.addresses.size());
+      part.memsizes.getElements(0, memsize, at, part.memsizes.size());
+      at += part.addresses.size();
+      part.addresses.clear();
+      part.addresses.trim();
+      part.memsizes.clear();
+      part.memsizes.trim();
+    }
+    LongArrays.parallelQuickSort(address, memsize);
+    RubyAddresses addresses = new RubyAddresses(address);
+    List<Runnable> checks = new ArrayList<>();
+    for (int k = 0; k < parts.size(); k++) {
+      RubyPart part = parts.get(k);
+      int[] serials = traceSerials[k];
+      long[] ids = syntheticIds[k];
+      checks.add(() -> part.renumberAndCheck(serials, ids, addresses));
+    }
+    if (objects >= MIN_PARALLEL_CHECK) {
+      Tasks.all("memdiff-ruby-check", checks);
+    } else {
+      checks.forEach(Runnable::run);
+    }
+    long dangling = 0;
+    for (int k = 0; k < parts.size(); k++) {
+      RubyPart part = parts.get(k);
+      if (firstProblem == null && part.dangling > 0) {
+        int r = (int) part.danglingRecord;
+        firstProblem = new RubyDump.Problem(lineBase[k] + part.recordLines.getLong(r), part.recordOffsets.getLong(r),
+            "references 0x" + Long.toHexString(part.danglingTarget) + ", which no line of the dump describes");
+      }
+      dangling += part.dangling;
+    }
+    out.header(timestampMillis);
+    writeRecords();
+    writeNames();
+    out.heapDumpEnd();
+    out.flush();
+    return new RubyDump(addresses, memsize, memsizeByClass, rootNames.toArray(new String[0]), classNames, skipped,
+        dangling, firstProblem);
+  }
+
+  /** The dump's trace serial for each of a part's sites (by its number there; 0: none). */
+  private int[] merge(List<String> partFiles, IntArrayList partLines) {
+    int[] serials = new int[partFiles.size()];
+    serials[0] = NO_TRACE;
+    for (int t = 1; t < serials.length; t++) {
+      String name = partFiles.get(t);
+      int file = fileIds.getInt(name);
+      if (file < 0) {
+        file = files.size();
+        files.add(name);
+        fileIds.put(name, file);
+      }
+      long key = ((long) file << 32) | partLines.getInt(t);
+      int serial = traces.get(key);
+      if (serial < 0) {
+        serial = NO_TRACE + 1 + traceFiles.size();
+        traces.put(key, serial);
+        traceFiles.add(file);
+        traceLines.add(partLines.getInt(t));
+      }
+      serials[t] = serial;
+    }
+    return serials;
+  }
+
+  /** Adds a part's classes to the dump's, the first line's type and name of each kept; the ids of the classes it named. */
+  private long[] mergeClasses(RubyPart part) {
+    long[] ids = new long[part.syntheticNames.size()];
+    for (int c = 0; c < ids.length; c++) {
+      ids[c] = synthetic(part.syntheticNames.get(c));
+      memsizeByClass.addTo(ids[c], part.memsizeBySynthetic.getLong(c));
+    }
+    for (int c = 0; c < part.classOrder.size(); c++) {
+      long address = part.classOrder.getLong(c);
+      firstTypeOfClass.putIfAbsent(address, part.firstTypeOfClass.get(address));
+    }
+    for (Long2LongOpenHashMap.Entry e : part.memsizeByClass.long2LongEntrySet()) {
+      memsizeByClass.addTo(e.getLongKey(), e.getLongValue());
+    }
+    for (Long2ObjectOpenHashMap.Entry<String> e : part.classNames.long2ObjectEntrySet()) {
+      classNames.putIfAbsent(e.getLongKey(), e.getValue());
+    }
+    return ids;
   }
 
   /** Small odd ids: heap addresses are 8-byte aligned and far above them, so none is an object's. */
@@ -161,38 +237,30 @@ final class RubyTranscoder {
     return id;
   }
 
-  private int traceOf(RubyLine line) {
-    if (line.file == null || line.line < 0) {
-      return NO_TRACE;
-    }
-    // Lines of one file come in runs, and the line's strings come from a table: compare the instance first.
-    int file = line.file == lastFile ? lastFileId : fileIds.getInt(line.file);
-    lastFile = line.file;
-    lastFileId = file;
-    if (file < 0) {
-      file = files.size();
-      files.add(line.file);
-      fileIds.put(line.file, file);
-      lastFileId = file;
-    }
-    long key = ((long) file << 32) | line.line;
-    int serial = traces.get(key);
-    if (serial < 0) {
-      serial = NO_TRACE + 1 + traceFiles.size();
-      traces.put(key, serial);
-      traceFiles.add(file);
-      traceLines.add(line.line);
-    }
-    return serial;
-  }
-
-  private void beginSegment() throws IOException {
-    segmentStarts.add(out.position() + 9);
+  /** The parts' records, in order, in heap dump segments of at most about {@link #SEGMENT_LIMIT} bytes. */
+  private void writeRecords() throws IOException {
     out.beginSegment();
-  }
-
-  private void endSegment() throws IOException {
-    segmentEnds.add(out.position());
+    for (RubyPart part : parts) {
+      for (int c = 0; c < part.chunks.size(); c++) {
+        byte[] chunk = part.chunks.get(c);
+        int length = part.chunkLengths.getInt(c);
+        if (out.segmentLength() + length <= SEGMENT_LIMIT) {
+          out.raw(chunk, 0, length);
+        } else {
+          for (int p = 0; p < length; ) {
+            if (out.segmentLength() > SEGMENT_LIMIT) {
+              out.endSegment();
+              out.beginSegment();
+            }
+            int size = chunk[p] == (byte) 0xFF ? RubyPart.ROOT_LENGTH
+                : RubyPart.ELEMENTS_AT + 8 * RubyPart.u4(chunk, p + RubyPart.LENGTH_AT);
+            out.raw(chunk, p, size);
+            p += size;
+          }
+        }
+        part.chunks.set(c, null);
+      }
+    }
     out.endSegment();
   }
 
@@ -222,27 +290,5 @@ final class RubyTranscoder {
       out.frame(frameId, firstFileId + traceFiles.getInt(t), traceLines.getInt(t));
       out.trace(NO_TRACE + 1 + t, new long[] {frameId});
     }
-  }
-
-  /** Keeps the first: a bad line's, when there is one, since the line it drops leaves references dangling. */
-  private void problem(long line, long offset, String message) {
-    if (firstProblem == null) {
-      firstProblem = new RubyDump.Problem(line, offset, message);
-    }
-  }
-
-  /**
-   * Sorts the objects by address and checks that every reference names one of them. (An address two
-   * lines describe is left to the index, which keeps the first and counts the rest.)
-   */
-  private RubyDump finish(FileChannel channel) throws IOException {
-    long[] address = addresses.toLongArray();
-    long[] memsize = memsizes.toLongArray();
-    LongArrays.parallelQuickSort(address, memsize);
-    long dangling = RubyReferences.check(channel, segmentStarts, segmentEnds, address,
-        (record, target) -> problem(recordLines.getLong(record), recordOffsets.getLong(record),
-            "references 0x" + Long.toHexString(target) + ", which no line of the dump describes"));
-    return new RubyDump(address, memsize, memsizeByClass, rootNames.toArray(new String[0]), classNames, skipped, dangling,
-        firstProblem);
   }
 }

@@ -1,0 +1,300 @@
+package io.memdiff.hprof;
+
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The lines of one part of a Ruby dump read into HPROF sub-records, on a thread of their own: each
+ * object an object array of its references, each root reference a root record. Allocation sites and
+ * the classes memdiff names are numbered in the order this part first meets them, and those numbers
+ * are written in the records ({@link #TRACE_AT}, {@link #CLASS_AT}) until {@link RubyTranscoder},
+ * which has read every part, puts the dump's numbers in their place: they must not depend on where
+ * the parts were cut. Line numbers count from the part's first line.
+ */
+final class RubyPart {
+  /** Records go to chunks of this size (a longer record gets a chunk of its own), so none straddles two. */
+  private static final int CHUNK = 1 << 22;
+  /** The first chunk's size; each next is twice the last, up to {@link #CHUNK}, so a small part stays small. */
+  private static final int MIN_CHUNK = 1 << 16;
+  /** The most references one record holds (its length must be an array's). */
+  static final int MAX_REFERENCES = (Integer.MAX_VALUE - 64 - 25) / 8;
+  private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  /** Where an object record holds its trace serial, its element count, its class id and its first element. */
+  static final int TRACE_AT = 9;
+  static final int LENGTH_AT = 13;
+  static final int CLASS_AT = 17;
+  static final int ELEMENTS_AT = 25;
+  static final int ROOT_LENGTH = 9;
+
+  final List<byte[]> chunks = new ArrayList<>();
+  final IntArrayList chunkLengths = new IntArrayList();
+  private byte[] chunk;
+  private int at;
+
+  /** The line and stream offset of each record (roots and objects, in order), to name it in errors. */
+  final LongArrayList recordLines = new LongArrayList();
+  final LongArrayList recordOffsets = new LongArrayList();
+  final LongArrayList addresses = new LongArrayList();
+  final LongArrayList memsizes = new LongArrayList();
+  final List<String> rootNames = new ArrayList<>();
+  /** Memsize summed by Ruby class address, and by class this part named (by its number here). */
+  final Long2LongOpenHashMap memsizeByClass = new Long2LongOpenHashMap();
+  final LongArrayList memsizeBySynthetic = new LongArrayList();
+  /** Ruby classes by address: in the order first used, the type of the first object of each, and names. */
+  final LongArrayList classOrder = new LongArrayList();
+  final Long2ObjectOpenHashMap<String> firstTypeOfClass = new Long2ObjectOpenHashMap<>();
+  final Long2ObjectOpenHashMap<String> classNames = new Long2ObjectOpenHashMap<>();
+  /** Classes memdiff names for objects Ruby gives no usable class, numbered from 0 as first used. */
+  final List<String> syntheticNames = new ArrayList<>();
+  private final Object2IntOpenHashMap<String> syntheticIndex = new Object2IntOpenHashMap<>();
+  private final Map<String, Integer> imemoClasses = new HashMap<>();
+  private final Map<String, Integer> typeClasses = new HashMap<>();
+  /** Allocation sites, numbered from 1 as first used (0: none): file and line. */
+  final List<String> traceFiles = new ArrayList<>();
+  final IntArrayList traceLines = new IntArrayList();
+  private final Object2IntOpenHashMap<String> fileIds = new Object2IntOpenHashMap<>();
+  private final List<String> files = new ArrayList<>();
+  private final IntArrayList traceFileIds = new IntArrayList();
+  private final Long2IntOpenHashMap traces = new Long2IntOpenHashMap();
+  private String lastFile;
+  private int lastFileId;
+
+  /** Lines read, blank and unreadable ones included. */
+  long lineCount;
+  long skipped;
+  /** The first unreadable line, its number counted in this part; null when none. */
+  RubyDump.Problem firstProblem;
+  /** Set by {@link RubyTranscoder}: the first record here whose reference names no object, and how many do. */
+  long danglingRecord = -1;
+  long danglingTarget;
+  long dangling;
+
+  RubyPart() {
+    traces.defaultReturnValue(-1);
+    fileIds.defaultReturnValue(-1);
+    syntheticIndex.defaultReturnValue(-1);
+    traceFiles.add(null);
+    traceLines.add(-1);
+    traceFileIds.add(-1);
+  }
+
+  /** Reads every line of {@code lines}. */
+  void read(RubyLines lines) throws IOException {
+    RubyLine line = new RubyLine();
+    while (lines.next()) {
+      if (lines.blank()) {
+        continue;
+      }
+      try {
+        line.parse(lines.bytes(), lines.offset(), lines.length());
+      } catch (RubyLine.Problem p) {
+        skipped++;
+        String why = !lines.terminated() && p.getMessage().startsWith("truncated")
+            ? "truncated: the dump ends inside this line" : p.getMessage();
+        if (firstProblem == null) {
+          firstProblem = new RubyDump.Problem(lines.number(), lines.streamOffset(), why);
+        }
+        continue;
+      }
+      if (line.references.size() > MAX_REFERENCES) {
+        skipped++;
+        if (firstProblem == null) {
+          firstProblem = new RubyDump.Problem(lines.number(), lines.streamOffset(),
+              "more than " + MAX_REFERENCES + " references");
+        }
+        continue;
+      }
+      if (line.root) {
+        for (int i = 0; i < line.references.size(); i++) {
+          note(lines);
+          room(ROOT_LENGTH);
+          chunk[at] = (byte) 0xFF;
+          LONGS.set(chunk, at + 1, line.references.getLong(i));
+          at += ROOT_LENGTH;
+          rootNames.add(line.rootName);
+        }
+      } else {
+        note(lines);
+        object(line);
+      }
+    }
+    if (chunk != null) {
+      chunkLengths.add(at);
+    }
+    lineCount = lines.number();
+  }
+
+  private void note(RubyLines lines) {
+    recordLines.add(lines.number());
+    recordOffsets.add(lines.streamOffset());
+  }
+
+  private void object(RubyLine line) {
+    int synthetic = syntheticClassOf(line);
+    long classId;
+    if (synthetic >= 0) {
+      classId = synthetic;
+      memsizeBySynthetic.set(synthetic, memsizeBySynthetic.getLong(synthetic) + line.memsize);
+    } else {
+      classId = line.classAddress;
+      if (firstTypeOfClass.putIfAbsent(classId, line.type) == null) {
+        classOrder.add(classId);
+      }
+      memsizeByClass.addTo(classId, line.memsize);
+    }
+    addresses.add(line.address);
+    memsizes.add(line.memsize);
+    if ((line.type.equals("CLASS") || line.type.equals("MODULE")) && !classNames.containsKey(line.address)) {
+      classNames.put(line.address, line.name != null ? line.name
+          : line.singleton ? "(singleton class)" : "(anonymous " + line.type.toLowerCase() + ")");
+    }
+    int length = line.references.size();
+    room(ELEMENTS_AT + 8 * length);
+    chunk[at] = (byte) Tags.OBJECT_ARRAY_DUMP;
+    LONGS.set(chunk, at + 1, line.address);
+    INTS.set(chunk, at + TRACE_AT, (traceOf(line) << 1) | (synthetic >= 0 ? 1 : 0));
+    INTS.set(chunk, at + LENGTH_AT, length);
+    LONGS.set(chunk, at + CLASS_AT, classId);
+    long[] refs = line.references.elements();
+    int p = at + ELEMENTS_AT;
+    for (int i = 0; i < length; i++, p += 8) {
+      LONGS.set(chunk, p, refs[i]);
+    }
+    at = p;
+  }
+
+  /** Makes room for a record of {@code n} bytes in the open chunk, or opens another. */
+  private void room(int n) {
+    if (chunk != null && chunk.length - at >= n) {
+      return;
+    }
+    int size = MIN_CHUNK;
+    if (chunk != null) {
+      chunkLengths.add(at);
+      size = Math.min(CHUNK, chunk.length * 2);
+    }
+    chunk = new byte[Math.max(size, n)];
+    chunks.add(chunk);
+    at = 0;
+  }
+
+  /**
+   * The object's Ruby class, or the number of a class memdiff names, where that would name nothing
+   * useful: a class or module is of class {@code Class} or {@code Module} (its own line points at its
+   * singleton class), and objects without a class (IMEMO, ICLASS, some hidden ones) are named by
+   * their type. −1 for the Ruby class.
+   */
+  private int syntheticClassOf(RubyLine line) {
+    String type = line.type;
+    if (type.equals("CLASS")) {
+      return synthetic("Class");
+    }
+    if (type.equals("MODULE")) {
+      return synthetic("Module");
+    }
+    if (type.equals("IMEMO")) {
+      return line.imemoType == null ? synthetic("T_IMEMO")
+          : imemoClasses.computeIfAbsent(line.imemoType, t -> synthetic("T_IMEMO(" + t + ")"));
+    }
+    if (!line.hasClass || line.classAddress == 0) {
+      return typeClasses.computeIfAbsent(type, t -> synthetic("T_" + t));
+    }
+    return -1;
+  }
+
+  private int synthetic(String name) {
+    int k = syntheticIndex.getInt(name);
+    if (k < 0) {
+      k = syntheticNames.size();
+      syntheticNames.add(name);
+      syntheticIndex.put(name, k);
+      memsizeBySynthetic.add(0);
+    }
+    return k;
+  }
+
+  /** The allocation site's number here, from 1; 0 for none. */
+  private int traceOf(RubyLine line) {
+    if (line.file == null || line.line < 0) {
+      return 0;
+    }
+    // Lines of one file come in runs, and the line's strings come from a table: compare the instance first.
+    int file = line.file == lastFile ? lastFileId : fileIds.getInt(line.file);
+    lastFile = line.file;
+    lastFileId = file;
+    if (file < 0) {
+      file = files.size();
+      files.add(line.file);
+      fileIds.put(line.file, file);
+      lastFileId = file;
+    }
+    long key = ((long) file << 32) | line.line;
+    int trace = traces.get(key);
+    if (trace < 0) {
+      trace = traceFiles.size();
+      if (trace >= 1 << 30) {
+        throw new IllegalStateException("more than 2^30 allocation sites in one part of a Ruby dump");
+      }
+      traces.put(key, trace);
+      traceFiles.add(line.file);
+      traceLines.add(line.line);
+    }
+    return trace;
+  }
+
+  /**
+   * Puts the dump's numbers in this part's records: {@code traceSerials} by this part's site number,
+   * {@code syntheticIds} by its class number; and checks that every reference names an object.
+   *
+   * @param addresses every object's address in the dump, ascending
+   */
+  void renumberAndCheck(int[] traceSerials, long[] syntheticIds, RubyAddresses addresses) {
+    long record = 0;
+    for (int c = 0; c < chunks.size(); c++) {
+      byte[] b = chunks.get(c);
+      int length = chunkLengths.getInt(c);
+      for (int p = 0; p < length; record++) {
+        if (b[p] == (byte) 0xFF) {
+          check(addresses, record, (long) LONGS.get(b, p + 1));
+          p += ROOT_LENGTH;
+          continue;
+        }
+        int trace = (int) INTS.get(b, p + TRACE_AT);
+        INTS.set(b, p + TRACE_AT, traceSerials[trace >>> 1]);
+        if ((trace & 1) != 0) {
+          LONGS.set(b, p + CLASS_AT, syntheticIds[(int) (long) LONGS.get(b, p + CLASS_AT)]);
+        }
+        int n = (int) INTS.get(b, p + LENGTH_AT);
+        p += ELEMENTS_AT;
+        for (int i = 0; i < n; i++, p += 8) {
+          check(addresses, record, (long) LONGS.get(b, p));
+        }
+      }
+    }
+  }
+
+  private void check(RubyAddresses addresses, long record, long target) {
+    if (!addresses.contains(target) && dangling++ == 0) {
+      danglingRecord = record;
+      danglingTarget = target;
+    }
+  }
+
+  /** A record's u4 field. */
+  static int u4(byte[] chunk, int at) {
+    return (int) INTS.get(chunk, at);
+  }
+}
