@@ -1,5 +1,8 @@
 package io.memdiff.hprof;
 
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrays;
+
 /**
  * Every object's address in a Ruby dump, ascending, with a directory of where each stretch of the
  * address range starts among them, so that finding an address searches the few objects of its
@@ -42,6 +45,82 @@ final class RubyAddresses {
       }
       firstAt[k] = i;
     }
+  }
+
+  /**
+   * Sorts addresses ascending with their values, equal addresses by value. A dump lists objects by
+   * heap page, so the addresses come in long ascending runs: these are found and merged, in passes
+   * that halve their number; addresses in no such order are sorted by quicksort.
+   */
+  static void sort(long[] addresses, long[] values) {
+    int n = addresses.length;
+    IntArrayList runs = new IntArrayList();
+    runs.add(0);
+    for (int i = 1; i < n; i++) {
+      if (before(addresses, values, i, i - 1)) {
+        runs.add(i);
+        if (runs.size() > n / 64 + 16) {
+          LongArrays.quickSort(addresses, values);
+          return;
+        }
+      }
+    }
+    runs.add(n);
+    if (runs.size() == 2) {
+      return;
+    }
+    long[] fromA = addresses;
+    long[] fromV = values;
+    long[] toA = new long[n];
+    long[] toV = new long[n];
+    int[] bounds = runs.toIntArray();
+    int count = bounds.length - 1;
+    while (count > 1) {
+      int merged = 0;
+      for (int r = 0; r < count; r += 2) {
+        int lo = bounds[r];
+        int mid = bounds[Math.min(r + 1, count)];
+        int hi = bounds[Math.min(r + 2, count)];
+        merge(fromA, fromV, lo, mid, hi, toA, toV);
+        bounds[merged++] = lo;
+      }
+      bounds[merged] = n;
+      count = merged;
+      long[] t = fromA;
+      fromA = toA;
+      toA = t;
+      t = fromV;
+      fromV = toV;
+      toV = t;
+    }
+    if (fromA != addresses) {
+      System.arraycopy(fromA, 0, addresses, 0, n);
+      System.arraycopy(fromV, 0, values, 0, n);
+    }
+  }
+
+  private static boolean before(long[] a, long[] v, int i, int j) {
+    return a[i] < a[j] || (a[i] == a[j] && v[i] < v[j]);
+  }
+
+  private static void merge(long[] a, long[] v, int lo, int mid, int hi, long[] toA, long[] toV) {
+    int i = lo;
+    int j = mid;
+    int k = lo;
+    while (i < mid && j < hi) {
+      if (before(a, v, j, i)) {
+        toA[k] = a[j];
+        toV[k++] = v[j++];
+      } else {
+        toA[k] = a[i];
+        toV[k++] = v[i++];
+      }
+    }
+    System.arraycopy(a, i, toA, k, mid - i);
+    System.arraycopy(v, i, toV, k, mid - i);
+    k += mid - i;
+    System.arraycopy(a, j, toA, k, hi - j);
+    System.arraycopy(v, j, toV, k, hi - j);
   }
 
   int size() {

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The fields memdiff uses of one line of {@code ObjectSpace.dump_all} output, read by a scanner over
@@ -17,6 +18,16 @@ final class RubyLine {
   private static final int MAX_DEPTH = 64;
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
+  /** Each byte's value as a hex digit, or −1. */
+  private static final byte[] HEX = new byte[256];
+
+  static {
+    Arrays.fill(HEX, (byte) -1);
+    for (int d = 0; d < 16; d++) {
+      HEX[Character.forDigit(d, 16)] = (byte) d;
+      HEX[Character.toUpperCase(Character.forDigit(d, 16))] = (byte) d;
+    }
+  }
 
   boolean root;
   String rootName;
@@ -68,6 +79,42 @@ final class RubyLine {
     pos = offset;
     start = offset;
     end = offset + length;
+    object();
+    if (pos < end && skipWhitespace() >= 0) {
+      throw new Problem("more than one JSON value on the line");
+    }
+    checkShape();
+  }
+
+  /**
+   * Reads the line that starts at {@code offset} without looking for its end first, when it is a
+   * good line that ends before {@code available}: returns where it ends (its line break, or
+   * {@code available} when {@code atEnd} says no bytes follow), or −1 for any other line, which
+   * {@link #parse} then reads to say what is wrong with it. A line break is never JSON whitespace
+   * here, so a value cannot run on into the next line: a good line is read exactly as {@link #parse}
+   * reads it.
+   */
+  int parseLine(byte[] bytes, int offset, int available, boolean atEnd) {
+    clear();
+    b = bytes;
+    pos = offset;
+    start = offset;
+    end = available;
+    try {
+      object();
+      checkShape();
+    } catch (Problem p) {
+      return -1;
+    }
+    skipWhitespace();
+    if (pos < end) {
+      return b[pos] == '\n' ? pos : -1;
+    }
+    return atEnd ? pos : -1;
+  }
+
+  /** One JSON object, the scanner before it. */
+  private void object() throws Problem {
     int first = skipWhitespace();
     if (first != '{') {
       if (first == '[' || first == '"' || first == '-' || (first >= '0' && first <= '9')) {
@@ -86,9 +133,10 @@ final class RubyLine {
         }
       }
     }
-    if (pos < end && skipWhitespace() >= 0) {
-      throw new Problem("more than one JSON value on the line");
-    }
+  }
+
+  /** What every line of a dump has: a type, and an address or (for a root) a root name. */
+  private void checkShape() throws Problem {
     if (type == null) {
       throw new Problem("no \"type\"");
     }
@@ -107,8 +155,13 @@ final class RubyLine {
       throw invalid();
     }
     int keyStart = pos + 1;
-    skipString();
-    int keyLength = pos - 1 - keyStart;
+    int keyLength = shortKey(keyStart);
+    if (keyLength >= 0) {
+      pos = keyStart + keyLength + 1;
+    } else {
+      skipString();
+      keyLength = pos - 1 - keyStart;
+    }
     if (skipWhitespace() != ':') {
       throw invalid();
     }
@@ -116,22 +169,23 @@ final class RubyLine {
     skipWhitespace();
     switch (keyLength) {
       case 4 -> {
-        if (key(keyStart, "type")) {
+        long k = word(keyStart, 4);
+        if (k == TYPE) {
           type = text("type");
-        } else if (key(keyStart, "root")) {
-          rootName = text("root");
-        } else if (key(keyStart, "name")) {
-          name = text("name");
-        } else if (key(keyStart, "file")) {
-          file = text("file");
-        } else if (key(keyStart, "line")) {
+        } else if (k == FILE) {
+          file = file();
+        } else if (k == LINE) {
           line = (int) Math.min(Integer.MAX_VALUE, number("line"));
+        } else if (k == ROOT) {
+          rootName = text("root");
+        } else if (k == NAME) {
+          name = text("name");
         } else {
           skipValue(0);
         }
       }
       case 5 -> {
-        if (key(keyStart, "class")) {
+        if (word(keyStart, 5) == CLASS) {
           classAddress = hex("class");
           hasClass = true;
         } else {
@@ -139,10 +193,11 @@ final class RubyLine {
         }
       }
       case 7 -> {
-        if (key(keyStart, "address")) {
+        long k = word(keyStart, 7);
+        if (k == ADDRESS) {
           address = hex("address");
           hasAddress = true;
-        } else if (key(keyStart, "memsize")) {
+        } else if (k == MEMSIZE) {
           memsize = number("memsize");
         } else {
           skipValue(0);
@@ -155,10 +210,10 @@ final class RubyLine {
         skipValue(0);
       }
       case 10 -> {
-        if (key(keyStart, "imemo_type")) {
-          imemoType = text("imemo_type");
-        } else if (key(keyStart, "references")) {
+        if (key(keyStart, "references")) {
           references();
+        } else if (key(keyStart, "imemo_type")) {
+          imemoType = text("imemo_type");
         } else {
           skipValue(0);
         }
@@ -166,6 +221,60 @@ final class RubyLine {
       default -> skipValue(0);
     }
   }
+
+  /**
+   * The length of the key that starts at {@code at} when the line holds at least 16 bytes from there
+   * and the key is shorter, with no escape: found eight bytes at a time; else −1.
+   */
+  private int shortKey(int at) {
+    if (at + 16 > end) {
+      return -1;
+    }
+    int found = firstSpecial((long) LONGS.get(b, at));
+    if (found < 0) {
+      found = firstSpecial((long) LONGS.get(b, at + 8));
+      if (found < 0) {
+        return -1;
+      }
+      found += 8;
+    }
+    return b[at + found] == '"' ? found : -1;
+  }
+
+  /** Where the first quote, backslash or control byte is in a word of eight bytes (little-endian), or −1. */
+  private static int firstSpecial(long w) {
+    long quote = w ^ 0x2222222222222222L;
+    long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
+    long special = (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((w - 0x20 * ONES) & ~w))
+        & (ONES << 7);
+    return special == 0 ? -1 : Long.numberOfTrailingZeros(special) >>> 3;
+  }
+
+  /** The {@code length} (at most 8) bytes at {@code at} as one little-endian word. */
+  private long word(int at, int length) {
+    long w = 0;
+    for (int i = length - 1; i >= 0; i--) {
+      w = (w << 8) | (b[at + i] & 0xFF);
+    }
+    return w;
+  }
+
+  private static long word(String key) {
+    long w = 0;
+    for (int i = key.length() - 1; i >= 0; i--) {
+      w = (w << 8) | key.charAt(i);
+    }
+    return w;
+  }
+
+  private static final long TYPE = word("type");
+  private static final long FILE = word("file");
+  private static final long LINE = word("line");
+  private static final long ROOT = word("root");
+  private static final long NAME = word("name");
+  private static final long CLASS = word("class");
+  private static final long ADDRESS = word("address");
+  private static final long MEMSIZE = word("memsize");
 
   private boolean key(int at, String name) {
     for (int i = 0; i < name.length(); i++) {
@@ -175,6 +284,29 @@ final class RubyLine {
     }
     return true;
   }
+
+  /** The {@code "file"} value: most often the last line's, compared before it is looked up. */
+  private String file() throws Problem {
+    int n = lastFileBytes.length;
+    int from = pos + 1;
+    if (lastFile != null && from + n < end && b[pos] == '"' && b[from + n] == '"'
+        && Arrays.equals(lastFileBytes, 0, n, b, from, from + n)) {
+      pos = from + n + 1;
+      return lastFile;
+    }
+    String f = text("file");
+    if (!escaped) {
+      lastFile = f;
+      lastFileBytes = Arrays.copyOfRange(b, from, pos - 1);
+    }
+    return f;
+  }
+
+  /** The last file name read, and its bytes (without escapes). */
+  private String lastFile;
+  private byte[] lastFileBytes = new byte[0];
+  /** Whether the last string {@link #text} read held an escape. */
+  private boolean escaped;
 
   private void references() throws Problem {
     if (peek() != '[') {
@@ -202,7 +334,7 @@ final class RubyLine {
       throw new Problem("\"" + field + "\" is not a string");
     }
     int from = pos + 1;
-    boolean escaped = skipString();
+    escaped = skipString();
     int to = pos - 1;
     return escaped ? unescape(from, to) : strings.of(b, from, to - from);
   }
@@ -233,6 +365,19 @@ final class RubyLine {
 
   /** A {@code "0x7f…"} address, read from the line's bytes without making a String. */
   private long hex(String field) throws Problem {
+    // Most often: up to 16 hex digits and the closing quote, read through a table.
+    if (pos + 20 <= end && b[pos] == '"' && b[pos + 1] == '0' && (b[pos + 2] | 0x20) == 'x') {
+      int i = pos + 3;
+      int last = i + 16;
+      long v = 0;
+      for (int d; i < last && (d = HEX[b[i] & 0xFF]) >= 0; i++) {
+        v = (v << 4) | d;
+      }
+      if (i > pos + 3 && b[i] == '"') {
+        pos = i + 1;
+        return v;
+      }
+    }
     if (peek() != '"') {
       skipValue(0);
       throw new Problem("\"" + field + "\" holds something other than an address string");
@@ -445,11 +590,14 @@ final class RubyLine {
     return s.append(new String(b, run, to - run, StandardCharsets.UTF_8)).toString();
   }
 
-  /** The next byte that is not JSON whitespace (not consumed), or −1 at the end of the line. */
+  /**
+   * The next byte that is not JSON whitespace (not consumed), or −1 at the end of the line. A line
+   * break is not whitespace here: lines are cut at every one, so none is inside a line.
+   */
   private int skipWhitespace() {
     while (pos < end) {
       byte c = b[pos];
-      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+      if (c != ' ' && c != '\t' && c != '\r') {
         return c;
       }
       pos++;

@@ -76,13 +76,42 @@ final class RubyLines {
     this.buffer = new byte[(int) Math.min(BUFFER, Math.max(4096, to - readAt + 1024))];
   }
 
-  /** Moves to the next line; false at the end of the stream or of the range. */
-  boolean next() throws IOException {
+  /** Whether a line follows (for {@link #next}), perhaps still unread. */
+  boolean more() throws IOException {
     if (skipFirst) {
       skipFirst = false;
       skipToLineStart();
     }
-    if (consumed + start >= limit) {
+    return consumed + start < limit && !(eof && start == end);
+  }
+
+  /** Where the next line starts in {@link #bytes()}. */
+  int position() {
+    return start;
+  }
+
+  /** The end of the bytes read so far: the next line is in {@code bytes()[position(), available())} if it ends before. */
+  int available() {
+    return end;
+  }
+
+  /** Whether no bytes follow {@link #available()}. */
+  boolean atEnd() {
+    return eof;
+  }
+
+  /**
+   * Moves to the next line, found to end at {@code lineEnd} (its line break, or
+   * {@link #available()} at the end of the stream) by its reader.
+   */
+  void next(int lineEnd) {
+    take(lineEnd, lineEnd < end);
+    start = Math.min(lineEnd + 1, end);
+  }
+
+  /** Moves to the next line; false at the end of the stream or of the range. */
+  boolean next() throws IOException {
+    if (!more()) {
       return false;
     }
     int scanFrom = start;

@@ -94,7 +94,17 @@ final class RubyPart {
   /** Reads every line of {@code lines}. */
   void read(RubyLines lines) throws IOException {
     RubyLine line = new RubyLine();
-    while (lines.next()) {
+    while (lines.more()) {
+      int lineEnd = line.parseLine(lines.bytes(), lines.position(), lines.available(), lines.atEnd());
+      if (lineEnd >= 0) {
+        lines.next(lineEnd);
+        add(line, lines);
+        continue;
+      }
+      // Not a good line that ends in the bytes read: find its end, and read it again to say why.
+      if (!lines.next()) {
+        break;
+      }
       if (lines.blank()) {
         continue;
       }
@@ -109,32 +119,37 @@ final class RubyPart {
         }
         continue;
       }
-      if (line.references.size() > MAX_REFERENCES) {
-        skipped++;
-        if (firstProblem == null) {
-          firstProblem = new RubyDump.Problem(lines.number(), lines.streamOffset(),
-              "more than " + MAX_REFERENCES + " references");
-        }
-        continue;
-      }
-      if (line.root) {
-        for (int i = 0; i < line.references.size(); i++) {
-          note(lines);
-          room(ROOT_LENGTH);
-          chunk[at] = (byte) 0xFF;
-          LONGS.set(chunk, at + 1, line.references.getLong(i));
-          at += ROOT_LENGTH;
-          rootNames.add(line.rootName);
-        }
-      } else {
-        note(lines);
-        object(line);
-      }
+      add(line, lines);
     }
     if (chunk != null) {
       chunkLengths.add(at);
     }
     lineCount = lines.number();
+  }
+
+  /** The records of a line read. */
+  private void add(RubyLine line, RubyLines lines) {
+    if (line.references.size() > MAX_REFERENCES) {
+      skipped++;
+      if (firstProblem == null) {
+        firstProblem = new RubyDump.Problem(lines.number(), lines.streamOffset(),
+            "more than " + MAX_REFERENCES + " references");
+      }
+      return;
+    }
+    if (line.root) {
+      for (int i = 0; i < line.references.size(); i++) {
+        note(lines);
+        room(ROOT_LENGTH);
+        chunk[at] = (byte) 0xFF;
+        LONGS.set(chunk, at + 1, line.references.getLong(i));
+        at += ROOT_LENGTH;
+        rootNames.add(line.rootName);
+      }
+    } else {
+      note(lines);
+      object(line);
+    }
   }
 
   private void note(RubyLines lines) {

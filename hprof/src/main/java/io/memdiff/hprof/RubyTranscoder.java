@@ -5,7 +5,6 @@ import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
-import it.unimi.dsi.fastutil.longs.LongArrays;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
 import java.io.IOException;
@@ -149,7 +148,7 @@ final class RubyTranscoder {
       part.memsizes.clear();
       part.memsizes.trim();
     }
-    LongArrays.parallelQuickSort(address, memsize);
+    RubyAddresses.sort(address, memsize);
     RubyAddresses addresses = new RubyAddresses(address);
     List<Runnable> checks = new ArrayList<>();
     for (int k = 0; k < parts.size(); k++) {

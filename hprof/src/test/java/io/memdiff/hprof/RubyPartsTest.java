@@ -102,6 +102,18 @@ class RubyPartsTest {
   }
 
   @Test
+  void aLineCutShortIsNamedAndNeverReadOnIntoTheNextLine() throws IOException {
+    Path dump = dir.resolve("cut.json");
+    Files.writeString(dump, "{\"type\":\"ROOT\", \"root\":\"vm\", \"references\":[\"0x1000\"]}\n"
+        + "{\"address\":\"0x1000\", \"type\":\"OBJECT\", \"references\":[\n"
+        + "\"0x1000\"], \"memsize\":40}\n"
+        + "{\"address\":\"0x1000\", \"type\":\"OBJECT\", \"memsize\":40}\n");
+    assertThat(onePart(dump)).startsWith("line 2: truncated: the line ends inside a JSON value")
+        .contains("| 2 0 |");
+    sameWhereverCut(dump);
+  }
+
+  @Test
   void aDumpReadInOneTwoOrEightPartsGivesTheSameRecords() throws IOException {
     Path dump = generated(3000);
     long length = Files.size(dump);
