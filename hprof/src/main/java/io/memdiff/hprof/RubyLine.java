@@ -145,7 +145,7 @@ final class RubyLine {
       throw new Problem("a ROOT line without \"root\"");
     }
     if (!root && !hasAddress) {
-      throw new Problem("a " + type + " line without \"address\"");
+      throw withoutAddress(type);
     }
   }
 
@@ -167,60 +167,81 @@ final class RubyLine {
     }
     pos++;
     skipWhitespace();
-    switch (keyLength) {
-      case 4 -> {
-        long k = word(keyStart, 4);
-        if (k == TYPE) {
-          type = text("type");
-        } else if (k == FILE) {
-          file = file();
-        } else if (k == LINE) {
-          line = (int) Math.min(Integer.MAX_VALUE, number("line"));
-        } else if (k == ROOT) {
-          rootName = text("root");
-        } else if (k == NAME) {
-          name = text("name");
-        } else {
-          skipValue(0);
+    // One call site for each reader, so that the compiled scanner stays small.
+    int key = known(keyStart, keyLength);
+    switch (key) {
+      case TYPE, ROOT, NAME, IMEMO_TYPE -> {
+        String text = text(key);
+        switch (key) {
+          case TYPE -> type = text;
+          case ROOT -> rootName = text;
+          case NAME -> name = text;
+          default -> imemoType = text;
         }
       }
-      case 5 -> {
-        if (word(keyStart, 5) == CLASS) {
-          classAddress = hex("class");
+      case FILE -> file = file();
+      case LINE -> line = (int) Math.min(Integer.MAX_VALUE, number(key));
+      case MEMSIZE -> memsize = number(key);
+      case CLASS, ADDRESS -> {
+        long value = hex(key);
+        if (key == CLASS) {
+          classAddress = value;
           hasClass = true;
         } else {
-          skipValue(0);
-        }
-      }
-      case 7 -> {
-        long k = word(keyStart, 7);
-        if (k == ADDRESS) {
-          address = hex("address");
+          address = value;
           hasAddress = true;
-        } else if (k == MEMSIZE) {
-          memsize = number("memsize");
-        } else {
-          skipValue(0);
         }
       }
-      case 9 -> {
-        if (key(keyStart, "singleton")) {
+      case REFERENCES -> references();
+      default -> {
+        if (key == SINGLETON) {
           singleton = pos < end && b[pos] == 't';
         }
         skipValue(0);
       }
-      case 10 -> {
-        if (key(keyStart, "references")) {
-          references();
-        } else if (key(keyStart, "imemo_type")) {
-          imemoType = text("imemo_type");
-        } else {
-          skipValue(0);
-        }
-      }
-      default -> skipValue(0);
     }
   }
+
+  /** The key of {@code length} bytes at {@code at}, if memdiff reads its value: one of {@link #KEYS}; else −1. */
+  private int known(int at, int length) {
+    switch (length) {
+      case 4 -> {
+        long k = word(at, 4);
+        return k == W_TYPE ? TYPE : k == W_FILE ? FILE : k == W_LINE ? LINE : k == W_ROOT ? ROOT : k == W_NAME ? NAME : -1;
+      }
+      case 5 -> {
+        return word(at, 5) == W_CLASS ? CLASS : -1;
+      }
+      case 7 -> {
+        long k = word(at, 7);
+        return k == W_ADDRESS ? ADDRESS : k == W_MEMSIZE ? MEMSIZE : -1;
+      }
+      case 9 -> {
+        return key(at, KEYS[SINGLETON]) ? SINGLETON : -1;
+      }
+      case 10 -> {
+        return key(at, KEYS[REFERENCES]) ? REFERENCES : key(at, KEYS[IMEMO_TYPE]) ? IMEMO_TYPE : -1;
+      }
+      default -> {
+        return -1;
+      }
+    }
+  }
+
+  /** The keys memdiff reads, by number. */
+  private static final String[] KEYS = {"type", "root", "name", "imemo_type", "file", "line", "memsize", "class",
+      "address", "references", "singleton"};
+  private static final int TYPE = 0;
+  private static final int ROOT = 1;
+  private static final int NAME = 2;
+  private static final int IMEMO_TYPE = 3;
+  private static final int FILE = 4;
+  private static final int LINE = 5;
+  private static final int MEMSIZE = 6;
+  private static final int CLASS = 7;
+  private static final int ADDRESS = 8;
+  private static final int REFERENCES = 9;
+  private static final int SINGLETON = 10;
 
   /**
    * The length of the key that starts at {@code at} when the line holds at least 16 bytes from there
@@ -267,14 +288,14 @@ final class RubyLine {
     return w;
   }
 
-  private static final long TYPE = word("type");
-  private static final long FILE = word("file");
-  private static final long LINE = word("line");
-  private static final long ROOT = word("root");
-  private static final long NAME = word("name");
-  private static final long CLASS = word("class");
-  private static final long ADDRESS = word("address");
-  private static final long MEMSIZE = word("memsize");
+  private static final long W_TYPE = word("type");
+  private static final long W_FILE = word("file");
+  private static final long W_LINE = word("line");
+  private static final long W_ROOT = word("root");
+  private static final long W_NAME = word("name");
+  private static final long W_CLASS = word("class");
+  private static final long W_ADDRESS = word("address");
+  private static final long W_MEMSIZE = word("memsize");
 
   private boolean key(int at, String name) {
     for (int i = 0; i < name.length(); i++) {
@@ -294,7 +315,7 @@ final class RubyLine {
       pos = from + n + 1;
       return lastFile;
     }
-    String f = text("file");
+    String f = text(FILE);
     if (!escaped) {
       lastFile = f;
       lastFileBytes = Arrays.copyOfRange(b, from, pos - 1);
@@ -320,7 +341,7 @@ final class RubyLine {
     }
     while (true) {
       skipWhitespace();
-      references.add(hex("references"));
+      references.add(hex(REFERENCES));
       if (closes(']')) {
         return;
       }
@@ -328,10 +349,10 @@ final class RubyLine {
   }
 
   /** A string value, from the table when it has been seen before. */
-  private String text(String field) throws Problem {
+  private String text(int key) throws Problem {
     if (peek() != '"') {
       skipValue(0);
-      throw new Problem("\"" + field + "\" is not a string");
+      throw bad(key, "is not a string");
     }
     int from = pos + 1;
     escaped = skipString();
@@ -339,15 +360,15 @@ final class RubyLine {
     return escaped ? unescape(from, to) : strings.of(b, from, to - from);
   }
 
-  private long number(String field) throws Problem {
+  private long number(int key) throws Problem {
     int c = peek();
     if (c == '-' && pos + 1 < end && b[pos + 1] >= '0' && b[pos + 1] <= '9') {
       skipValue(0);
-      throw new Problem("\"" + field + "\" is negative");
+      throw bad(key, "is negative");
     }
     if (c < '0' || c > '9') {
       skipValue(0);
-      throw new Problem("\"" + field + "\" is not an integer");
+      throw bad(key, "is not an integer");
     }
     int from = pos;
     long n = 0;
@@ -358,13 +379,13 @@ final class RubyLine {
     if (fraction || pos - from > 18 || (b[from] == '0' && pos - from > 1)) {
       pos = from;
       skipValue(0);
-      throw new Problem("\"" + field + "\" is not an integer");
+      throw bad(key, "is not an integer");
     }
     return n;
   }
 
   /** A {@code "0x7f…"} address, read from the line's bytes without making a String. */
-  private long hex(String field) throws Problem {
+  private long hex(int key) throws Problem {
     // Most often: up to 16 hex digits and the closing quote, read through a table.
     if (pos + 20 <= end && b[pos] == '"' && b[pos + 1] == '0' && (b[pos + 2] | 0x20) == 'x') {
       int i = pos + 3;
@@ -380,29 +401,46 @@ final class RubyLine {
     }
     if (peek() != '"') {
       skipValue(0);
-      throw new Problem("\"" + field + "\" holds something other than an address string");
+      throw bad(key, "holds something other than an address string");
     }
     int from = pos + 1;
     skipString();
     int length = pos - 1 - from;
     if (length < 3 || length > 18 || b[from] != '0' || (b[from + 1] != 'x' && b[from + 1] != 'X')) {
-      throw new Problem("\"" + field + "\" holds something other than a 0x address");
+      throw bad(key, "holds something other than a 0x address");
     }
     long v = 0;
     for (int i = from + 2; i < from + length; i++) {
       int d = Character.digit(b[i], 16);
       if (d < 0) {
-        throw new Problem("\"" + field + "\" holds something other than a 0x address");
+        throw bad(key, "holds something other than a 0x address");
       }
       v = (v << 4) | d;
     }
     return v;
   }
 
+  private static Problem withoutAddress(String type) {
+    return new Problem("a " + type + " line without \"address\"");
+  }
+
+  private static Problem tooDeep() {
+    return new Problem("nested deeper than " + MAX_DEPTH);
+  }
+
+  private static Problem notJsonAt(int column) {
+    return new Problem("not valid JSON at column " + column);
+  }
+
+  /** What is wrong with the value of a key memdiff reads (out of the scanner's way: never on a good line). */
+  private static Problem bad(int key, String what) {
+    return new Problem("\"" + KEYS[key] + "\" " + what);
+  }
+
   /** Skips any JSON value, checking it. */
   private void skipValue(int depth) throws Problem {
     if (depth > MAX_DEPTH) {
-      throw new Problem("nested deeper than " + MAX_DEPTH);
+      throw tooDeep();
     }
     int c = peek();
     switch (c) {
@@ -618,6 +656,6 @@ final class RubyLine {
 
   /** Names the column (from 1) of the byte that cannot be there, never its text. */
   private Problem invalid() {
-    return pos >= end ? truncated() : new Problem("not valid JSON at column " + (pos - start + 1));
+    return pos >= end ? truncated() : notJsonAt(pos - start + 1);
   }
 }
