@@ -1,7 +1,6 @@
 package io.memdiff.hprof;
 
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-import it.unimi.dsi.fastutil.longs.LongArrays;
 
 /**
  * Every object's address in a Ruby dump, ascending, with a directory of where each stretch of the
@@ -48,31 +47,27 @@ final class RubyAddresses {
   }
 
   /**
-   * Sorts addresses ascending with their values, equal addresses by value. A dump lists objects by
-   * heap page, so the addresses come in long ascending runs: these are found and merged, in passes
-   * that halve their number; addresses in no such order are sorted by quicksort.
+   * Sorts addresses ascending with their values, equal addresses by value: a merge sort of the
+   * ascending runs the addresses come in. A dump lists objects by heap page, so the runs are long and
+   * few, and the passes that halve their number few.
    */
-  static void sort(long[] addresses, long[] values) {
+  static void sort(long[] addresses, int[] values) {
     int n = addresses.length;
     IntArrayList runs = new IntArrayList();
     runs.add(0);
     for (int i = 1; i < n; i++) {
       if (before(addresses, values, i, i - 1)) {
         runs.add(i);
-        if (runs.size() > n / 64 + 16) {
-          LongArrays.quickSort(addresses, values);
-          return;
-        }
       }
     }
     runs.add(n);
-    if (runs.size() == 2) {
+    if (runs.size() <= 2) {
       return;
     }
     long[] fromA = addresses;
-    long[] fromV = values;
+    int[] fromV = values;
     long[] toA = new long[n];
-    long[] toV = new long[n];
+    int[] toV = new int[n];
     int[] bounds = runs.toIntArray();
     int count = bounds.length - 1;
     while (count > 1) {
@@ -89,9 +84,9 @@ final class RubyAddresses {
       long[] t = fromA;
       fromA = toA;
       toA = t;
-      t = fromV;
+      int[] u = fromV;
       fromV = toV;
-      toV = t;
+      toV = u;
     }
     if (fromA != addresses) {
       System.arraycopy(fromA, 0, addresses, 0, n);
@@ -99,11 +94,11 @@ final class RubyAddresses {
     }
   }
 
-  private static boolean before(long[] a, long[] v, int i, int j) {
+  private static boolean before(long[] a, int[] v, int i, int j) {
     return a[i] < a[j] || (a[i] == a[j] && v[i] < v[j]);
   }
 
-  private static void merge(long[] a, long[] v, int lo, int mid, int hi, long[] toA, long[] toV) {
+  private static void merge(long[] a, int[] v, int lo, int mid, int hi, long[] toA, int[] toV) {
     int i = lo;
     int j = mid;
     int k = lo;

@@ -17,6 +17,7 @@ public final class RubyDump {
 
   private final RubyAddresses addresses;
   private final long[] memsizes;
+  private final boolean linesInAddressOrder;
   private final Long2LongOpenHashMap memsizeByClassId;
   private final String[] rootNames;
   private final Long2ObjectOpenHashMap<String> classObjectNames;
@@ -27,11 +28,15 @@ public final class RubyDump {
   /** The first line that could not be read, or a reference no line describes. */
   record Problem(long line, long streamOffset, String message) {}
 
-  /** @param memsizes in the order of {@code addresses} */
-  RubyDump(RubyAddresses addresses, long[] memsizes, Long2LongOpenHashMap memsizeByClassId, String[] rootNames,
+  /**
+   * @param memsizes in the order of {@code addresses}
+   * @param linesInAddressOrder whether the object lines came in ascending address order
+   */
+  RubyDump(RubyAddresses addresses, long[] memsizes, boolean linesInAddressOrder, Long2LongOpenHashMap memsizeByClassId, String[] rootNames,
       Long2ObjectOpenHashMap<String> classObjectNames, long skippedLines, long danglingReferences, Problem firstProblem) {
     this.addresses = addresses;
     this.memsizes = memsizes;
+    this.linesInAddressOrder = linesInAddressOrder;
     this.memsizeByClassId = memsizeByClassId;
     this.rootNames = rootNames;
     this.classObjectNames = classObjectNames;
@@ -44,6 +49,11 @@ public final class RubyDump {
   public long memsizeAt(long address) {
     int i = addresses.indexOf(address);
     return i < 0 ? 0 : memsizes[i];
+  }
+
+  /** Whether the dump's object lines came in ascending address order (its records are written in that order). */
+  boolean linesInAddressOrder() {
+    return linesInAddressOrder;
   }
 
   /** The memsize of every object of one class (by its class id in the HPROF records). */

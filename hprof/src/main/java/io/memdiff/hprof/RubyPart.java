@@ -39,14 +39,21 @@ final class RubyPart {
   static final int ELEMENTS_AT = 25;
   static final int ROOT_LENGTH = 9;
 
+  /** The object records, in chunks; where each starts in its chunk, and which object each chunk starts with. */
   final List<byte[]> chunks = new ArrayList<>();
   final IntArrayList chunkLengths = new IntArrayList();
+  final IntArrayList chunkFirstObject = new IntArrayList();
+  final IntArrayList objectAt = new IntArrayList();
+  /** The objects each root line names, in order. */
+  final LongArrayList roots = new LongArrayList();
   private byte[] chunk;
   private int at;
 
-  /** The line and stream offset of each record (roots and objects, in order), to name it in errors. */
-  final LongArrayList recordLines = new LongArrayList();
-  final LongArrayList recordOffsets = new LongArrayList();
+  /** The line and stream offset of each object and each root, to name it in errors. */
+  private final LongArrayList objectLines = new LongArrayList();
+  private final LongArrayList objectOffsets = new LongArrayList();
+  private final LongArrayList rootLines = new LongArrayList();
+  private final LongArrayList rootOffsets = new LongArrayList();
   final LongArrayList addresses = new LongArrayList();
   final LongArrayList memsizes = new LongArrayList();
   final List<String> rootNames = new ArrayList<>();
@@ -77,9 +84,8 @@ final class RubyPart {
   long skipped;
   /** The first unreadable line, its number counted in this part; null when none. */
   RubyDump.Problem firstProblem;
-  /** Set by {@link RubyTranscoder}: the first record here whose reference names no object, and how many do. */
-  long danglingRecord = -1;
-  long danglingTarget;
+  /** Set by {@link #renumberAndCheck}: the first line here with a reference to no object, and how many there are. */
+  RubyDump.Problem firstDangling;
   long dangling;
 
   RubyPart() {
@@ -139,22 +145,16 @@ final class RubyPart {
     }
     if (line.root) {
       for (int i = 0; i < line.references.size(); i++) {
-        note(lines);
-        room(ROOT_LENGTH);
-        chunk[at] = (byte) 0xFF;
-        LONGS.set(chunk, at + 1, line.references.getLong(i));
-        at += ROOT_LENGTH;
+        roots.add(line.references.getLong(i));
         rootNames.add(line.rootName);
+        rootLines.add(lines.number());
+        rootOffsets.add(lines.streamOffset());
       }
     } else {
-      note(lines);
+      objectLines.add(lines.number());
+      objectOffsets.add(lines.streamOffset());
       object(line);
     }
-  }
-
-  private void note(RubyLines lines) {
-    recordLines.add(lines.number());
-    recordOffsets.add(lines.streamOffset());
   }
 
   private void object(RubyLine line) {
@@ -178,6 +178,7 @@ final class RubyPart {
     }
     int length = line.references.size();
     room(ELEMENTS_AT + 8 * length);
+    objectAt.add(at);
     chunk[at] = (byte) Tags.OBJECT_ARRAY_DUMP;
     LONGS.set(chunk, at + 1, line.address);
     INTS.set(chunk, at + TRACE_AT, (traceOf(line) << 1) | (synthetic >= 0 ? 1 : 0));
@@ -203,6 +204,7 @@ final class RubyPart {
     }
     chunk = new byte[Math.max(size, n)];
     chunks.add(chunk);
+    chunkFirstObject.add(objectAt.size());
     at = 0;
   }
 
@@ -277,16 +279,19 @@ final class RubyPart {
    * @param addresses every object's address in the dump, ascending
    */
   void renumberAndCheck(int[] traceSerials, long[] syntheticIds, RubyAddresses addresses) {
-    long record = 0;
+    int firstRoot = -1;
+    for (int r = 0; r < roots.size(); r++) {
+      if (!addresses.contains(roots.getLong(r)) && dangling++ == 0) {
+        firstRoot = r;
+      }
+    }
+    int firstObject = -1;
+    long objectTarget = 0;
+    int object = 0;
     for (int c = 0; c < chunks.size(); c++) {
       byte[] b = chunks.get(c);
       int length = chunkLengths.getInt(c);
-      for (int p = 0; p < length; record++) {
-        if (b[p] == (byte) 0xFF) {
-          check(addresses, record, (long) LONGS.get(b, p + 1));
-          p += ROOT_LENGTH;
-          continue;
-        }
+      for (int p = 0; p < length; object++) {
         int trace = (int) INTS.get(b, p + TRACE_AT);
         INTS.set(b, p + TRACE_AT, traceSerials[trace >>> 1]);
         if ((trace & 1) != 0) {
@@ -295,17 +300,30 @@ final class RubyPart {
         int n = (int) INTS.get(b, p + LENGTH_AT);
         p += ELEMENTS_AT;
         for (int i = 0; i < n; i++, p += 8) {
-          check(addresses, record, (long) LONGS.get(b, p));
+          long target = (long) LONGS.get(b, p);
+          if (!addresses.contains(target)) {
+            dangling++;
+            if (firstObject < 0) {
+              firstObject = object;
+              objectTarget = target;
+            }
+          }
         }
       }
     }
+    // The first in line order: a root line's or an object line's.
+    if (firstRoot >= 0 && (firstObject < 0 || rootLines.getLong(firstRoot) < objectLines.getLong(firstObject))) {
+      firstDangling = danglingProblem(rootLines.getLong(firstRoot), rootOffsets.getLong(firstRoot),
+          roots.getLong(firstRoot));
+    } else if (firstObject >= 0) {
+      firstDangling = danglingProblem(objectLines.getLong(firstObject), objectOffsets.getLong(firstObject),
+          objectTarget);
+    }
   }
 
-  private void check(RubyAddresses addresses, long record, long target) {
-    if (!addresses.contains(target) && dangling++ == 0) {
-      danglingRecord = record;
-      danglingTarget = target;
-    }
+  private static RubyDump.Problem danglingProblem(long line, long offset, long target) {
+    return new RubyDump.Problem(line, offset, "references 0x" + Long.toHexString(target)
+        + ", which no line of the dump describes");
   }
 
   /** A record's u4 field. */

@@ -137,18 +137,33 @@ final class RubyTranscoder {
       objects += part.addresses.size();
     }
     long[] address = new long[objects];
-    long[] memsize = new long[objects];
+    long[] memsizeInFileOrder = new long[objects];
+    int[] order = new int[objects];
     int at = 0;
     for (RubyPart part : parts) {
       part.addresses.getElements(0, address, at, part.addresses.size());
-      part.memsizes.getElements(0, memsize, at, part.memsizes.size());
+      part.memsizes.getElements(0, memsizeInFileOrder, at, part.memsizes.size());
       at += part.addresses.size();
       part.addresses.clear();
       part.addresses.trim();
       part.memsizes.clear();
       part.memsizes.trim();
     }
-    RubyAddresses.sort(address, memsize);
+    // Told as for an HPROF dump's records (see HeapIndex#recordsWereInAddressOrder): of the lines, not of
+    // the records written, which go in address order.
+    boolean inAddressOrder = true;
+    long last = Long.MIN_VALUE;
+    for (int i = 0; i < objects; i++) {
+      order[i] = i;
+      inAddressOrder &= address[i] > last;
+      last = address[i];
+    }
+    RubyAddresses.sort(address, order);
+    long[] memsize = new long[objects];
+    for (int i = 0; i < objects; i++) {
+      memsize[i] = memsizeInFileOrder[order[i]];
+    }
+    memsizeInFileOrder = null;
     RubyAddresses addresses = new RubyAddresses(address);
     List<Runnable> checks = new ArrayList<>();
     for (int k = 0; k < parts.size(); k++) {
@@ -165,20 +180,19 @@ final class RubyTranscoder {
     long dangling = 0;
     for (int k = 0; k < parts.size(); k++) {
       RubyPart part = parts.get(k);
-      if (firstProblem == null && part.dangling > 0) {
-        int r = (int) part.danglingRecord;
-        firstProblem = new RubyDump.Problem(lineBase[k] + part.recordLines.getLong(r), part.recordOffsets.getLong(r),
-            "references 0x" + Long.toHexString(part.danglingTarget) + ", which no line of the dump describes");
+      if (firstProblem == null && part.firstDangling != null) {
+        firstProblem = new RubyDump.Problem(lineBase[k] + part.firstDangling.line(), part.firstDangling.streamOffset(),
+            part.firstDangling.message());
       }
       dangling += part.dangling;
     }
     out.header(timestampMillis);
-    writeRecords();
+    writeRecords(order);
     writeNames();
     out.heapDumpEnd();
     out.flush();
-    return new RubyDump(addresses, memsize, memsizeByClass, rootNames.toArray(new String[0]), classNames, skipped,
-        dangling, firstProblem);
+    return new RubyDump(addresses, memsize, inAddressOrder, memsizeByClass, rootNames.toArray(new String[0]),
+        classNames, skipped, dangling, firstProblem);
   }
 
   /** The dump's trace serial for each of a part's sites (by its number there; 0: none). */
@@ -236,31 +250,67 @@ final class RubyTranscoder {
     return id;
   }
 
-  /** The parts' records, in order, in heap dump segments of at most about {@link #SEGMENT_LIMIT} bytes. */
-  private void writeRecords() throws IOException {
+  /**
+   * The roots, in order, then the objects in address order (the index then has nothing to sort), in
+   * heap dump segments of at most about {@link #SEGMENT_LIMIT} bytes.
+   *
+   * @param order each object's place in the dump's lines (from 0), by address
+   */
+  private void writeRecords(int[] order) throws IOException {
     out.beginSegment();
     for (RubyPart part : parts) {
-      for (int c = 0; c < part.chunks.size(); c++) {
-        byte[] chunk = part.chunks.get(c);
-        int length = part.chunkLengths.getInt(c);
-        if (out.segmentLength() + length <= SEGMENT_LIMIT) {
-          out.raw(chunk, 0, length);
-        } else {
-          for (int p = 0; p < length; ) {
-            if (out.segmentLength() > SEGMENT_LIMIT) {
-              out.endSegment();
-              out.beginSegment();
-            }
-            int size = chunk[p] == (byte) 0xFF ? RubyPart.ROOT_LENGTH
-                : RubyPart.ELEMENTS_AT + 8 * RubyPart.u4(chunk, p + RubyPart.LENGTH_AT);
-            out.raw(chunk, p, size);
-            p += size;
-          }
-        }
-        part.chunks.set(c, null);
+      for (int r = 0; r < part.roots.size(); r++) {
+        split();
+        out.rootUnknown(part.roots.getLong(r));
       }
     }
+    int[] firstObject = new int[parts.size() + 1];
+    for (int k = 0; k < parts.size(); k++) {
+      firstObject[k + 1] = firstObject[k] + parts.get(k).objectAt.size();
+    }
+    // The objects come mostly in file order: the part and chunk of the last one are tried first.
+    int k = 0;
+    int c = 0;
+    for (int object : order) {
+      if (object < firstObject[k] || object >= firstObject[k + 1]) {
+        k = upperBound(firstObject, 0, parts.size() + 1, object) - 1;
+        c = 0;
+      }
+      RubyPart part = parts.get(k);
+      int local = object - firstObject[k];
+      IntArrayList starts = part.chunkFirstObject;
+      if (local < starts.getInt(c) || (c + 1 < starts.size() && local >= starts.getInt(c + 1))) {
+        c = upperBound(starts.elements(), 0, starts.size(), local) - 1;
+      }
+      byte[] chunk = part.chunks.get(c);
+      int p = part.objectAt.getInt(local);
+      split();
+      out.raw(chunk, p, RubyPart.ELEMENTS_AT + 8 * RubyPart.u4(chunk, p + RubyPart.LENGTH_AT));
+    }
     out.endSegment();
+  }
+
+  /** Starts another heap dump segment before the open one outgrows its u4 length. */
+  private void split() throws IOException {
+    if (out.segmentLength() > SEGMENT_LIMIT) {
+      out.endSegment();
+      out.beginSegment();
+    }
+  }
+
+  /** The first index in {@code [from, to)} whose value is above {@code value} (values ascending). */
+  private static int upperBound(int[] values, int from, int to, int value) {
+    int lo = from;
+    int hi = to;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (values[mid] <= value) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /**

@@ -13,7 +13,7 @@ class RubyAddressesTest {
 
   /** Sorts as the reference does (by address, then value) and finds every address and no other. */
   private static void check(long[] addresses) {
-    long[] values = new long[addresses.length];
+    int[] values = new int[addresses.length];
     for (int i = 0; i < values.length; i++) {
       values[i] = RANDOM.nextInt(3);
     }
@@ -23,7 +23,7 @@ class RubyAddressesTest {
     }
     Arrays.sort(pairs, Comparator.<long[]>comparingLong(p -> p[0]).thenComparingLong(p -> p[1]));
     long[] a = addresses.clone();
-    long[] v = values.clone();
+    int[] v = values.clone();
     RubyAddresses.sort(a, v);
     for (int i = 0; i < pairs.length; i++) {
       assertThat(new long[] {a[i], v[i]}).as("at %d", i).containsExactly(pairs[i]);
