@@ -399,6 +399,11 @@ final class RubyLine {
         return v;
       }
     }
+    return hexChecked(key);
+  }
+
+  /** An address that is not simply digits and a quote, or not whole in the bytes read: checked byte by byte. */
+  private long hexChecked(int key) throws Problem {
     if (peek() != '"') {
       skipValue(0);
       throw bad(key, "holds something other than an address string");
@@ -439,48 +444,10 @@ final class RubyLine {
 
   /** Skips any JSON value, checking it. */
   private void skipValue(int depth) throws Problem {
-    if (depth > MAX_DEPTH) {
-      throw tooDeep();
-    }
     int c = peek();
     switch (c) {
       case '"' -> skipString();
-      case '{' -> {
-        pos++;
-        if (skipWhitespace() == '}') {
-          pos++;
-          return;
-        }
-        while (true) {
-          if (skipWhitespace() != '"') {
-            throw invalid();
-          }
-          skipString();
-          if (skipWhitespace() != ':') {
-            throw invalid();
-          }
-          pos++;
-          skipWhitespace();
-          skipValue(depth + 1);
-          if (closes('}')) {
-            return;
-          }
-        }
-      }
-      case '[' -> {
-        pos++;
-        if (skipWhitespace() == ']') {
-          pos++;
-          return;
-        }
-        while (true) {
-          skipWhitespace();
-          skipValue(depth + 1);
-          if (closes(']')) {
-            return;
-          }
-        }
-      }
+      case '{', '[' -> skipNested(depth);
       case 't' -> literal("true");
       case 'f' -> literal("false");
       case 'n' -> literal("null");
@@ -493,6 +460,53 @@ final class RubyLine {
       }
     }
   }
+
+  /** Skips the object or array that opens at {@code pos} (a method of its own: the compiled scanner stays small). */
+  private void skipNested(int depth) throws Problem {
+    // A value deeper than MAX_DEPTH is refused where it starts, whatever it is.
+    boolean tooDeep = depth + 1 > MAX_DEPTH;
+    if (b[pos] == '{') {
+      pos++;
+      if (skipWhitespace() == '}') {
+        pos++;
+        return;
+      }
+      while (true) {
+        if (skipWhitespace() != '"') {
+          throw invalid();
+        }
+        skipString();
+        if (skipWhitespace() != ':') {
+          throw invalid();
+        }
+        pos++;
+        skipWhitespace();
+        if (tooDeep) {
+          throw tooDeep();
+        }
+        skipValue(depth + 1);
+        if (closes('}')) {
+          return;
+        }
+      }
+    }
+    pos++;
+    if (skipWhitespace() == ']') {
+      pos++;
+      return;
+    }
+    while (true) {
+      skipWhitespace();
+      if (tooDeep) {
+        throw tooDeep();
+      }
+      skipValue(depth + 1);
+      if (closes(']')) {
+        return;
+      }
+    }
+  }
+
 
   /** After a member: true at the closing bracket (consumed), false after a comma. */
   private boolean closes(int close) throws Problem {

@@ -172,10 +172,6 @@ final class RubyPart {
     }
     addresses.add(line.address);
     memsizes.add(line.memsize);
-    if ((line.type.equals("CLASS") || line.type.equals("MODULE")) && !classNames.containsKey(line.address)) {
-      classNames.put(line.address, line.name != null ? line.name
-          : line.singleton ? "(singleton class)" : "(anonymous " + line.type.toLowerCase() + ")");
-    }
     int length = line.references.size();
     room(ELEMENTS_AT + 8 * length);
     objectAt.add(at);
@@ -190,6 +186,14 @@ final class RubyPart {
       LONGS.set(chunk, p, refs[i]);
     }
     at = p;
+  }
+
+  /** Names a class or module by its own line: the first line wins. */
+  private void nameClass(RubyLine line) {
+    if (!classNames.containsKey(line.address)) {
+      classNames.put(line.address, line.name != null ? line.name
+          : line.singleton ? "(singleton class)" : "(anonymous " + line.type.toLowerCase() + ")");
+    }
   }
 
   /** Makes room for a record of {@code n} bytes in the open chunk, or opens another. */
@@ -217,9 +221,11 @@ final class RubyPart {
   private int syntheticClassOf(RubyLine line) {
     String type = line.type;
     if (type.equals("CLASS")) {
+      nameClass(line);
       return synthetic("Class");
     }
     if (type.equals("MODULE")) {
+      nameClass(line);
       return synthetic("Module");
     }
     if (type.equals("IMEMO")) {

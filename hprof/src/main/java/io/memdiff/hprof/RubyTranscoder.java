@@ -149,20 +149,9 @@ final class RubyTranscoder {
       part.memsizes.clear();
       part.memsizes.trim();
     }
-    // Told as for an HPROF dump's records (see HeapIndex#recordsWereInAddressOrder): of the lines, not of
-    // the records written, which go in address order.
-    boolean inAddressOrder = true;
-    long last = Long.MIN_VALUE;
-    for (int i = 0; i < objects; i++) {
-      order[i] = i;
-      inAddressOrder &= address[i] > last;
-      last = address[i];
-    }
+    boolean inAddressOrder = numberInFileOrder(address, order);
     RubyAddresses.sort(address, order);
-    long[] memsize = new long[objects];
-    for (int i = 0; i < objects; i++) {
-      memsize[i] = memsizeInFileOrder[order[i]];
-    }
+    long[] memsize = gather(memsizeInFileOrder, order);
     memsizeInFileOrder = null;
     RubyAddresses addresses = new RubyAddresses(address);
     List<Runnable> checks = new ArrayList<>();
@@ -193,6 +182,31 @@ final class RubyTranscoder {
     out.flush();
     return new RubyDump(addresses, memsize, inAddressOrder, memsizeByClass, rootNames.toArray(new String[0]),
         classNames, skipped, dangling, firstProblem);
+  }
+
+  /**
+   * Numbers the objects in line order, and says whether their addresses ascend as HeapIndex tells of
+   * an HPROF dump's records ({@code recordsWereInAddressOrder}): of the lines, not of the records
+   * written, which go in address order. (The loops over every object here are methods of their own,
+   * so that C2 compiles each loop and not the whole of write around it.)
+   */
+  private static boolean numberInFileOrder(long[] address, int[] order) {
+    boolean ascending = true;
+    long last = Long.MIN_VALUE;
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+      ascending &= address[i] > last;
+      last = address[i];
+    }
+    return ascending;
+  }
+
+  private static long[] gather(long[] values, int[] order) {
+    long[] out = new long[order.length];
+    for (int i = 0; i < order.length; i++) {
+      out[i] = values[order[i]];
+    }
+    return out;
   }
 
   /** The dump's trace serial for each of a part's sites (by its number there; 0: none). */

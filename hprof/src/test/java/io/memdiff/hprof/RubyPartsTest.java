@@ -114,6 +114,23 @@ class RubyPartsTest {
   }
 
   @Test
+  void aValueNestedDeeperThan64IsRefusedWhereverItStarts() throws IOException {
+    assertThat(onePart(nested("[".repeat(64) + "1" + "]".repeat(64)))).startsWith("whole");
+    assertThat(onePart(nested("[".repeat(65) + "]".repeat(65)))).startsWith("whole");
+    assertThat(onePart(nested("{\"k\":".repeat(64) + "{}" + "}".repeat(64)))).startsWith("whole");
+    assertThat(onePart(nested("[".repeat(65) + "1" + "]".repeat(65)))).startsWith("line 2: nested deeper than 64");
+    assertThat(onePart(nested("[".repeat(66) + "]".repeat(66)))).startsWith("line 2: nested deeper than 64");
+    assertThat(onePart(nested("{\"k\":".repeat(65) + "1" + "}".repeat(65)))).startsWith("line 2: nested deeper than 64");
+  }
+
+  private Path nested(String value) throws IOException {
+    Path dump = Files.createTempFile(dir, "nested-", ".json");
+    Files.writeString(dump, "{\"type\":\"ROOT\", \"root\":\"vm\", \"references\":[\"0x1000\"]}\n"
+        + "{\"address\":\"0x1000\", \"type\":\"OBJECT\", \"x\":" + value + ", \"memsize\":40}\n");
+    return dump;
+  }
+
+  @Test
   void aDumpReadInOneTwoOrEightPartsGivesTheSameRecords() throws IOException {
     Path dump = generated(3000);
     long length = Files.size(dump);
