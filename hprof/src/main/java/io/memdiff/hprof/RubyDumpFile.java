@@ -58,12 +58,14 @@ final class RubyDumpFile {
       long timestamp = Files.getLastModifiedTime(path).toMillis();
       if (!gzip) {
         try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
-          ruby = RubyTranscoder.transcode(in, RubyTranscoder.bounds(in.size(), parts, minPart), channel, timestamp);
+          ruby = RubyTranscoder.transcode(in, RubyTranscoder.bounds(in.size(), parts, minPart), channel, timestamp,
+              RubyTranscoder.Scratch.forDump(in.size(), tmpDir));
         }
         return new HprofFile(path, false, new MappedFile(path, channel, windowSize), ruby);
       }
       try (InputStream in = stream(path, true)) {
-        ruby = RubyTranscoder.transcode(in, channel, timestamp);
+        // Inflated, a gzip dump is about ten times as long.
+        ruby = RubyTranscoder.transcode(in, channel, timestamp, RubyTranscoder.Scratch.forDump(10 * Files.size(path), tmpDir));
       } catch (EOFException e) {
         throw new HprofFormatException(path, 0, "truncated gzip stream (compressed file ends early)");
       } catch (ZipException e) {

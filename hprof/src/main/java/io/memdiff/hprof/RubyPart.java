@@ -7,6 +7,7 @@ import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -24,10 +25,8 @@ import java.util.Map;
  * the parts were cut. Line numbers count from the part's first line.
  */
 final class RubyPart {
-  /** Records go to chunks of this size (a longer record gets a chunk of its own), so none straddles two. */
-  private static final int CHUNK = 1 << 22;
-  /** The first chunk's size; each next is twice the last, up to {@link #CHUNK}, so a small part stays small. */
-  private static final int MIN_CHUNK = 1 << 16;
+  /** Records are written through a buffer of at most this size (kept as it is when they wait in the heap). */
+  static final int BUFFER = 1 << 20;
   /** The most references one record holds (its length must be an array's). */
   static final int MAX_REFERENCES = (Integer.MAX_VALUE - 64 - 25) / 8;
   private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -39,15 +38,13 @@ final class RubyPart {
   static final int ELEMENTS_AT = 25;
   static final int ROOT_LENGTH = 9;
 
-  /** The object records, in chunks; where each starts in its chunk, and which object each chunk starts with. */
-  final List<byte[]> chunks = new ArrayList<>();
-  final IntArrayList chunkLengths = new IntArrayList();
-  final IntArrayList chunkFirstObject = new IntArrayList();
-  final IntArrayList objectAt = new IntArrayList();
+  /** The object records, and where each starts among them. */
+  final RubyRecords records;
+  private byte[] buffer;
+  private int at;
+  final LongArrayList objectAt = new LongArrayList();
   /** The objects each root line names, in order. */
   final LongArrayList roots = new LongArrayList();
-  private byte[] chunk;
-  private int at;
 
   /** The line and stream offset of each object and each root, to name it in errors. */
   private final LongArrayList objectLines = new LongArrayList();
@@ -88,7 +85,14 @@ final class RubyPart {
   RubyDump.Problem firstDangling;
   long dangling;
 
-  RubyPart() {
+  /**
+   * @param inHeap whether the records wait in the heap, else in a scratch file
+   * @param scratchDir where the scratch file goes; null for the system's temp dir
+   * @param bufferSize how many bytes of records are written at a time
+   */
+  RubyPart(boolean inHeap, Path scratchDir, int bufferSize) throws IOException {
+    this.records = new RubyRecords(inHeap, scratchDir);
+    this.buffer = new byte[bufferSize];
     traces.defaultReturnValue(-1);
     fileIds.defaultReturnValue(-1);
     syntheticIndex.defaultReturnValue(-1);
@@ -127,14 +131,14 @@ final class RubyPart {
       }
       add(line, lines);
     }
-    if (chunk != null) {
-      chunkLengths.add(at);
-    }
+    flush();
+    buffer = null;
+    records.finish();
     lineCount = lines.number();
   }
 
   /** The records of a line read. */
-  private void add(RubyLine line, RubyLines lines) {
+  private void add(RubyLine line, RubyLines lines) throws IOException {
     if (line.references.size() > MAX_REFERENCES) {
       skipped++;
       if (firstProblem == null) {
@@ -157,7 +161,7 @@ final class RubyPart {
     }
   }
 
-  private void object(RubyLine line) {
+  private void object(RubyLine line) throws IOException {
     int synthetic = syntheticClassOf(line);
     long classId;
     if (synthetic >= 0) {
@@ -173,19 +177,28 @@ final class RubyPart {
     addresses.add(line.address);
     memsizes.add(line.memsize);
     int length = line.references.size();
-    room(ELEMENTS_AT + 8 * length);
-    objectAt.add(at);
-    chunk[at] = (byte) Tags.OBJECT_ARRAY_DUMP;
-    LONGS.set(chunk, at + 1, line.address);
-    INTS.set(chunk, at + TRACE_AT, (traceOf(line) << 1) | (synthetic >= 0 ? 1 : 0));
-    INTS.set(chunk, at + LENGTH_AT, length);
-    LONGS.set(chunk, at + CLASS_AT, classId);
-    long[] refs = line.references.elements();
-    int p = at + ELEMENTS_AT;
-    for (int i = 0; i < length; i++, p += 8) {
-      LONGS.set(chunk, p, refs[i]);
+    int size = ELEMENTS_AT + 8 * length;
+    if (buffer.length - at < size) {
+      flush();
     }
-    at = p;
+    objectAt.add(records.length() + at);
+    byte[] b = size <= buffer.length ? buffer : new byte[size];
+    int p = b == buffer ? at : 0;
+    b[p] = (byte) Tags.OBJECT_ARRAY_DUMP;
+    LONGS.set(b, p + 1, line.address);
+    INTS.set(b, p + TRACE_AT, (traceOf(line) << 1) | (synthetic >= 0 ? 1 : 0));
+    INTS.set(b, p + LENGTH_AT, length);
+    LONGS.set(b, p + CLASS_AT, classId);
+    long[] refs = line.references.elements();
+    p += ELEMENTS_AT;
+    for (int i = 0; i < length; i++, p += 8) {
+      LONGS.set(b, p, refs[i]);
+    }
+    if (b == buffer) {
+      at = p;
+    } else {
+      records.add(b, size);
+    }
   }
 
   /** Names a class or module by its own line: the first line wins. */
@@ -196,20 +209,15 @@ final class RubyPart {
     }
   }
 
-  /** Makes room for a record of {@code n} bytes in the open chunk, or opens another. */
-  private void room(int n) {
-    if (chunk != null && chunk.length - at >= n) {
-      return;
+  private void flush() throws IOException {
+    if (records.add(buffer, at)) {
+      buffer = new byte[buffer.length];
     }
-    int size = MIN_CHUNK;
-    if (chunk != null) {
-      chunkLengths.add(at);
-      size = Math.min(CHUNK, chunk.length * 2);
-    }
-    chunk = new byte[Math.max(size, n)];
-    chunks.add(chunk);
-    chunkFirstObject.add(objectAt.size());
     at = 0;
+  }
+
+  void close() throws IOException {
+    records.close();
   }
 
   /**
@@ -279,12 +287,11 @@ final class RubyPart {
   }
 
   /**
-   * Puts the dump's numbers in this part's records: {@code traceSerials} by this part's site number,
-   * {@code syntheticIds} by its class number; and checks that every reference names an object.
+   * Checks that every reference names an object.
    *
    * @param addresses every object's address in the dump, ascending
    */
-  void renumberAndCheck(int[] traceSerials, long[] syntheticIds, RubyAddresses addresses) {
+  void check(RubyAddresses addresses) {
     int firstRoot = -1;
     for (int r = 0; r < roots.size(); r++) {
       if (!addresses.contains(roots.getLong(r)) && dangling++ == 0) {
@@ -293,26 +300,18 @@ final class RubyPart {
     }
     int firstObject = -1;
     long objectTarget = 0;
-    int object = 0;
-    for (int c = 0; c < chunks.size(); c++) {
-      byte[] b = chunks.get(c);
-      int length = chunkLengths.getInt(c);
-      for (int p = 0; p < length; object++) {
-        int trace = (int) INTS.get(b, p + TRACE_AT);
-        INTS.set(b, p + TRACE_AT, traceSerials[trace >>> 1]);
-        if ((trace & 1) != 0) {
-          LONGS.set(b, p + CLASS_AT, syntheticIds[(int) (long) LONGS.get(b, p + CLASS_AT)]);
-        }
-        int n = (int) INTS.get(b, p + LENGTH_AT);
-        p += ELEMENTS_AT;
-        for (int i = 0; i < n; i++, p += 8) {
-          long target = (long) LONGS.get(b, p);
-          if (!addresses.contains(target)) {
-            dangling++;
-            if (firstObject < 0) {
-              firstObject = object;
-              objectTarget = target;
-            }
+    long p = 0;
+    long end = records.length();
+    for (int object = 0; p < end; object++) {
+      int n = records.i4(p + LENGTH_AT);
+      p += ELEMENTS_AT;
+      for (int i = 0; i < n; i++, p += 8) {
+        long target = records.i8(p);
+        if (!addresses.contains(target)) {
+          dangling++;
+          if (firstObject < 0) {
+            firstObject = object;
+            objectTarget = target;
           }
         }
       }
@@ -332,8 +331,26 @@ final class RubyPart {
         + ", which no line of the dump describes");
   }
 
-  /** A record's u4 field. */
-  static int u4(byte[] chunk, int at) {
-    return (int) INTS.get(chunk, at);
+  /**
+   * Copies object record {@code object} (from 0, in this part) into {@code into} at {@code at}, its
+   * site and class numbers replaced by the dump's: {@code traceSerials} by this part's site number,
+   * {@code syntheticIds} by its class number; returns its length.
+   */
+  int copyRecord(int object, byte[] into, int[] traceSerials, long[] syntheticIds) {
+    long p = objectAt.getLong(object);
+    int size = ELEMENTS_AT + 8 * records.i4(p + LENGTH_AT);
+    records.get(p, into, size);
+    int trace = (int) INTS.get(into, TRACE_AT);
+    INTS.set(into, TRACE_AT, traceSerials[trace >>> 1]);
+    if ((trace & 1) != 0) {
+      LONGS.set(into, CLASS_AT, syntheticIds[(int) (long) LONGS.get(into, CLASS_AT)]);
+    }
+    return size;
   }
+
+  /** The length of object record {@code object}. */
+  int recordLength(int object) {
+    return ELEMENTS_AT + 8 * records.i4(objectAt.getLong(object) + LENGTH_AT);
+  }
+
 }

@@ -10,6 +10,7 @@ import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,10 +59,15 @@ final class RubyTranscoder {
   }
 
   /** Reads {@code in} to its end (a gzip dump, inflated as it is read), and writes the HPROF records to {@code out}. */
-  static RubyDump transcode(InputStream in, FileChannel out, long timestampMillis) throws IOException {
-    RubyPart part = new RubyPart();
-    part.read(new RubyLines(in));
-    return new RubyTranscoder(out, List.of(part)).write(timestampMillis);
+  static RubyDump transcode(InputStream in, FileChannel out, long timestampMillis, Scratch scratch)
+      throws IOException {
+    RubyPart part = new RubyPart(scratch.inHeap(), scratch.dir(), RubyPart.BUFFER);
+    try {
+      part.read(new RubyLines(in));
+      return new RubyTranscoder(out, List.of(part)).write(timestampMillis);
+    } finally {
+      part.close();
+    }
   }
 
   /**
@@ -70,12 +76,26 @@ final class RubyTranscoder {
    *
    * @param bounds ascending offsets, from 0 to the file's length ({@link #bounds})
    */
-  static RubyDump transcode(FileChannel in, long[] bounds, FileChannel out, long timestampMillis) throws IOException {
+  static RubyDump transcode(FileChannel in, long[] bounds, FileChannel out, long timestampMillis, Scratch scratch)
+      throws IOException {
     List<RubyPart> parts = new ArrayList<>();
+    try {
+      return transcode(in, bounds, out, timestampMillis, scratch, parts);
+    } finally {
+      for (RubyPart part : parts) {
+        part.close();
+      }
+    }
+  }
+
+  private static RubyDump transcode(FileChannel in, long[] bounds, FileChannel out, long timestampMillis,
+      Scratch scratch, List<RubyPart> parts) throws IOException {
     IOException[] failed = new IOException[bounds.length - 1];
     List<Runnable> reads = new ArrayList<>();
     for (int k = 0; k + 1 < bounds.length; k++) {
-      RubyPart part = new RubyPart();
+      // A small part's records take a small buffer (a test cuts a dump into dozens of parts).
+      int buffer = (int) Math.max(1 << 12, Math.min(RubyPart.BUFFER, (bounds[k + 1] - bounds[k]) / 4));
+      RubyPart part = new RubyPart(scratch.inHeap(), scratch.dir(), buffer);
       parts.add(part);
       int index = k;
       RubyLines lines = new RubyLines(in, bounds[k], bounds[k + 1]);
@@ -99,6 +119,21 @@ final class RubyTranscoder {
       base += parts.get(k).lineCount;
     }
     return new RubyTranscoder(out, parts).write(timestampMillis);
+  }
+
+  /**
+   * Where the object records wait until all are read and can be written in address order: in the
+   * heap, or in scratch files in {@code dir} (null: the system's temp dir).
+   */
+  record Scratch(boolean inHeap, Path dir) {
+    /**
+     * In the heap when they take a small share of it: the records of a dump take a tenth of its
+     * bytes (an address of 14 to 18 characters becomes 8 bytes, the rest of a line 25), so a
+     * quarter is a bound.
+     */
+    static Scratch forDump(long dumpBytes, Path dir) {
+      return new Scratch(dumpBytes / 4 < Runtime.getRuntime().maxMemory() / 8, dir);
+    }
   }
 
   /** Offsets that cut a file of {@code length} bytes into {@code parts} parts, each of at least {@code minimum} bytes. */
@@ -155,11 +190,8 @@ final class RubyTranscoder {
     memsizeInFileOrder = null;
     RubyAddresses addresses = new RubyAddresses(address);
     List<Runnable> checks = new ArrayList<>();
-    for (int k = 0; k < parts.size(); k++) {
-      RubyPart part = parts.get(k);
-      int[] serials = traceSerials[k];
-      long[] ids = syntheticIds[k];
-      checks.add(() -> part.renumberAndCheck(serials, ids, addresses));
+    for (RubyPart part : parts) {
+      checks.add(() -> part.check(addresses));
     }
     if (objects >= MIN_PARALLEL_CHECK) {
       Tasks.all("memdiff-ruby-check", checks);
@@ -176,7 +208,7 @@ final class RubyTranscoder {
       dangling += part.dangling;
     }
     out.header(timestampMillis);
-    writeRecords(order);
+    writeRecords(order, traceSerials, syntheticIds);
     writeNames();
     out.heapDumpEnd();
     out.flush();
@@ -270,7 +302,7 @@ final class RubyTranscoder {
    *
    * @param order each object's place in the dump's lines (from 0), by address
    */
-  private void writeRecords(int[] order) throws IOException {
+  private void writeRecords(int[] order, int[][] traceSerials, long[][] syntheticIds) throws IOException {
     out.beginSegment();
     for (RubyPart part : parts) {
       for (int r = 0; r < part.roots.size(); r++) {
@@ -282,24 +314,22 @@ final class RubyTranscoder {
     for (int k = 0; k < parts.size(); k++) {
       firstObject[k + 1] = firstObject[k] + parts.get(k).objectAt.size();
     }
-    // The objects come mostly in file order: the part and chunk of the last one are tried first.
+    byte[] record = new byte[1 << 16];
+    // The objects come mostly in line order: the part of the last one is tried first.
     int k = 0;
-    int c = 0;
     for (int object : order) {
       if (object < firstObject[k] || object >= firstObject[k + 1]) {
         k = upperBound(firstObject, 0, parts.size() + 1, object) - 1;
-        c = 0;
       }
       RubyPart part = parts.get(k);
       int local = object - firstObject[k];
-      IntArrayList starts = part.chunkFirstObject;
-      if (local < starts.getInt(c) || (c + 1 < starts.size() && local >= starts.getInt(c + 1))) {
-        c = upperBound(starts.elements(), 0, starts.size(), local) - 1;
+      int size = part.recordLength(local);
+      if (size > record.length) {
+        record = new byte[size];
       }
-      byte[] chunk = part.chunks.get(c);
-      int p = part.objectAt.getInt(local);
+      part.copyRecord(local, record, traceSerials[k], syntheticIds[k]);
       split();
-      out.raw(chunk, p, RubyPart.ELEMENTS_AT + 8 * RubyPart.u4(chunk, p + RubyPart.LENGTH_AT));
+      out.raw(record, 0, size);
     }
     out.endSegment();
   }

@@ -31,11 +31,15 @@ class RubyPartsTest {
 
   /** The transcoded file's bytes and what the dump recorded beside them, as one comparable text. */
   private String transcode(Path dump, long... bounds) throws IOException {
+    return transcode(dump, true, bounds);
+  }
+
+  private String transcode(Path dump, boolean inHeap, long... bounds) throws IOException {
     Path target = Files.createTempFile(dir, "t-", ".hprof");
     RubyDump ruby;
     try (FileChannel in = FileChannel.open(dump, StandardOpenOption.READ);
         FileChannel out = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      ruby = RubyTranscoder.transcode(in, bounds, out, 0);
+      ruby = RubyTranscoder.transcode(in, bounds, out, 0, new RubyTranscoder.Scratch(inHeap, dir));
     }
     byte[] bytes = Files.readAllBytes(target);
     Files.delete(target);
@@ -142,6 +146,17 @@ class RubyPartsTest {
       assertThat(transcode(dump, bounds)).as("%d parts", parts).isEqualTo(one);
     }
     assertThat(RubyTranscoder.bounds(length, 8, length / 3 + 1)).hasSize(3);
+  }
+
+  @Test
+  void recordsThatWaitInAScratchFileAreWrittenAsFromTheHeap() throws IOException {
+    Path dump = generated(3000);
+    long length = Files.size(dump);
+    String inHeap = transcode(dump, true, RubyTranscoder.bounds(length, 3, 1));
+    assertThat(transcode(dump, false, RubyTranscoder.bounds(length, 3, 1))).isEqualTo(inHeap);
+    assertThat(transcode(dump, false, RubyTranscoder.bounds(length, 1, 1))).isEqualTo(inHeap);
+    Path unknown = resource("unknown-reference.json");
+    assertThat(transcode(unknown, false, 0, 500, Files.size(unknown))).isEqualTo(onePart(unknown));
   }
 
   @Test
