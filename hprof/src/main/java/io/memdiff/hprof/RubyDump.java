@@ -17,6 +17,13 @@ public final class RubyDump {
   /** What {@code version()} says of a Ruby dump, in place of an HPROF header's version. */
   public static final String FORMAT = "Ruby ObjectSpace.dump_all";
 
+  /**
+   * The class memdiff gives the object in which {@code ObjectSpace.trace_object_allocations_start}
+   * keeps a record of every traced object that lives: it grows with whatever the program keeps, leak
+   * or not, and is the price of the dump's allocation sites, never the program's own memory.
+   */
+  public static final String ALLOCATION_TRACING = "(allocation tracing)";
+
   private final long[] addresses;
   private final long[] memsizes;
   private final Long2LongOpenHashMap memsizeByClassId;
