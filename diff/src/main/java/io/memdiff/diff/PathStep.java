@@ -1,5 +1,7 @@
 package io.memdiff.diff;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One step of a site's path as it is stored and compared across dumps: names only, no addresses.
  *
@@ -7,7 +9,7 @@ package io.memdiff.diff;
  *     the path up to it: in a dump whose objects carry allocation sites (a Ruby dump traced from the
  *     start), {@code Hash @ registry.rb:22}; null otherwise. Findings find an owner's site by it.
  */
-public record PathStep(String edge, String className, String site) {
+public record PathStep(String edge, String className, @JsonInclude(JsonInclude.Include.NON_NULL) String site) {
   public PathStep(String edge, String className) {
     this(edge, className, null);
   }
