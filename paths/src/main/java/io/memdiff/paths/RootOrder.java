@@ -9,8 +9,6 @@ import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The GC roots in the order {@link Reachability}'s searches take them: the classes that are roots,
@@ -118,16 +116,13 @@ final class RootOrder {
    * holds its object holds what it keeps.
    */
   private void rubyThreads() {
-    Set<Integer> ractors = classesNamed("Ractor");
-    Set<Integer> threads = classesNamed("Thread");
-    if (ractors.isEmpty() || threads.isEmpty()) {
-      return;
-    }
+    boolean[] ractor = classesNamed("Ractor");
+    boolean[] thread = classesNamed("Thread");
     for (int o = 0; o < index.objectCount(); o++) {
-      if (ractors.contains(index.classIndexOf(o))) {
+      if (ractor[index.classIndexOf(o)]) {
         for (int e = graph.firstEdge(o); e < graph.endEdge(o); e++) {
           int t = graph.target(e);
-          if (threads.contains(index.classIndexOf(t))) {
+          if (thread[index.classIndexOf(t)]) {
             take(t, RootRecord.THREAD);
           }
         }
@@ -135,12 +130,11 @@ final class RootOrder {
     }
   }
 
-  private Set<Integer> classesNamed(String name) {
-    Set<Integer> out = new HashSet<>();
-    for (int i = 0; i < catalog.classCount(); i++) {
-      if (catalog.classAt(i).name().equals(name)) {
-        out.add(i);
-      }
+  /** Per class index, whether the class has this name. */
+  private boolean[] classesNamed(String name) {
+    boolean[] out = new boolean[catalog.classCount()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = catalog.classAt(i).name().equals(name);
     }
     return out;
   }
