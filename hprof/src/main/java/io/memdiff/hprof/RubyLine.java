@@ -28,6 +28,8 @@ final class RubyLine {
   String name;
   boolean singleton;
   String imemoType;
+  /** A DATA object's C type ({@code VM/thread}, {@code ObjectTracing/allocation_info_tracer}). */
+  String struct;
   long memsize;
   String file;
   int line;
@@ -55,6 +57,7 @@ final class RubyLine {
     name = null;
     singleton = false;
     imemoType = null;
+    struct = null;
     memsize = 0;
     file = null;
     line = -1;
@@ -134,6 +137,13 @@ final class RubyLine {
         if (key(keyStart, "class")) {
           classAddress = hex("class");
           hasClass = true;
+        } else {
+          skipValue(0);
+        }
+      }
+      case 6 -> {
+        if (key(keyStart, "struct")) {
+          struct = text("struct");
         } else {
           skipValue(0);
         }

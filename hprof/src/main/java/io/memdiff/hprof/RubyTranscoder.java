@@ -27,6 +27,8 @@ import java.util.Map;
 final class RubyTranscoder {
   /** A segment's length is a u4: start another well before it overflows. */
   private static final long SEGMENT_LIMIT = 1L << 30;
+  /** The C type of the object in which {@code trace_object_allocations_start} keeps its table. */
+  private static final String ALLOCATION_TRACER = "ObjectTracing/allocation_info_tracer";
   /** HotSpot's serial for the trace with no frames, given to objects without an allocation site. */
   private static final int NO_TRACE = 1;
 
@@ -130,7 +132,8 @@ final class RubyTranscoder {
   /**
    * The object's Ruby class, except where that would name nothing useful: a class or module is of
    * class {@code Class} or {@code Module} (its own line points at its singleton class), and objects
-   * without a class (IMEMO, ICLASS, some hidden ones) are named by their type.
+   * without a class (IMEMO, ICLASS, some hidden ones) are named by their type. The allocation
+   * tracer's table, which Ruby gives class {@code Object}, is named for what it is.
    */
   private long classIdOf(RubyLine line) {
     String type = line.type;
@@ -143,6 +146,9 @@ final class RubyTranscoder {
     if (type.equals("IMEMO")) {
       return line.imemoType == null ? synthetic("T_IMEMO")
           : imemoClasses.computeIfAbsent(line.imemoType, t -> synthetic("T_IMEMO(" + t + ")"));
+    }
+    if (type.equals("DATA") && ALLOCATION_TRACER.equals(line.struct)) {
+      return synthetic(RubyDump.ALLOCATION_TRACING);
     }
     if (!line.hasClass || line.classAddress == 0) {
       return typeClasses.computeIfAbsent(type, t -> synthetic("T_" + t));
