@@ -156,7 +156,24 @@ class CorruptionTest {
     String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(output).isEqualTo(4);
     assertThat(output.lines()).as(output).hasSize(1);
-    assertThat(output).startsWith("memdiff: out of memory: the Java heap (").contains("MEMDIFF_EXTRA_JAVA_OPTS=-Xmx");
+    assertThat(output).startsWith("memdiff: out of memory: the Java heap (").contains("MEMDIFF_EXTRA_JAVA_OPTS=-Xmx")
+        .containsPattern(" [0-9,]+ objects need about [0-9]+ GB ");
+  }
+
+  @Test
+  void theAdviceForAHeapTooSmallFollowsTheDumpsObjectsAndTheMachine() {
+    long gib = 1L << 30;
+    // 10 M objects at 70 bytes each: 700 MB, so a 1 GB heap, which a 24 GiB machine has.
+    assertThat(Main.outOfMemory(256L << 20, 10_000_000, 24 * gib))
+        .contains("10,000,000 objects need about 1 GB").endsWith("MEMDIFF_EXTRA_JAVA_OPTS=-Xmx1g");
+    // 662 M objects: 44 GB, more than a 24 GiB machine holds.
+    assertThat(Main.outOfMemory(16L * gib, 661_796_212, 24 * gib))
+        .contains("661,796,212 objects need about 44 GB")
+        .contains("more than this machine can give (24 GB of memory)")
+        .endsWith("analyse the dumps on a machine with at least 56 GB.")
+        .doesNotContain("-Xmx");
+    // Count unknown: the old advice, twice the heap.
+    assertThat(Main.outOfMemory(4L * gib, 0, 24 * gib)).endsWith("MEMDIFF_EXTRA_JAVA_OPTS=-Xmx8g");
   }
 
   @Test
