@@ -161,6 +161,32 @@ class CorruptionTest {
   }
 
   @Test
+  void aSummaryInAHeapTooSmallForTheIndexLeavesOutTheChecksThatNeedItAndSaysSo() throws Exception {
+    // 48 MB: room for the first pass of this small dump, not for the index beside the margin it keeps.
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "summary", "--format", "json",
+        dump.toString()).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(err).isZero();
+    assertThat(err.lines()).as(err).hasSize(1);
+    assertThat(err).startsWith("memdiff: warning: " + dump + ": ").contains(" objects are too many to index")
+        .contains("not checked");
+    JsonNode summary = Json.MAPPER.readTree(out).path("summary");
+    assertThat(summary.path("instances").asLong()).isGreaterThanOrEqualTo(
+        KnownCounts.WIDGETS + KnownCounts.GADGETS + KnownCounts.NODES);
+    assertThat(summary.path("anomalies").has("dangling_references")).isFalse();
+    assertThat(summary.path("anomalies").has("truncated")).isTrue();
+    // With room, the same command checks the references.
+    Cli full = Cli.run("summary", "--format", "json", dump.toString());
+    assertThat(full.exitCode()).isZero();
+    assertThat(full.err()).isEmpty();
+    JsonNode checked = Json.MAPPER.readTree(full.out()).path("summary");
+    assertThat(checked.path("anomalies").path("dangling_references").isNumber()).isTrue();
+    assertThat(summary.path("objects").asLong()).isEqualTo(checked.path("objects").asLong());
+  }
+
+  @Test
   void theAdviceForAHeapTooSmallFollowsTheDumpsObjectsAndTheMachine() {
     long gib = 1L << 30;
     // 10 M objects at 70 bytes each: 700 MB, so a 1 GB heap, which a 24 GiB machine has.
