@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -90,9 +92,41 @@ public final class Main {
   }
 
   static String outOfMemory(long maxHeapBytes) {
-    return "memdiff: out of memory: the Java heap (" + (maxHeapBytes >> 20) + " MB) is too small for this dump;"
-        + " the analysis needs about 70 bytes per object of the largest dump."
-        + " Give it more, e.g. MEMDIFF_EXTRA_JAVA_OPTS=-Xmx" + Math.max(2, 2 * (maxHeapBytes >> 30)) + "g";
+    return outOfMemory(maxHeapBytes, Engine.largestIndexedObjects(), machineMemory());
+  }
+
+  /** Heap the analysis asks for per object of the largest dump, with room for the collector. */
+  static final long HEAP_BYTES_PER_OBJECT = 70;
+
+  /**
+   * What to do when the heap ran out: a heap sized for the dump's objects, or, where this machine's
+   * memory could not hold that, a bigger machine, rather than a heap the machine would have to swap.
+   *
+   * @param objects the largest dump's objects, 0 if unknown
+   * @param machineBytes the machine's (or container's) memory, 0 if unknown
+   */
+  static String outOfMemory(long maxHeapBytes, long objects, long machineBytes) {
+    String head = "memdiff: out of memory: the Java heap (" + (maxHeapBytes >> 20) + " MB) is too small for this dump;";
+    if (objects <= 0) {
+      return head + " the analysis needs about " + HEAP_BYTES_PER_OBJECT + " bytes per object of the largest dump."
+          + " Give it more, e.g. MEMDIFF_EXTRA_JAVA_OPTS=-Xmx" + Math.max(2, 2 * (maxHeapBytes >> 30)) + "g";
+    }
+    long needGb = Math.max(1, (objects * HEAP_BYTES_PER_OBJECT + (1L << 30) - 1) >> 30);
+    String need = head + String.format(Locale.ROOT, " %,d objects need about %d GB (%d bytes per object of the largest dump).",
+        objects, needGb, HEAP_BYTES_PER_OBJECT);
+    if (machineBytes > 0 && (needGb << 30) > machineBytes - machineBytes / 8) {
+      return need + " That is more than this machine can give (" + (machineBytes >> 30) + " GB of memory):"
+          + " analyse the dumps on a machine with at least " + (needGb + needGb / 4 + 1) + " GB.";
+    }
+    return need + " Give it that: MEMDIFF_EXTRA_JAVA_OPTS=-Xmx" + needGb + "g";
+  }
+
+  /** The memory of the machine or container this JVM runs in, 0 if the platform does not say. */
+  private static long machineMemory() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize();
+    }
+    return 0;
   }
 
   /**

@@ -33,7 +33,7 @@ final class SummaryCommand implements Callable<Integer> {
     try (Progress progress = new Progress(spec.commandLine().getErr());
         OpenDump dump = Engine.open(this.dump, dumpOptions.readOptions(1), progress::phase)) {
       Warnings.print(spec.commandLine().getErr(), dump.warnings());
-      Map<String, Object> facts = dump.facts(progress::phase);
+      Map<String, Object> facts = dump.facts(progress::phase, Warnings.to(spec.commandLine().getErr()));
       if (output.json()) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("schema_version", Json.SCHEMA_VERSION);

@@ -156,7 +156,50 @@ class CorruptionTest {
     String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(output).isEqualTo(4);
     assertThat(output.lines()).as(output).hasSize(1);
-    assertThat(output).startsWith("memdiff: out of memory: the Java heap (").contains("MEMDIFF_EXTRA_JAVA_OPTS=-Xmx");
+    assertThat(output).startsWith("memdiff: out of memory: the Java heap (").contains("MEMDIFF_EXTRA_JAVA_OPTS=-Xmx")
+        .containsPattern(" [0-9,]+ objects need about [0-9]+ GB ");
+  }
+
+  @Test
+  void aSummaryInAHeapTooSmallForTheIndexLeavesOutTheChecksThatNeedItAndSaysSo() throws Exception {
+    // 48 MB: room for the first pass of this small dump, not for the index beside the margin it keeps.
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "summary", "--format", "json",
+        dump.toString()).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(err).isZero();
+    assertThat(err.lines()).as(err).hasSize(1);
+    assertThat(err).startsWith("memdiff: warning: " + dump + ": ").contains(" objects are too many to index")
+        .contains("not checked");
+    JsonNode summary = Json.MAPPER.readTree(out).path("summary");
+    assertThat(summary.path("instances").asLong()).isGreaterThanOrEqualTo(
+        KnownCounts.WIDGETS + KnownCounts.GADGETS + KnownCounts.NODES);
+    assertThat(summary.path("anomalies").has("dangling_references")).isFalse();
+    assertThat(summary.path("anomalies").has("truncated")).isTrue();
+    // With room, the same command checks the references.
+    Cli full = Cli.run("summary", "--format", "json", dump.toString());
+    assertThat(full.exitCode()).isZero();
+    assertThat(full.err()).isEmpty();
+    JsonNode checked = Json.MAPPER.readTree(full.out()).path("summary");
+    assertThat(checked.path("anomalies").path("dangling_references").isNumber()).isTrue();
+    assertThat(summary.path("objects").asLong()).isEqualTo(checked.path("objects").asLong());
+  }
+
+  @Test
+  void theAdviceForAHeapTooSmallFollowsTheDumpsObjectsAndTheMachine() {
+    long gib = 1L << 30;
+    // 10 M objects at 70 bytes each: 700 MB, so a 1 GB heap, which a 24 GiB machine has.
+    assertThat(Main.outOfMemory(256L << 20, 10_000_000, 24 * gib))
+        .contains("10,000,000 objects need about 1 GB").endsWith("MEMDIFF_EXTRA_JAVA_OPTS=-Xmx1g");
+    // 662 M objects: 44 GB, more than a 24 GiB machine holds.
+    assertThat(Main.outOfMemory(16L * gib, 661_796_212, 24 * gib))
+        .contains("661,796,212 objects need about 44 GB")
+        .contains("more than this machine can give (24 GB of memory)")
+        .endsWith("analyse the dumps on a machine with at least 56 GB.")
+        .doesNotContain("-Xmx");
+    // Count unknown: the old advice, twice the heap.
+    assertThat(Main.outOfMemory(4L * gib, 0, 24 * gib)).endsWith("MEMDIFF_EXTRA_JAVA_OPTS=-Xmx8g");
   }
 
   @Test

@@ -98,13 +98,116 @@ class RubyDiffTest {
   }
 
   private static int lineOfConfig() throws IOException {
+    return lineStarting("CONFIG = ");
+  }
+
+  /** The line of the script that starts with {@code text} (after its indentation). */
+  private static int lineStarting(String text) throws IOException {
     List<String> lines = Files.readAllLines(script);
     for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).startsWith("CONFIG = ")) {
+      if (lines.get(i).strip().startsWith(text)) {
         return i + 1;
       }
     }
-    throw new IllegalStateException("no CONFIG line");
+    throw new IllegalStateException("no line " + text);
+  }
+
+  private static JsonNode findingWith(JsonNode report, String siteKey) {
+    List<JsonNode> out = new ArrayList<>();
+    report.get("findings").forEach(f -> f.get("sites").forEach(k -> {
+      if (k.asText().equals(siteKey)) {
+        out.add(f);
+      }
+    }));
+    assertThat(out).as(siteKey).hasSize(1);
+    return out.get(0);
+  }
+
+  private static long growth(long[] series) {
+    return Math.min(series[1], series[2]) - series[0];
+  }
+
+  private static long[] longs(JsonNode array) {
+    long[] out = new long[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asLong();
+    }
+    return out;
+  }
+
+  /**
+   * Each leak is one finding, headed by the class whose count grows, with exactly that growth, held
+   * by the object the script keeps it in (the Hash in Registry::SESSIONS, the worker thread, the
+   * Array in CALLBACKS), whose retained bytes, found here by brute force in each dump, are the
+   * finding's bytes. The cache is the fourth finding, and nothing else passes --min-bytes.
+   */
+  @Test
+  void eachLeakIsOneFindingWithItsExactGrowthAndItsOwnersRetainedBytes() throws IOException {
+    JsonNode report = diff();
+    assertThat(report.get("findings")).hasSize(4);
+    List<Heap> heaps = new ArrayList<>();
+    for (Path d : dumps) {
+      heaps.add(Heap.read(d));
+    }
+    // ownerType: the owner's Ruby type, or for a DATA object its C type.
+    record Leak(String className, String mark, int growth, String ownerType, String ownerLine, String heldBy) {}
+    String worker = "thread started at " + script + ":" + lineStarting("WORKER = Thread.new");
+    List<Leak> leaks = List.of(
+        new Leak("Session", "registry", 100, "HASH", "SESSIONS = {}", "module Registry"),
+        new Leak("String", "thread-local", 50, "VM/thread", "WORKER = Thread.new", worker),
+        new Leak("Proc", "callback-proc", 30, "ARRAY", "CALLBACKS = []", "class Object"));
+    for (Leak leak : leaks) {
+      JsonNode f = findingWith(report, key(leak.className(), leak.mark()));
+      assertThat(f.get("headline").asText()).isEqualTo(key(leak.className(), leak.mark()));
+      assertThat(f.get("class").asText()).isEqualTo(leak.className());
+      assertThat(f.get("shape").asText()).isEqualTo("leak");
+      assertThat(f.get("growth_objects").asLong()).isEqualTo(leak.growth());
+      assertThat(f.get("owner").asText()).isEqualTo(leak.heldBy());
+      int line = lineStarting(leak.ownerLine());
+      long[] retained = new long[heaps.size()];
+      for (int i = 0; i < heaps.size(); i++) {
+        Heap h = heaps.get(i);
+        retained[i] = h.retained(h.allocatedAt(leak.ownerType(), script.toString(), line));
+      }
+      assertThat(longs(f.get("bytes"))).as(leak.mark()).containsExactly(retained);
+      assertThat(f.get("growth_bytes").asLong()).isEqualTo(growth(retained));
+    }
+    assertThat(findingWith(report, key("Proc", "callback-proc")).get("sites").toString())
+        .contains(key("String", "callback-string"));
+    JsonNode cache = findingWith(report, key("String", "cache"));
+    assertThat(cache.get("headline").asText()).isEqualTo(key("String", "cache"));
+    assertThat(cache.get("shape").asText()).isEqualTo("bloat");
+  }
+
+  @Test
+  void findingsAddUpToAtMostTheHeapsGrowth() throws IOException {
+    JsonNode report = diff();
+    long[] heap = new long[3];
+    for (int i = 0; i < 3; i++) {
+      heap[i] = report.get("dumps").get(i).get("bytes").asLong();
+    }
+    long findings = 0;
+    for (JsonNode f : report.get("findings")) {
+      findings += f.get("growth_bytes").asLong();
+    }
+    assertThat(findings).isPositive().isLessThanOrEqualTo(growth(heap));
+  }
+
+  /** Paths through Ruby's collections read as them, so an element's site holds whatever order it was added in. */
+  @Test
+  void pathsThroughAHashOrAnArrayReadAsTheirEntriesOrElements() throws IOException {
+    JsonNode report = diff();
+    Map<String, JsonNode> sites = sitesByKey(report);
+    assertThat(steps(sites.get(key("Session", "registry")))).containsExactly("module Registry Hash",
+        "Hash{entries} Session");
+    assertThat(steps(sites.get(key("Proc", "callback-proc")))).containsExactly("class Object Array",
+        "Array{elements} Proc");
+  }
+
+  private static List<String> steps(JsonNode site) {
+    List<String> out = new ArrayList<>();
+    site.get("path").forEach(s -> out.add(s.get("edge").asText() + " " + s.get("class").asText()));
+    return out;
   }
 
   @Test
@@ -143,7 +246,8 @@ class RubyDiffTest {
     JsonNode route = JSON.readTree(r.out()).get("routes").get(0);
     assertThat(route.get("instances").asInt()).isEqualTo(300);
     JsonNode steps = route.get("steps");
-    assertThat(steps.get(0).get("edge").asText()).isEqualTo("root vm");
+    assertThat(steps.get(0).get("edge").asText()).isEqualTo("module Registry");
+    assertThat(steps.get(0).get("class_name").asText()).isEqualTo("Hash");
     assertThat(steps.get(steps.size() - 1).get("class_name").asText()).isEqualTo("Session");
     Heap heap = Heap.read(dumps.get(2));
     for (JsonNode step : steps) {
@@ -153,12 +257,18 @@ class RubyDiffTest {
     }
   }
 
-  /** The dump read naively, for brute force: retained(x) is what no root reaches once x is gone. */
-  private record Heap(Map<Long, long[]> references, Map<Long, Long> memsize, List<Long> roots) {
+  /**
+   * The dump read naively, for brute force: retained(x) is what no root reaches once x is gone. The
+   * roots are Ruby's (the ROOT lines' references) and, as memdiff takes them, every named class and
+   * module and every thread a ractor runs.
+   */
+  private record Heap(Map<Long, long[]> references, Map<Long, Long> memsize, List<Long> roots, List<JsonNode> lines) {
     static Heap read(Path dump) throws IOException {
       Map<Long, long[]> refs = new HashMap<>();
       Map<Long, Long> sizes = new HashMap<>();
       List<Long> roots = new ArrayList<>();
+      List<JsonNode> lines = new ArrayList<>();
+      Map<Long, String> classNames = new HashMap<>();
       try (BufferedReader in = Files.newBufferedReader(dump)) {
         for (String line; (line = in.readLine()) != null; ) {
           JsonNode o = JSON.readTree(line);
@@ -174,10 +284,43 @@ class RubyDiffTest {
             long a = Long.decode(o.get("address").asText());
             refs.put(a, targets);
             sizes.put(a, o.path("memsize").asLong());
+            lines.add(o);
+            String type = o.get("type").asText();
+            if ((type.equals("CLASS") || type.equals("MODULE")) && o.has("name")) {
+              classNames.put(a, o.get("name").asText());
+              if (!o.get("name").asText().contains("#<")) {
+                roots.add(a);
+              }
+            }
           }
         }
       }
-      return new Heap(refs, sizes, roots);
+      for (JsonNode o : lines) {
+        if (o.get("type").asText().equals("DATA") && "Ractor".equals(classNames.get(classOf(o)))) {
+          for (long t : refs.get(Long.decode(o.get("address").asText()))) {
+            JsonNode target = lines.stream().filter(x -> Long.decode(x.get("address").asText()) == t).findFirst()
+                .orElseThrow();
+            if (target.get("type").asText().equals("DATA") && "Thread".equals(classNames.get(classOf(target)))) {
+              roots.add(t);
+            }
+          }
+        }
+      }
+      return new Heap(refs, sizes, roots, lines);
+    }
+
+    private static long classOf(JsonNode o) {
+      return o.has("class") ? Long.decode(o.get("class").asText()) : 0;
+    }
+
+    /** The one object of this type (or a DATA object of this C type) allocated at {@code file:line}. */
+    long allocatedAt(String type, String file, int line) {
+      List<Long> found = lines.stream().filter(o -> (o.get("type").asText().equals(type)
+              || o.path("struct").asText().equals(type))
+              && file.equals(o.path("file").asText()) && o.path("line").asInt() == line)
+          .map(o -> Long.decode(o.get("address").asText())).toList();
+      assertThat(found).as(type + " at " + file + ":" + line).hasSize(1);
+      return found.get(0);
     }
 
     long retained(long removed) {

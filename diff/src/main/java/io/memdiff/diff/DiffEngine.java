@@ -1,5 +1,6 @@
 package io.memdiff.diff;
 
+import io.memdiff.hprof.RubyDump;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -71,7 +72,8 @@ public final class DiffEngine {
       // Growth in count or in the site's own bytes. A container whose only growth is what it retains
       // is its owner's business, reported in the owner's finding, not as a site of its own.
       boolean grows = d.growthObjects() > 0 || d.growthShallowBytes() > 0;
-      if (grows && (options.unreachable() || d.reachability() != SiteReachability.UNREACHABLE)
+      // A Ruby allocation tracer's table grows with every object the program keeps: its cost, no finding.
+      if (grows && !d.className().equals(RubyDump.ALLOCATION_TRACING) && (options.unreachable() || d.reachability() != SiteReachability.UNREACHABLE)
           && !options.ignoredKeys().contains(d.key()) && !options.ignoredKeys().contains(d.className())
           && options.selected().test(d.className(), d.site())) {
         growing.add(d);

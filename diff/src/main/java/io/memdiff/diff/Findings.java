@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Groups growing sites into findings: one per owner, headed by the class whose count grows, with the
@@ -155,8 +156,13 @@ final class Findings {
     return DiffEngine.sorted(stacks);
   }
 
+  /**
+   * The key of the owner's site: the retention site of its path, or, where its objects carry
+   * allocation sites, the one its step names.
+   */
   private static String ownerKey(List<PathStep> ownerPath, SiteReachability reachability) {
-    return SiteKeys.retentionKey(ownerPath.get(ownerPath.size() - 1).className(), ownerPath, reachability);
+    PathStep owner = ownerPath.get(ownerPath.size() - 1);
+    return owner.site() != null ? owner.site() : SiteKeys.retentionKey(owner.className(), ownerPath, reachability);
   }
 
   /**
@@ -188,6 +194,26 @@ final class Findings {
         return mirror;
       }
     }
+    // Likewise what a Ruby class holds ("module Registry", a Hash) and the class itself ("module
+    // Registry", Module Registry), whose site may be an allocation site: found by its path.
+    String rubyClass = rubyClassObject(root);
+    if (rubyClass != null && !rubyClass.equals(p.get(0).className())) {
+      for (Map.Entry<String, List<PathStep>> e : ownerPaths.entrySet()) {
+        List<PathStep> q = e.getValue();
+        if (q.size() == 1 && q.get(0).edge().equals(root) && q.get(0).className().equals(rubyClass)
+            && !e.getKey().equals(inner)) {
+          return e.getKey();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The class of a Ruby class root's own object, {@code Module Registry} for {@code module Registry}; else null. */
+  private static String rubyClassObject(String rootEdge) {
+    if (rootEdge.startsWith("class ") || rootEdge.startsWith("module ")) {
+      return Character.toUpperCase(rootEdge.charAt(0)) + rootEdge.substring(1);
+    }
     return null;
   }
 
@@ -201,7 +227,8 @@ final class Findings {
     boolean array = c.endsWith("[]");
     boolean jdk = c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.") || c.startsWith("sun.")
         || c.startsWith("com.sun.");
-    boolean generated = c.contains("$$Lambda") || c.contains("+*");
+    // A Ruby object the VM gives no class (T_IMEMO(env), T_ICLASS) is its internals, as a lambda's class is the JVM's.
+    boolean generated = c.contains("$$Lambda") || c.contains("+*") || c.startsWith("T_");
     // An array or a JDK internal class heads a finding when it is what grows (the chunks a ThreadLocal
     // buffer gains); an array that only gets bigger (elementData) is a container, below every grower.
     int rank = !jdk && !array && !generated ? 0 : jdk && !array && !c.contains("$") ? 1 : 2;
@@ -223,7 +250,7 @@ final class Findings {
       if (isContainer(cls)) {
         continue;
       }
-      SiteDiff prefix = all.get(SiteKeys.retentionKey(cls, path.subList(0, j + 1), d.reachability()));
+      SiteDiff prefix = all.get(ownerKey(path.subList(0, j + 1), d.reachability()));
       if (prefix != null && prefix.growthObjects() > 0) {
         continue;
       }
@@ -233,6 +260,11 @@ final class Findings {
   }
 
   private static boolean isContainer(String cls) {
-    return cls.endsWith("[]") || cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.");
+    return cls.endsWith("[]") || cls.startsWith("java.") || cls.startsWith("jdk.") || cls.startsWith("sun.")
+        || RUBY_CONTAINERS.contains(cls);
   }
+
+  /** Ruby's collections, which own nothing they hold as a registry does: the owner is what holds them. */
+  private static final Set<String> RUBY_CONTAINERS = Set.of("Hash", "Array", "Set", "Thread::Queue",
+      "Thread::SizedQueue");
 }

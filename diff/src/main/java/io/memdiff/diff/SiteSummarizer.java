@@ -121,7 +121,7 @@ public final class SiteSummarizer {
         int s = siteByKey.getInt(key);
         if (s < 0) {
           List<PathStep> path = reach.label(o) == Reachability.UNREACHABLE ? List.of()
-              : toPathSteps(folding.fold(describer.steps(o, false)));
+              : withAllocationSites(folding.fold(describer.steps(o, false)));
           s = newSite(key, cls, "at " + frame, path, reachabilityOf(reach.label(o)));
         }
         siteOf[o] = s;
@@ -247,7 +247,7 @@ public final class SiteSummarizer {
     }
     List<Step> raw = routes != null && route != null && route >= 0 ? routes.steps(route) : describer.steps(o, false);
     List<Step> folded = folding.fold(raw);
-    List<PathStep> path = toPathSteps(folded);
+    List<PathStep> path = needsRoutes(catalog) ? toPathSteps(folded) : withAllocationSites(folded);
     SiteReachability reachability = reachabilityOf(label);
     String key = SiteKeys.retentionKey(cls, path, reachability);
     int s = siteByKey.getInt(key);
@@ -285,6 +285,24 @@ public final class SiteSummarizer {
       case Reachability.UNREACHABLE -> SiteReachability.UNREACHABLE;
       default -> throw new IllegalStateException("no reachability label " + label);
     };
+  }
+
+  /**
+   * Steps as {@link #toPathSteps} names them, each with the allocation site of its object where it
+   * has one: the key an owner's site has in a dump whose sites are allocation sites.
+   */
+  private List<PathStep> withAllocationSites(List<Step> steps) {
+    List<PathStep> named = toPathSteps(steps);
+    List<PathStep> out = new ArrayList<>(named.size());
+    for (int k = 0; k < named.size(); k++) {
+      int object = steps.get(k).object();
+      String frame = catalog.stacks().describeTraceFrame(index.traceSerial(object), 0, catalog.strings(),
+          id -> catalog.classById(id) == null ? "?" : catalog.classById(id).name());
+      PathStep p = named.get(k);
+      out.add(frame == null ? p
+          : new PathStep(p.edge(), p.className(), SiteKeys.allocationKey(index.classOf(object).name(), frame)));
+    }
+    return out;
   }
 
   /** Steps as sites name them: hidden-class names normalised, the root's thread numbers folded. */

@@ -15,6 +15,7 @@ import java.util.Map;
 final class DumpFacts {
   private DumpFacts() {}
 
+  /** @param index the dump's index, or null where it was not built: the checks that need it are left out */
   static Map<String, Object> of(DumpCatalog c, HeapIndex index) {
     ScanResult s = c.scan();
     Map<String, Object> f = new LinkedHashMap<>();
@@ -25,7 +26,7 @@ final class DumpFacts {
     f.put("id_size", c.file().idSize());
     f.put("timestamp", Instant.ofEpochMilli(c.file().timestampMillis()).toString());
     f.put("heap_dumps", s.heapDumps());
-    f.put("objects", index.objectCount());
+    f.put("objects", index != null ? index.objectCount() : c.objects());
     f.put("instances", c.instances());
     f.put("object_arrays", c.objectArrays());
     f.put("primitive_arrays", c.primitiveArrays());
@@ -46,31 +47,33 @@ final class DumpFacts {
     f.put("threads", c.stacks().threadCount());
     f.put("stack_traces", c.stacks().traceCount());
     f.put("strings", c.strings().size());
-    long dangling = 0;
-    long[] counter = new long[1];
-    for (int o = 0; o < index.objectCount(); o++) {
-      index.forEachReference(o, (label, target) -> {
-        if (index.indexOf(target) < 0) {
-          counter[0]++;
-        }
-      });
-    }
-    dangling = counter[0];
-    long danglingRoots = 0;
-    for (int i = 0; i < c.roots().size(); i++) {
-      if (index.indexOf(c.roots().objectId(i)) < 0) {
-        danglingRoots++;
-      }
-    }
     Map<String, Object> anomalies = new LinkedHashMap<>();
-    anomalies.put("dangling_references", dangling);
-    anomalies.put("dangling_roots", danglingRoots);
-    anomalies.put("duplicate_objects", index.duplicateAddresses());
+    if (index != null) {
+      long[] dangling = new long[1];
+      for (int o = 0; o < index.objectCount(); o++) {
+        index.forEachReference(o, (label, target) -> {
+          if (index.indexOf(target) < 0) {
+            dangling[0]++;
+          }
+        });
+      }
+      long danglingRoots = 0;
+      for (int i = 0; i < c.roots().size(); i++) {
+        if (index.indexOf(c.roots().objectId(i)) < 0) {
+          danglingRoots++;
+        }
+      }
+      anomalies.put("dangling_references", dangling[0]);
+      anomalies.put("dangling_roots", danglingRoots);
+      anomalies.put("duplicate_objects", index.duplicateAddresses());
+    }
     anomalies.put("unknown_records", s.unknownRecords());
     anomalies.put("unknown_sub_records", s.unknownSubRecords());
     anomalies.put("missing_superclasses", c.missingSuperclasses());
     anomalies.put("instance_size_mismatches", c.instanceSizeMismatches());
-    anomalies.put("records_in_address_order", index.recordsWereInAddressOrder());
+    if (index != null) {
+      anomalies.put("records_in_address_order", index.recordsWereInAddressOrder());
+    }
     anomalies.put("truncated", s.truncated());
     if (s.truncated()) {
       anomalies.put("lost_bytes", s.lostBytes());

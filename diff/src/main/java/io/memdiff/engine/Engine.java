@@ -6,6 +6,7 @@ import io.memdiff.diff.DiffReport;
 import io.memdiff.diff.SiteSummary;
 import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.MappedFile;
+import io.memdiff.hprof.work.Memory;
 import io.memdiff.hprof.work.Tasks;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -100,5 +101,10 @@ public final class Engine {
    */
   public static String describeChangedDump() {
     return MappedFile.describeChangedFile();
+  }
+
+  /** The most objects of any dump this process has indexed, 0 before the first: what sizes its heap. */
+  public static long largestIndexedObjects() {
+    return Memory.largestIndexed();
   }
 }

@@ -5,12 +5,14 @@ import io.memdiff.hprof.DumpCatalog;
 import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.ScanResult;
+import io.memdiff.hprof.work.Memory;
 import io.memdiff.paths.HeapAnalysis;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -117,12 +119,30 @@ public final class OpenDump implements AutoCloseable {
     return named;
   }
 
-  /** What the dump holds and what is odd about it (indexes it, and reads every reference once). */
-  public Map<String, Object> facts(Consumer<String> phase) throws IOException {
+  /**
+   * What the dump holds and what is odd about it: indexes it and reads every reference once, where
+   * the heap has room for the index; else the catalogue's facts alone ({@code warn} hears which
+   * checks were left out).
+   */
+  public Map<String, Object> facts(Consumer<String> phase, Consumer<String> warn) throws IOException {
+    if (!roomForIndex()) {
+      warn.accept(path() + ": " + String.format(Locale.ROOT, "%,d", catalog.objects()) + " objects are too many to"
+          + " index in this Java heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MB): dangling references"
+          + " and roots, duplicate objects and the records' address order are not checked");
+      return DumpFacts.of(catalog, null);
+    }
     phase.accept("indexing objects of " + path());
     HeapIndex index = HeapIndex.build(catalog, options.scanOptions());
     phase.accept("checking references of " + path());
     return DumpFacts.of(catalog, index);
+  }
+
+  /** Room for the index's columns and lookup table, about 12 bytes per object, beside what is live now. */
+  private boolean roomForIndex() {
+    Memory.collectBetweenPhases();
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    return free > 14 * catalog.objects() + (64L << 20);
   }
 
   /**

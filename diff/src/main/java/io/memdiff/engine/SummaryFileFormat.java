@@ -26,7 +26,8 @@ record SummaryFileFormat(int schemaVersion, Dump dump, List<Site> sites) {
       long retainedBytes, SiteReachability reachability, List<String> examples, long offHeapBytes, long mappedBytes,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Stack> allocationStacks) {}
 
-  record Step(String edge, String className) {}
+  /** {@code site} is absent where the step's site is its path's (see {@link PathStep#site}). */
+  record Step(String edge, String className, @JsonInclude(JsonInclude.Include.NON_NULL) String site) {}
 
   /** Absent in files of dumps that had no recording beside them. */
   record Stack(List<String> frames, long samples) {}
@@ -37,7 +38,7 @@ record SummaryFileFormat(int schemaVersion, Dump dump, List<Site> sites) {
     for (SiteStats t : s.sites()) {
       List<Step> path = new ArrayList<>(t.path().size());
       for (PathStep p : t.path()) {
-        path.add(new Step(p.edge(), p.className()));
+        path.add(new Step(p.edge(), p.className(), p.site()));
       }
       List<Stack> stacks = new ArrayList<>(t.allocationStacks().size());
       for (AllocationStack a : t.allocationStacks()) {
@@ -57,7 +58,7 @@ record SummaryFileFormat(int schemaVersion, Dump dump, List<Site> sites) {
       List<PathStep> steps = new ArrayList<>(t.path() == null ? 0 : t.path().size());
       if (t.path() != null) {
         for (Step p : t.path()) {
-          steps.add(new PathStep(p.edge(), p.className()));
+          steps.add(new PathStep(p.edge(), p.className(), p.site()));
         }
       }
       List<AllocationStack> stacks = new ArrayList<>();

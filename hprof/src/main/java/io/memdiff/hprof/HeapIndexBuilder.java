@@ -23,6 +23,7 @@ final class HeapIndexBuilder {
           "has " + total + " objects; memdiff indexes at most " + (Integer.MAX_VALUE - 16));
     }
     int length = (int) total;
+    Memory.noteIndexing(total);
     CompletableFuture<ClassColumn> classesAside = Memory.aside("memdiff-index", () -> ClassColumn.allocate(length, catalog.classCount()));
     IndexSeed seed = catalog.seed();
     IndexColumns columns = new IndexColumns((int) total, seed.lowestAddress(), seed.addressesPack(),

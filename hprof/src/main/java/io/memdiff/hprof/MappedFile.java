@@ -167,8 +167,8 @@ public final class MappedFile {
    * daemon thread, for a caller that knows which file comes next while it still has other work (the
    * command line's parsing, the JVM's start): the first read of each page of a mapping costs a page
    * fault, and those faults are a good part of the first pass, which a core that would otherwise sit
-   * idle can take off its hands. The pages are touched in two interleaved runs, from the start and
-   * from the middle, as the first pass reads them in two halves. A file that cannot be mapped is left
+   * idle can take off its hands. The pages are touched in interleaved runs from where each of the
+   * first pass's parts starts (a part per core), up to {@link #TOUCH_LIMIT} in all. A file that cannot be mapped is left
    * to {@link #open} to report.
    */
   public static void mapEarly(Path path) {
@@ -201,18 +201,26 @@ public final class MappedFile {
    */
   private void touchPages() {
     MappedByteBuffer[] held = windows.clone();
-    long half = (length / 2) & ~4095L;
+    int runs = Tasks.cores();
+    long part = (length / runs) & ~4095L;
+    // Only what the idle core can take while the JVM starts: further on the first pass's own threads
+    // fault the pages in as fast, and in a file larger than memory pages touched far ahead are evicted
+    // before the pass reads them, so the disk would read them twice.
+    long run = Math.max(4096, Math.min(part, TOUCH_LIMIT / runs));
     long sum = 0;
-    for (long a = 0, b = half; a < half || b < length; a += 4096, b += 4096) {
-      if (a < half) {
-        sum += held[(int) (a >>> shift)].get((int) (a & mask));
-      }
-      if (b < length) {
-        sum += held[(int) (b >>> shift)].get((int) (b & mask));
+    for (long at = 0; at < run; at += 4096) {
+      for (int k = 0; k < runs; k++) {
+        long a = k * part + at;
+        if (a < length) {
+          sum += held[(int) (a >>> shift)].get((int) (a & mask));
+        }
       }
     }
     touched = sum;
   }
+
+  /** The most bytes {@link #mapEarly} touches ahead of the first pass. */
+  static final long TOUCH_LIMIT = 1L << 30;
 
   /** Keeps the page reads of {@link #touchPages} from being optimised away. */
   @SuppressWarnings("unused")

@@ -2,6 +2,7 @@ package io.memdiff.hprof;
 
 import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,13 @@ import java.util.List;
 public final class RubyDump {
   /** What {@code version()} says of a Ruby dump, in place of an HPROF header's version. */
   public static final String FORMAT = "Ruby ObjectSpace.dump_all";
+
+  /**
+   * The class memdiff gives the object in which {@code ObjectSpace.trace_object_allocations_start}
+   * keeps a record of every traced object that lives: it grows with whatever the program keeps, leak
+   * or not, and is the price of the dump's allocation sites, never the program's own memory.
+   */
+  public static final String ALLOCATION_TRACING = "(allocation tracing)";
 
   private final RubyAddresses addresses;
   private final long[] memsizes;
@@ -67,6 +75,23 @@ public final class RubyDump {
    */
   public String classObjectName(long address) {
     return classObjectNames.get(address);
+  }
+
+  /**
+   * The addresses of the classes and modules that have a name of their own ({@code Registry},
+   * {@code Net::HTTP}), not singleton or anonymous ones nor those under an anonymous class (whose
+   * name shows an address), in no particular order. A named class is a constant of {@code Object}
+   * or of another named class, so it lives as long as the program, as a JVM class does.
+   */
+  public long[] namedClassObjects() {
+    LongArrayList out = new LongArrayList();
+    for (Long2ObjectOpenHashMap.Entry<String> e : classObjectNames.long2ObjectEntrySet()) {
+      String name = e.getValue();
+      if (!name.startsWith("(") && !name.contains("#<")) {
+        out.add(e.getLongKey());
+      }
+    }
+    return out.toLongArray();
   }
 
   /** What the dump calls root record {@code record} ({@code vm}, {@code global_tbl} …). */

@@ -39,6 +39,8 @@ final class RubyLine {
   String name;
   boolean singleton;
   String imemoType;
+  /** A DATA object's C type ({@code VM/thread}, {@code ObjectTracing/allocation_info_tracer}). */
+  String struct;
   long memsize;
   String file;
   int line;
@@ -66,6 +68,7 @@ final class RubyLine {
     name = null;
     singleton = false;
     imemoType = null;
+    struct = null;
     memsize = 0;
     file = null;
     line = -1;
@@ -170,12 +173,13 @@ final class RubyLine {
     // One call site for each reader, so that the compiled scanner stays small.
     int key = known(keyStart, keyLength);
     switch (key) {
-      case TYPE, ROOT, NAME, IMEMO_TYPE -> {
+      case TYPE, ROOT, NAME, IMEMO_TYPE, STRUCT -> {
         String text = text(key);
         switch (key) {
           case TYPE -> type = text;
           case ROOT -> rootName = text;
           case NAME -> name = text;
+          case STRUCT -> struct = text;
           default -> imemoType = text;
         }
       }
@@ -212,6 +216,9 @@ final class RubyLine {
       case 5 -> {
         return word(at, 5) == W_CLASS ? CLASS : -1;
       }
+      case 6 -> {
+        return word(at, 6) == W_STRUCT ? STRUCT : -1;
+      }
       case 7 -> {
         long k = word(at, 7);
         return k == W_ADDRESS ? ADDRESS : k == W_MEMSIZE ? MEMSIZE : -1;
@@ -230,7 +237,7 @@ final class RubyLine {
 
   /** The keys memdiff reads, by number. */
   private static final String[] KEYS = {"type", "root", "name", "imemo_type", "file", "line", "memsize", "class",
-      "address", "references", "singleton"};
+      "address", "references", "singleton", "struct"};
   private static final int TYPE = 0;
   private static final int ROOT = 1;
   private static final int NAME = 2;
@@ -242,6 +249,7 @@ final class RubyLine {
   private static final int ADDRESS = 8;
   private static final int REFERENCES = 9;
   private static final int SINGLETON = 10;
+  private static final int STRUCT = 11;
 
   /**
    * The length of the key that starts at {@code at} when the line holds at least 16 bytes from there
@@ -296,6 +304,7 @@ final class RubyLine {
   private static final long W_CLASS = word("class");
   private static final long W_ADDRESS = word("address");
   private static final long W_MEMSIZE = word("memsize");
+  private static final long W_STRUCT = word("struct");
 
   private boolean key(int at, String name) {
     for (int i = 0; i < name.length(); i++) {

@@ -27,6 +27,8 @@ import java.util.Map;
 final class RubyPart {
   /** Records are written through a buffer of at most this size (kept as it is when they wait in the heap). */
   static final int BUFFER = 1 << 20;
+  /** The C type of the object in which {@code trace_object_allocations_start} keeps its table. */
+  private static final String ALLOCATION_TRACER = "ObjectTracing/allocation_info_tracer";
   /** The most references one record holds (its length must be an array's). */
   static final int MAX_REFERENCES = (Integer.MAX_VALUE - 64 - 25) / 8;
   private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -61,6 +63,8 @@ final class RubyPart {
   final LongArrayList classOrder = new LongArrayList();
   final Long2ObjectOpenHashMap<String> firstTypeOfClass = new Long2ObjectOpenHashMap<>();
   final Long2ObjectOpenHashMap<String> classNames = new Long2ObjectOpenHashMap<>();
+  /** The named classes in the order named (the dump's table is filled in line order, as one pass would). */
+  final LongArrayList classNameOrder = new LongArrayList();
   /** Classes memdiff names for objects Ruby gives no usable class, numbered from 0 as first used. */
   final List<String> syntheticNames = new ArrayList<>();
   private final Object2IntOpenHashMap<String> syntheticIndex = new Object2IntOpenHashMap<>();
@@ -204,6 +208,7 @@ final class RubyPart {
   /** Names a class or module by its own line: the first line wins. */
   private void nameClass(RubyLine line) {
     if (!classNames.containsKey(line.address)) {
+      classNameOrder.add(line.address);
       classNames.put(line.address, line.name != null ? line.name
           : line.singleton ? "(singleton class)" : "(anonymous " + line.type.toLowerCase() + ")");
     }
@@ -224,7 +229,8 @@ final class RubyPart {
    * The object's Ruby class, or the number of a class memdiff names, where that would name nothing
    * useful: a class or module is of class {@code Class} or {@code Module} (its own line points at its
    * singleton class), and objects without a class (IMEMO, ICLASS, some hidden ones) are named by
-   * their type. −1 for the Ruby class.
+   * their type. The allocation tracer's table, which Ruby gives class {@code Object}, is named for
+   * what it is. −1 for the Ruby class.
    */
   private int syntheticClassOf(RubyLine line) {
     String type = line.type;
@@ -239,6 +245,9 @@ final class RubyPart {
     if (type.equals("IMEMO")) {
       return line.imemoType == null ? synthetic("T_IMEMO")
           : imemoClasses.computeIfAbsent(line.imemoType, t -> synthetic("T_IMEMO(" + t + ")"));
+    }
+    if (type.equals("DATA") && ALLOCATION_TRACER.equals(line.struct)) {
+      return synthetic(RubyDump.ALLOCATION_TRACING);
     }
     if (!line.hasClass || line.classAddress == 0) {
       return typeClasses.computeIfAbsent(type, t -> synthetic("T_" + t));

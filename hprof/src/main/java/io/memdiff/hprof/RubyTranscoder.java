@@ -280,8 +280,9 @@ final class RubyTranscoder {
     for (Long2LongOpenHashMap.Entry e : part.memsizeByClass.long2LongEntrySet()) {
       memsizeByClass.addTo(e.getLongKey(), e.getLongValue());
     }
-    for (Long2ObjectOpenHashMap.Entry<String> e : part.classNames.long2ObjectEntrySet()) {
-      classNames.putIfAbsent(e.getLongKey(), e.getValue());
+    for (int c = 0; c < part.classNameOrder.size(); c++) {
+      long address = part.classNameOrder.getLong(c);
+      classNames.putIfAbsent(address, part.classNames.get(address));
     }
     return ids;
   }

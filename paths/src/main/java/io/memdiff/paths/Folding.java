@@ -6,12 +6,14 @@ import io.memdiff.hprof.HeapIndex;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Folds JDK collection internals out of a path, as a reader thinks of them:
  * {@code HashMap.table → [] → HashMap$Node.next → HashMap$Node.value} becomes {@code HashMap{values}},
  * {@code Thread.threadLocals → … → ThreadLocalMap$Entry.value} becomes {@code ThreadLocal{value}}, and
- * repeated links of one field ({@code next next next}) become {@code next*}.
+ * repeated links of one field ({@code next next next}) become {@code next*}; in a Ruby dump, a
+ * Hash's and an Array's references become {@code Hash{entries}} and {@code Array{elements}}.
  */
 public final class Folding {
   /**
@@ -77,11 +79,19 @@ public final class Folding {
       new Rule("java.util.concurrent.ConcurrentSkipListMap", "head node|next|right|down* val", "{values}"),
       new Rule("java.util.PriorityQueue", "queue []", "{elements}"));
 
+  /**
+   * A Ruby dump's collections: its references name no field, so a Hash's key or value is one step,
+   * {@code Hash{entries}}, and an Array's element {@code Array{elements}}.
+   */
+  private static final Map<String, String> RUBY_COLLECTIONS = Map.of("Hash", "Hash{entries}", "Array",
+      "Array{elements}");
+
   private static final int[] NO_RULES = new int[0];
 
   private final DumpCatalog catalog;
   private final HeapIndex index;
   private final ClassInfo[] bases;
+  private final boolean ruby;
   /**
    * Per class index, the rules whose base the class is or extends, found when first asked: a path's
    * step then costs a look-up, not a subclass test per rule (fold runs for each of a dump's routes,
@@ -93,6 +103,7 @@ public final class Folding {
   public Folding(DumpCatalog catalog, HeapIndex index) {
     this.catalog = catalog;
     this.index = index;
+    this.ruby = catalog.file().ruby() != null;
     this.rulesOfClass = new int[catalog.classCount()][];
     this.bases = new ClassInfo[RULES.size()];
     for (int r = 0; r < RULES.size(); r++) {
@@ -126,6 +137,15 @@ public final class Folding {
           end = match(rule, fields, i);
         }
       }
+      if (end < 0 && i > 0 && ruby && fields[i].equals("[]")) {
+        String folded = RUBY_COLLECTIONS.get(catalog.classAt(source).name());
+        if (folded != null) {
+          Step s = steps.get(i);
+          out.add(new Step(folded + (s.edge().endsWith("*") ? "*" : ""), s.object(), s.className()));
+          i++;
+          continue;
+        }
+      }
       if (end > 0) {
         Step last = steps.get(end - 1);
         String label = rule.fixedLabel() != null ? rule.fixedLabel() : jdkName(catalog.classAt(source)) + rule.suffix();
@@ -136,7 +156,7 @@ public final class Folding {
         i++;
       }
     }
-    return foldRepeats(out);
+    return foldRepeats(out, ruby);
   }
 
   private int[] rulesOf(int classIndex) {
@@ -210,15 +230,20 @@ public final class Folding {
     return c.name();
   }
 
-  /** {@code X.next → X.next → X.next} → one step {@code X.next*}. */
-  private static List<Step> foldRepeats(List<Step> steps) {
+  /**
+   * {@code X.next → X.next → X.next} → one step {@code X.next*}. In a Ruby dump every reference is
+   * {@code []}, so a link repeats only to objects of one class: a chain of {@code Node}s, not a path
+   * through a thread, an array and a string.
+   */
+  private static List<Step> foldRepeats(List<Step> steps, boolean ruby) {
     List<Step> out = new ArrayList<>(steps.size());
     int i = 0;
     while (i < steps.size()) {
       Step s = steps.get(i);
       int j = i + 1;
       if (i > 0 && !s.edge().startsWith("static ")) {
-        while (j < steps.size() && steps.get(j).edge().equals(s.edge())) {
+        while (j < steps.size() && steps.get(j).edge().equals(s.edge())
+            && (!ruby || steps.get(j).className().equals(s.className()))) {
           j++;
         }
       }

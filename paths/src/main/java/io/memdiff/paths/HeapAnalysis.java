@@ -73,6 +73,7 @@ public final class HeapAnalysis {
       strong = Tasks.async("memdiff-dominators", () -> DominatorSearch.strong(reach));
     }
     reach.search();
+    graph.releaseSlots();
     CompletableFuture<Dominators> dom = null;
     if (withDominators) {
       phase.accept("computing dominators");

@@ -203,6 +203,14 @@ public final class ObjectGraph {
     slots = null;
   }
 
+  /**
+   * Drops the edges' slots (slot fails from here on): only the shortest-paths search reads them, and
+   * the dominator pass's arrays, allocated next, take their room.
+   */
+  public void releaseSlots() {
+    slots = null;
+  }
+
   public int firstEdge(int node) {
     return first[node];
   }

@@ -7,8 +7,10 @@ import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.InstanceFields;
 import io.memdiff.hprof.RootKind;
 import io.memdiff.hprof.Roots;
+import io.memdiff.hprof.RubyDump;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Names the steps of a shortest path: roots as {@code static com.acme.Registry.SESSIONS},
@@ -20,12 +22,15 @@ public final class PathDescriber {
   private final HeapIndex index;
   private final DumpCatalog catalog;
   private final InstanceFields fields;
+  /** What a Ruby dump adds to its records (class objects' names, root names); null for HPROF. */
+  private final RubyDump ruby;
 
   public PathDescriber(Reachability reach) {
     this.reach = reach;
     this.index = reach.graph().index();
     this.catalog = index.catalog();
     this.fields = new InstanceFields(index);
+    this.ruby = catalog.file().ruby();
   }
 
   /** The unfolded steps from a root to {@code object}; empty when no root reaches it. */
@@ -41,6 +46,9 @@ public final class PathDescriber {
         edge = describeEdge(path[i - 1], o, withIndexes);
         if (i == 1 && reach.rootRecord(path[0]) == RootRecord.CLASS && edge.startsWith("static ")) {
           steps.remove(0); // "class C" then "static C.f" reads better as just "static C.f"
+        } else if (i == 1 && reach.rootRecord(path[0]) == RootRecord.CLASS && ruby != null) {
+          // A Ruby class names no constant or variable: what it holds is held by "module Registry".
+          edge = steps.remove(0).edge();
         }
       }
       steps.add(new Step(edge, o, className(o)));
@@ -51,7 +59,7 @@ public final class PathDescriber {
   /** The object's class; for a Ruby class or module, with its own name ({@code Class Registry}). */
   private String className(int object) {
     String name = index.classOf(object).name();
-    String own = catalog.file().ruby() == null ? null : catalog.file().ruby().classObjectName(index.address(object));
+    String own = ruby == null ? null : ruby.classObjectName(index.address(object));
     return own == null ? name : name + " " + own;
   }
 
@@ -115,8 +123,16 @@ public final class PathDescriber {
   public String describeRoot(int object) {
     int record = reach.rootRecord(object);
     if (record == RootRecord.CLASS) {
+      if (ruby != null) {
+        return rubyClassRoot(object);
+      }
       ClassInfo c = index.classDescribedBy(object);
       return "class " + (c == null ? "?" : c.name());
+    }
+    if (record == RootRecord.THREAD) {
+      String started = catalog.stacks().describeTraceFrame(index.traceSerial(object), 0, catalog.strings(),
+          id -> nameOfClassId(id));
+      return started == null ? "thread" : "thread started at " + started;
     }
     if (record < 0) {
       return "?";
@@ -143,10 +159,22 @@ public final class PathDescriber {
       case THREAD_BLOCK:
         return threadName(thread) + " " + kind.label();
       default: {
-        String named = catalog.file().ruby() == null ? null : catalog.file().ruby().rootName(record);
+        String named = ruby == null ? null : ruby.rootName(record);
         return named != null ? "root " + named : kind.label();
       }
     }
+  }
+
+  /**
+   * A Ruby class or module as a root, {@code class Lru} or {@code module Registry}: also the first
+   * step of what it holds (see {@link #steps}).
+   */
+  static String rubyClassRoot(String classOfClassObject, String ownName) {
+    return classOfClassObject.toLowerCase(Locale.ROOT) + " " + ownName;
+  }
+
+  private String rubyClassRoot(int object) {
+    return rubyClassRoot(index.classOf(object).name(), ruby.classObjectName(index.address(object)));
   }
 
   private String nameOfClassId(long id) {

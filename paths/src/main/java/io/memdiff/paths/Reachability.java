@@ -3,6 +3,7 @@ package io.memdiff.paths;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.ints.IntArrays;
+import it.unimi.dsi.fastutil.ints.IntOpenHashSet;
 
 /**
  * Shortest paths from the GC roots: a breadth-first search over strong references from a virtual
@@ -20,6 +21,8 @@ public final class Reachability {
   public static final byte WEAK = 3;
   public static final byte FINALIZER = 4;
   public static final byte PHANTOM = 5;
+  /** During the search only: a holder of a soft/weak/finalizer/phantom reference not reached yet. */
+  private static final byte UNREACHED_HOLDER = -1;
 
   private static final String[] LABELS = {"unreachable", "strong", "soft", "weak", "finalizer", "phantom"};
 
@@ -107,19 +110,32 @@ public final class Reachability {
     int weakEdges = graph.weakEdgeCount();
     // Referents are taken in the breadth-first order of the references that hold them, not in the
     // file's order, so that a referent two references hold gets the same one whatever the addresses:
-    // the searches note where each holder of such a reference comes.
-    long[] isSource = null;
+    // the searches note where each holder of such a reference comes. A holder not yet reached is
+    // labelled UNREACHED_HOLDER meanwhile, so the search's one read of a label tells it apart.
     Int2IntOpenHashMap sourcePosition = new Int2IntOpenHashMap();
     sourcePosition.defaultReturnValue(Integer.MAX_VALUE);
-    if (weakEdges > 0) {
-      isSource = new long[(label.length + 63) >>> 6];
-      for (int i = 0; i < weakEdges; i++) {
-        int src = graph.weakSource(i);
-        isSource[src >>> 6] |= 1L << src;
+    boolean rootHolders = false;
+    for (int i = 0; i < weakEdges; i++) {
+      int src = graph.weakSource(i);
+      if (label[src] == UNREACHABLE) {
+        label[src] = UNREACHED_HOLDER;
+      } else {
+        rootHolders |= label[src] != UNREACHED_HOLDER;
       }
-      notePositions(isSource, sourcePosition, 0, rootCount);
     }
-    int tail = bfs(0, rootCount, STRONG, isSource, sourcePosition);
+    if (rootHolders) {
+      // Only the seeded roots are labelled before the search.
+      IntOpenHashSet holders = new IntOpenHashSet();
+      for (int i = 0; i < weakEdges; i++) {
+        holders.add(graph.weakSource(i));
+      }
+      for (int i = 0; i < rootCount; i++) {
+        if (holders.contains(order[i])) {
+          sourcePosition.put(order[i], i);
+        }
+      }
+    }
+    int tail = bfs(0, rootCount, STRONG, sourcePosition);
     runEnds.add(tail);
     // Then the stack roots, for what the lasting ones do not reach: an object a static, a thread or a
     // global holds keeps that route whether or not a thread had it in a local at the dump, so its
@@ -127,71 +143,69 @@ public final class Reachability {
     int stackHead = tail;
     for (int k = 0; k < stackObjects.size(); k++) {
       int o = stackObjects.getInt(k);
-      if (label[o] == UNREACHABLE) {
-        label[o] = STRONG;
+      if (label[o] <= UNREACHABLE) {
+        reach(o, STRONG, tail, sourcePosition);
         rootRecordOf.put(o, stackRecords.getInt(k));
         parentPosition[tail] = ParentLinks.VIRTUAL_ROOT;
         order[tail++] = o;
       }
     }
     if (tail > stackHead) {
-      if (isSource != null) {
-        notePositions(isSource, sourcePosition, stackHead, tail);
-      }
-      tail = bfs(stackHead, tail, STRONG, isSource, sourcePosition);
+      tail = bfs(stackHead, tail, STRONG, sourcePosition);
       runEnds.add(tail);
     }
-    if (weakEdges == 0) {
-      reached = tail;
-      return;
-    }
-    byte[] weakOrder = {SOFT, WEAK, FINALIZER, PHANTOM};
-    for (int round = 0; round < 2; round++) {
-      for (byte kind : weakOrder) {
-        int head = tail;
-        IntArrayList edges = new IntArrayList();
-        for (int i = 0; i < weakEdges; i++) {
-          if (graph.weakKind(i) == kind && label[graph.weakSource(i)] != UNREACHABLE) {
-            edges.add(i);
+    if (weakEdges > 0) {
+      byte[] weakOrder = {SOFT, WEAK, FINALIZER, PHANTOM};
+      for (int round = 0; round < 2; round++) {
+        for (byte kind : weakOrder) {
+          int head = tail;
+          IntArrayList edges = new IntArrayList();
+          for (int i = 0; i < weakEdges; i++) {
+            if (graph.weakKind(i) == kind && label[graph.weakSource(i)] > UNREACHABLE) {
+              edges.add(i);
+            }
           }
-        }
-        int[] sorted = edges.toIntArray();
-        IntArrays.stableSort(sorted, (x, y) -> Integer.compare(sourcePosition.get(graph.weakSource(x)),
-            sourcePosition.get(graph.weakSource(y))));
-        for (int i : sorted) {
-          int s = graph.weakSource(i);
-          int t = graph.weakTarget(i);
-          if (label[t] == UNREACHABLE) {
-            label[t] = kind;
-            referentHolder.put(t, s);
-            parentPosition[tail] = ParentLinks.HOLDER_BY_OBJECT; // the holder is somewhere earlier
-            slotAtPosition[tail] = graph.weakSlot(i);
-            order[tail++] = t;
+          int[] sorted = edges.toIntArray();
+          IntArrays.stableSort(sorted, (x, y) -> Integer.compare(sourcePosition.get(graph.weakSource(x)),
+              sourcePosition.get(graph.weakSource(y))));
+          for (int i : sorted) {
+            int s = graph.weakSource(i);
+            int t = graph.weakTarget(i);
+            if (label[t] <= UNREACHABLE) {
+              reach(t, kind, tail, sourcePosition);
+              referentHolder.put(t, s);
+              parentPosition[tail] = ParentLinks.HOLDER_BY_OBJECT; // the holder is somewhere earlier
+              slotAtPosition[tail] = graph.weakSlot(i);
+              order[tail++] = t;
+            }
           }
+          tail = bfs(head, tail, kind, sourcePosition);
+          runEnds.add(tail);
         }
-        notePositions(isSource, sourcePosition, head, tail);
-        tail = bfs(head, tail, kind, isSource, sourcePosition);
-        runEnds.add(tail);
+      }
+      for (int i = 0; i < weakEdges; i++) {
+        int src = graph.weakSource(i);
+        if (label[src] == UNREACHED_HOLDER) {
+          label[src] = UNREACHABLE;
+        }
       }
     }
     reached = tail;
   }
 
-  /** The positions in {@code [from, to)} of the objects that hold soft/weak/finalizer/phantom references. */
-  private void notePositions(long[] isSource, Int2IntOpenHashMap sourcePosition, int from, int to) {
-    for (int i = from; i < to; i++) {
-      int o = order[i];
-      if ((isSource[o >>> 6] & (1L << o)) != 0) {
-        sourcePosition.put(o, i);
-      }
+  /** Labels an object the search reaches at {@code position}, noting the position of a reference holder. */
+  private void reach(int object, byte kind, int position, Int2IntOpenHashMap sourcePosition) {
+    if (label[object] == UNREACHED_HOLDER) {
+      sourcePosition.put(object, position);
     }
+    label[object] = kind;
   }
 
   /**
    * One breadth-first search over strong references from the positions in {@code [head, tail)},
-   * noting the position of each object it adds that {@code isSource} marks (none when null).
+   * noting the position of each reference holder it adds.
    */
-  private int bfs(int head, int tail, byte kind, long[] isSource, Int2IntOpenHashMap sourcePosition) {
+  private int bfs(int head, int tail, byte kind, Int2IntOpenHashMap sourcePosition) {
     ObjectGraph g = graph;
     byte[] label = this.label;
     int[] queue = order;
@@ -202,13 +216,14 @@ public final class Reachability {
       int o = queue[head++];
       for (int e = g.firstEdge(o), end = g.endEdge(o); e < end; e++) {
         int t = g.target(e);
-        if (label[t] == UNREACHABLE) {
+        byte l = label[t];
+        if (l <= UNREACHABLE) {
+          if (l == UNREACHED_HOLDER) {
+            sourcePosition.put(t, tail);
+          }
           label[t] = kind;
           parentPosition[tail] = position;
           slotAtPosition[tail] = g.slot(e);
-          if (isSource != null && (isSource[t >>> 6] & (1L << t)) != 0) {
-            sourcePosition.put(t, tail);
-          }
           queue[tail++] = t;
         }
       }

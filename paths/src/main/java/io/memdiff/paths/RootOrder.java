@@ -12,9 +12,10 @@ import java.util.Comparator;
 
 /**
  * The GC roots in the order {@link Reachability}'s searches take them: the classes that are roots,
- * by name, then the root records, by kind, thread, frame and the object's class. The order is fixed
- * by names and kinds, never by addresses or the dump's record order where a name decides, so the
- * same program's dumps give the same paths.
+ * by name (in a Ruby dump, its named classes and modules, then its running threads), then the root
+ * records, by kind, thread, frame and the object's class. The order is fixed by names and kinds,
+ * never by addresses or the dump's record order where a name decides, so the same program's dumps
+ * give the same paths.
  */
 final class RootOrder {
   private final ObjectGraph graph;
@@ -53,6 +54,10 @@ final class RootOrder {
       Int2IntOpenHashMap rootRecordOf, IntArrayList stackObjects, IntArrayList stackRecords) {
     RootOrder order = new RootOrder(graph, label, queue, parentPosition, rootRecordOf, stackObjects, stackRecords);
     order.classes();
+    if (order.catalog.file().ruby() != null) {
+      order.rubyClasses();
+      order.rubyThreads();
+    }
     order.records();
     return order.tail;
   }
@@ -73,6 +78,65 @@ final class RootOrder {
     for (int k = 0; k < classRoots; k++) {
       take(index.indexOf(catalog.classAt(classes[k]).classId()), RootRecord.CLASS);
     }
+  }
+
+  /**
+   * A Ruby dump's named classes and modules, by name, as a JVM's classes: what a constant or a
+   * class-level variable holds is then held by its class, as a static field's value is, not by
+   * {@code Object} and the VM root above every class.
+   */
+  private void rubyClasses() {
+    long[] addresses = catalog.file().ruby().namedClassObjects();
+    Integer[] objects = new Integer[addresses.length];
+    String[] names = new String[addresses.length];
+    int count = 0;
+    for (long address : addresses) {
+      int o = index.indexOf(address);
+      if (o >= 0) {
+        names[count] = catalog.file().ruby().classObjectName(address);
+        objects[count++] = o;
+      }
+    }
+    Integer[] order = new Integer[count];
+    for (int k = 0; k < count; k++) {
+      order[k] = k;
+    }
+    // One name twice (a class defined again after remove_const) keeps the dump's order, which for a
+    // Ruby dump is the heap's.
+    Arrays.sort(order, Comparator.comparing((Integer k) -> names[k]).thenComparingInt(k -> objects[k]));
+    for (Integer k : order) {
+      take(objects[k], RootRecord.CLASS);
+    }
+  }
+
+  /**
+   * A Ruby dump's running threads, in the order the VM lists them (a ractor's references to its
+   * threads): a thread holds its stack's objects and its thread-locals ({@code Thread.current[:k]}),
+   * so those read as the thread's, as a JVM thread's locals do. A finished thread is no root: what
+   * holds its object holds what it keeps.
+   */
+  private void rubyThreads() {
+    boolean[] ractor = classesNamed("Ractor");
+    boolean[] thread = classesNamed("Thread");
+    for (int o = 0; o < index.objectCount(); o++) {
+      if (ractor[index.classIndexOf(o)]) {
+        for (int e = graph.firstEdge(o); e < graph.endEdge(o); e++) {
+          int t = graph.target(e);
+          if (thread[index.classIndexOf(t)]) {
+            take(t, RootRecord.THREAD);
+          }
+        }
+      }
+    }
+  }
+
+  /** Per class index, whether the class has this name. */
+  private boolean[] classesNamed(String name) {
+    boolean[] out = new boolean[catalog.classCount()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = catalog.classAt(i).name().equals(name);
+    }
+    return out;
   }
 
   /**

@@ -8,6 +8,9 @@ public final class RootRecord {
   /** A class mirror: a root of its own, so that statics read as {@code static C.f} (see {@link ClassRoots}). */
   public static final int CLASS = -1;
 
+  /** A running Ruby thread (see {@link RootOrder}): it holds its stack's objects and its thread-locals. */
+  public static final int THREAD = -3;
+
   /** Not a root. */
   public static final int NOT_A_ROOT = -2;
 

@@ -323,11 +323,17 @@ public final class RouteTable {
       }
       if (steps.size() == 1 && steps.get(0).edge().startsWith("class ") && text.startsWith("static ")) {
         steps.remove(0);
+      } else if (steps.size() == 1 && rubyClassRoot(steps.get(0).object())) {
+        text = steps.remove(0).edge(); // as PathDescriber names what a Ruby class holds
       }
       int o = representative.getInt(r);
       steps.add(new Step(text, o, index.catalog().classAt(classIdx.getInt(r)).name()));
     }
     return steps;
+  }
+
+  private boolean rubyClassRoot(int object) {
+    return index.catalog().file().ruby() != null && reach.rootRecord(object) == RootRecord.CLASS;
   }
 
   private String edgeText(int e, int route) {

@@ -1,6 +1,7 @@
 package io.memdiff.hprof.work;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -24,5 +25,17 @@ public final class Memory {
   /** Collects the garbage of the phase that just ended. */
   public static void collectBetweenPhases() {
     System.gc();
+  }
+
+  private static final AtomicLong LARGEST_INDEXED = new AtomicLong();
+
+  /** Notes that a dump of this many objects is being indexed, for an out-of-memory message to size its advice. */
+  public static void noteIndexing(long objects) {
+    LARGEST_INDEXED.accumulateAndGet(objects, Math::max);
+  }
+
+  /** The most objects of any dump indexed so far in this process, 0 before the first. */
+  public static long largestIndexed() {
+    return LARGEST_INDEXED.get();
   }
 }

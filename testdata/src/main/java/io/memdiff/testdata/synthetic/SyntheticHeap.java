@@ -76,6 +76,11 @@ public final class SyntheticHeap {
    * scenario programs do; a line per dump on stderr says how fast it was written.
    */
   public static void main(String[] args) throws IOException {
+    if (args.length == 0 || args[0].startsWith("-") || args.length % 2 == 0) {
+      System.err.println("usage: SyntheticHeap DIR [--size BYTES[k|m|g]] [--series N] [--index K] [--seed N]"
+          + " [--id-size 4|8] [--segment BYTES]");
+      System.exit(2);
+    }
     Path dir = Path.of(args[0]);
     long size = 64L << 20;
     int series = 3;
