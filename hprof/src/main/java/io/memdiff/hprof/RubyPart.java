@@ -44,17 +44,17 @@ final class RubyPart {
   final RubyRecords records;
   private byte[] buffer;
   private int at;
-  final LongArrayList objectAt = new LongArrayList();
+  final LongBlocks objectAt = new LongBlocks();
   /** The objects each root line names, in order. */
   final LongArrayList roots = new LongArrayList();
 
   /** The line and stream offset of each object and each root, to name it in errors. */
-  private final LongArrayList objectLines = new LongArrayList();
-  private final LongArrayList objectOffsets = new LongArrayList();
+  private final LongBlocks objectLines = new LongBlocks();
+  private final LongBlocks objectOffsets = new LongBlocks();
   private final LongArrayList rootLines = new LongArrayList();
   private final LongArrayList rootOffsets = new LongArrayList();
-  final LongArrayList addresses = new LongArrayList();
-  final LongArrayList memsizes = new LongArrayList();
+  final LongBlocks addresses = new LongBlocks();
+  final LongBlocks memsizes = new LongBlocks();
   final List<String> rootNames = new ArrayList<>();
   /** Memsize summed by Ruby class address, and by class this part named (by its number here). */
   final Long2LongOpenHashMap memsizeByClass = new Long2LongOpenHashMap();
@@ -325,14 +325,16 @@ final class RubyPart {
         }
       }
     }
-    // The first in line order: a root line's or an object line's.
-    if (firstRoot >= 0 && (firstObject < 0 || rootLines.getLong(firstRoot) < objectLines.getLong(firstObject))) {
+    // The first in line order: a root line's or an object line's. (Then the lines are no longer needed.)
+    if (firstRoot >= 0 && (firstObject < 0 || rootLines.getLong(firstRoot) < objectLines.get(firstObject))) {
       firstDangling = danglingProblem(rootLines.getLong(firstRoot), rootOffsets.getLong(firstRoot),
           roots.getLong(firstRoot));
     } else if (firstObject >= 0) {
-      firstDangling = danglingProblem(objectLines.getLong(firstObject), objectOffsets.getLong(firstObject),
+      firstDangling = danglingProblem(objectLines.get(firstObject), objectOffsets.get(firstObject),
           objectTarget);
     }
+    objectLines.clear();
+    objectOffsets.clear();
   }
 
   private static RubyDump.Problem danglingProblem(long line, long offset, long target) {
@@ -346,7 +348,7 @@ final class RubyPart {
    * {@code syntheticIds} by its class number; returns its length.
    */
   int copyRecord(int object, byte[] into, int[] traceSerials, long[] syntheticIds) {
-    long p = objectAt.getLong(object);
+    long p = objectAt.get(object);
     int size = ELEMENTS_AT + 8 * records.i4(p + LENGTH_AT);
     records.get(p, into, size);
     int trace = (int) INTS.get(into, TRACE_AT);
@@ -359,7 +361,7 @@ final class RubyPart {
 
   /** The length of object record {@code object}. */
   int recordLength(int object) {
-    return ELEMENTS_AT + 8 * records.i4(objectAt.getLong(object) + LENGTH_AT);
+    return ELEMENTS_AT + 8 * records.i4(objectAt.get(object) + LENGTH_AT);
   }
 
 }

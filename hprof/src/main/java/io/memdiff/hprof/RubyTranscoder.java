@@ -169,25 +169,20 @@ final class RubyTranscoder {
       traceSerials[k] = merge(part.traceFiles, part.traceLines);
       syntheticIds[k] = mergeClasses(part);
       rootNames.addAll(part.rootNames);
-      objects += part.addresses.size();
+      objects += (int) part.addresses.size();
     }
     long[] address = new long[objects];
-    long[] memsizeInFileOrder = new long[objects];
     int[] order = new int[objects];
-    int at = 0;
-    for (RubyPart part : parts) {
-      part.addresses.getElements(0, address, at, part.addresses.size());
-      part.memsizes.getElements(0, memsizeInFileOrder, at, part.memsizes.size());
-      at += part.addresses.size();
+    int[] firstObject = new int[parts.size() + 1];
+    for (int k = 0; k < parts.size(); k++) {
+      RubyPart part = parts.get(k);
+      part.addresses.copyTo(address, firstObject[k]);
+      firstObject[k + 1] = firstObject[k] + (int) part.addresses.size();
       part.addresses.clear();
-      part.addresses.trim();
-      part.memsizes.clear();
-      part.memsizes.trim();
     }
     boolean inAddressOrder = numberInFileOrder(address, order);
     RubyAddresses.sort(address, order);
-    long[] memsize = gather(memsizeInFileOrder, order);
-    memsizeInFileOrder = null;
+    long[] memsize = memsizes(order, firstObject);
     RubyAddresses addresses = new RubyAddresses(address);
     List<Runnable> checks = new ArrayList<>();
     for (RubyPart part : parts) {
@@ -208,7 +203,7 @@ final class RubyTranscoder {
       dangling += part.dangling;
     }
     out.header(timestampMillis);
-    writeRecords(order, traceSerials, syntheticIds);
+    writeRecords(order, firstObject, traceSerials, syntheticIds);
     writeNames();
     out.heapDumpEnd();
     out.flush();
@@ -233,10 +228,23 @@ final class RubyTranscoder {
     return ascending;
   }
 
-  private static long[] gather(long[] values, int[] order) {
+  /**
+   * The objects' memsizes in address order, from the parts' (which are dropped).
+   *
+   * @param firstObject the number of each part's first object, and the count of all after them
+   */
+  private long[] memsizes(int[] order, int[] firstObject) {
     long[] out = new long[order.length];
+    int k = 0;
     for (int i = 0; i < order.length; i++) {
-      out[i] = values[order[i]];
+      int object = order[i];
+      if (object < firstObject[k] || object >= firstObject[k + 1]) {
+        k = upperBound(firstObject, 0, firstObject.length, object) - 1;
+      }
+      out[i] = parts.get(k).memsizes.get(object - firstObject[k]);
+    }
+    for (RubyPart part : parts) {
+      part.memsizes.clear();
     }
     return out;
   }
@@ -303,17 +311,14 @@ final class RubyTranscoder {
    *
    * @param order each object's place in the dump's lines (from 0), by address
    */
-  private void writeRecords(int[] order, int[][] traceSerials, long[][] syntheticIds) throws IOException {
+  private void writeRecords(int[] order, int[] firstObject, int[][] traceSerials, long[][] syntheticIds)
+      throws IOException {
     out.beginSegment();
     for (RubyPart part : parts) {
       for (int r = 0; r < part.roots.size(); r++) {
         split();
         out.rootUnknown(part.roots.getLong(r));
       }
-    }
-    int[] firstObject = new int[parts.size() + 1];
-    for (int k = 0; k < parts.size(); k++) {
-      firstObject[k + 1] = firstObject[k] + parts.get(k).objectAt.size();
     }
     byte[] record = new byte[1 << 16];
     // The objects come mostly in line order: the part of the last one is tried first.
