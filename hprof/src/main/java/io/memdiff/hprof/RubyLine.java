@@ -658,7 +658,7 @@ final class RubyLine {
   private int skipWhitespace() {
     while (pos < end) {
       byte c = b[pos];
-      if (c != ' ' && c != '\t' && c != '\r') {
+      if (c > ' ' || (c != ' ' && c != '\t' && c != '\r')) {
         return c;
       }
       pos++;
