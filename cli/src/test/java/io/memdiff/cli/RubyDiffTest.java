@@ -211,6 +211,19 @@ class RubyDiffTest {
   }
 
   @Test
+  void theDiffIsTheSameWhenTheDumpsAreReadInOneTwoOrFourParts() {
+    // The dumps are about 5 MB: read in parts of at least 1 MiB, eight threads cut them in four.
+    String[] args = {"--format", "json", "--top", "100", dumps.get(0).toString(), dumps.get(1).toString(),
+        dumps.get(2).toString(), "--threads", "1"};
+    Cli one = Cli.run(args);
+    assertThat(one.exitCode()).as(one.err()).isZero();
+    for (String threads : new String[] {"2", "8"}) {
+      args[args.length - 1] = threads;
+      assertThat(Cli.run(args).out()).as("--threads %s", threads).isEqualTo(one.out());
+    }
+  }
+
+  @Test
   void histogramCountsRubyClassesWithTheirMemsize() {
     Cli r = Cli.run("histo", dumps.get(0).toString());
     assertThat(r.exitCode()).as(r.err()).isZero();

@@ -11,6 +11,7 @@ import io.memdiff.paths.Reachability;
 import io.memdiff.paths.RouteTable;
 import io.memdiff.paths.Step;
 import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -108,8 +109,18 @@ public final class SiteSummarizer {
     List<Int2LongOpenHashMap> tracesOfSite = new ArrayList<>();
     if (allocation) {
       siteOf = new int[n];
+      // An object's site is a function of its class and its trace: found once per pair.
+      Long2IntOpenHashMap siteOfClassAndTrace = new Long2IntOpenHashMap();
+      siteOfClassAndTrace.defaultReturnValue(-1);
       for (int o = 0; o < n; o++) {
         int trace = index.traceSerial(o);
+        long pair = ((long) index.classOf(o).index() << 32) | (trace & 0xFFFFFFFFL);
+        int known = siteOfClassAndTrace.get(pair);
+        if (known >= 0) {
+          siteOf[o] = known;
+          tracesOfSite.get(known).addTo(trace, 1);
+          continue;
+        }
         String frame = catalog.stacks().describeTraceFrame(trace, 0, catalog.strings(),
             id -> catalog.classById(id) == null ? "?" : catalog.classById(id).name());
         String cls = index.classOf(o).name();
@@ -125,6 +136,7 @@ public final class SiteSummarizer {
           s = newSite(key, cls, "at " + frame, path, reachabilityOf(reach.label(o)));
         }
         siteOf[o] = s;
+        siteOfClassAndTrace.put(pair, s);
         while (tracesOfSite.size() <= s) {
           tracesOfSite.add(new Int2LongOpenHashMap());
         }

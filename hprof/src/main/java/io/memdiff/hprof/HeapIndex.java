@@ -228,9 +228,12 @@ public final class HeapIndex {
     return duplicateAddresses;
   }
 
-  /** Whether the dump wrote object records in ascending address order (HotSpot's serial dumper does). */
+  /**
+   * Whether the dump wrote object records in ascending address order (HotSpot's serial dumper does);
+   * for a Ruby dump, its object lines.
+   */
   public boolean recordsWereInAddressOrder() {
-    return recordsWereInAddressOrder;
+    return ruby != null ? ruby.linesInAddressOrder() : recordsWereInAddressOrder;
   }
 
   /**

@@ -109,6 +109,23 @@ final class HprofOut {
     }
   }
 
+  /** Bytes already in HPROF form: records a {@link RubyPart} wrote. */
+  void raw(byte[] b, int off, int len) throws IOException {
+    if (len <= buffer.remaining()) {
+      buffer.put(b, off, len);
+      return;
+    }
+    flush();
+    if (len <= buffer.capacity() / 2) {
+      buffer.put(b, off, len);
+      return;
+    }
+    ByteBuffer direct = ByteBuffer.wrap(b, off, len);
+    while (direct.hasRemaining()) {
+      flushed += channel.write(direct, flushed);
+    }
+  }
+
   void flush() throws IOException {
     buffer.flip();
     while (buffer.hasRemaining()) {

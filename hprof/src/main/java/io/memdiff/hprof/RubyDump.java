@@ -5,7 +5,6 @@ import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,8 +23,9 @@ public final class RubyDump {
    */
   public static final String ALLOCATION_TRACING = "(allocation tracing)";
 
-  private final long[] addresses;
+  private final RubyAddresses addresses;
   private final long[] memsizes;
+  private final boolean linesInAddressOrder;
   private final Long2LongOpenHashMap memsizeByClassId;
   private final String[] rootNames;
   private final Long2ObjectOpenHashMap<String> classObjectNames;
@@ -36,11 +36,15 @@ public final class RubyDump {
   /** The first line that could not be read, or a reference no line describes. */
   record Problem(long line, long streamOffset, String message) {}
 
-  /** @param addresses ascending, each once, with {@code memsizes} in the same order */
-  RubyDump(long[] addresses, long[] memsizes, Long2LongOpenHashMap memsizeByClassId, String[] rootNames,
+  /**
+   * @param memsizes in the order of {@code addresses}
+   * @param linesInAddressOrder whether the object lines came in ascending address order
+   */
+  RubyDump(RubyAddresses addresses, long[] memsizes, boolean linesInAddressOrder, Long2LongOpenHashMap memsizeByClassId, String[] rootNames,
       Long2ObjectOpenHashMap<String> classObjectNames, long skippedLines, long danglingReferences, Problem firstProblem) {
     this.addresses = addresses;
     this.memsizes = memsizes;
+    this.linesInAddressOrder = linesInAddressOrder;
     this.memsizeByClassId = memsizeByClassId;
     this.rootNames = rootNames;
     this.classObjectNames = classObjectNames;
@@ -51,8 +55,13 @@ public final class RubyDump {
 
   /** The memsize the dump gives the object at this address, or 0 when it describes none there. */
   public long memsizeAt(long address) {
-    int i = Arrays.binarySearch(addresses, address);
+    int i = addresses.indexOf(address);
     return i < 0 ? 0 : memsizes[i];
+  }
+
+  /** Whether the dump's object lines came in ascending address order (its records are written in that order). */
+  boolean linesInAddressOrder() {
+    return linesInAddressOrder;
   }
 
   /** The memsize of every object of one class (by its class id in the HPROF records). */

@@ -1,5 +1,6 @@
 package io.memdiff.hprof;
 
+import io.memdiff.hprof.work.Tasks;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -40,18 +42,36 @@ final class RubyDumpFile {
   }
 
   static HprofFile open(Path path, boolean gzip, Path tmpDir, int windowSize) throws IOException {
+    return open(path, gzip, tmpDir, windowSize, Tasks.cores(), RubyTranscoder.MIN_PART);
+  }
+
+  /**
+   * @param parts how many parts a plain dump is cut into at most, read at once
+   * @param minPart the least length of a part (tests cut small files into many)
+   */
+  static HprofFile open(Path path, boolean gzip, Path tmpDir, int windowSize, int parts, long minPart)
+      throws IOException {
     Path target = HprofFile.scratchFile(tmpDir);
     FileChannel channel = HprofFile.openDeleted(target);
     try {
       RubyDump ruby;
-      try (InputStream in = stream(path, gzip)) {
-        ruby = RubyTranscoder.transcode(in, channel, Files.getLastModifiedTime(path).toMillis());
+      long timestamp = Files.getLastModifiedTime(path).toMillis();
+      if (!gzip) {
+        try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ)) {
+          ruby = RubyTranscoder.transcode(in, RubyTranscoder.bounds(in.size(), parts, minPart), channel, timestamp,
+              RubyTranscoder.Scratch.forDump(in.size(), tmpDir));
+        }
+        return new HprofFile(path, false, new MappedFile(path, channel, windowSize), ruby);
+      }
+      try (InputStream in = stream(path, true)) {
+        // Inflated, a gzip dump is about ten times as long.
+        ruby = RubyTranscoder.transcode(in, channel, timestamp, RubyTranscoder.Scratch.forDump(10 * Files.size(path), tmpDir));
       } catch (EOFException e) {
         throw new HprofFormatException(path, 0, "truncated gzip stream (compressed file ends early)");
       } catch (ZipException e) {
         throw new HprofFormatException(path, 0, "corrupt gzip stream: " + e.getMessage());
       }
-      return new HprofFile(path, gzip, new MappedFile(path, channel, windowSize), ruby);
+      return new HprofFile(path, true, new MappedFile(path, channel, windowSize), ruby);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The fields memdiff uses of one line of {@code ObjectSpace.dump_all} output, read by a scanner over
@@ -17,6 +18,16 @@ final class RubyLine {
   private static final int MAX_DEPTH = 64;
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
+  /** Each byte's value as a hex digit, or −1. */
+  private static final byte[] HEX = new byte[256];
+
+  static {
+    Arrays.fill(HEX, (byte) -1);
+    for (int d = 0; d < 16; d++) {
+      HEX[Character.forDigit(d, 16)] = (byte) d;
+      HEX[Character.toUpperCase(Character.forDigit(d, 16))] = (byte) d;
+    }
+  }
 
   boolean root;
   String rootName;
@@ -71,6 +82,42 @@ final class RubyLine {
     pos = offset;
     start = offset;
     end = offset + length;
+    object();
+    if (pos < end && skipWhitespace() >= 0) {
+      throw new Problem("more than one JSON value on the line");
+    }
+    checkShape();
+  }
+
+  /**
+   * Reads the line that starts at {@code offset} without looking for its end first, when it is a
+   * good line that ends before {@code available}: returns where it ends (its line break, or
+   * {@code available} when {@code atEnd} says no bytes follow), or −1 for any other line, which
+   * {@link #parse} then reads to say what is wrong with it. A line break is never JSON whitespace
+   * here, so a value cannot run on into the next line: a good line is read exactly as {@link #parse}
+   * reads it.
+   */
+  int parseLine(byte[] bytes, int offset, int available, boolean atEnd) {
+    clear();
+    b = bytes;
+    pos = offset;
+    start = offset;
+    end = available;
+    try {
+      object();
+      checkShape();
+    } catch (Problem p) {
+      return -1;
+    }
+    skipWhitespace();
+    if (pos < end) {
+      return b[pos] == '\n' ? pos : -1;
+    }
+    return atEnd ? pos : -1;
+  }
+
+  /** One JSON object, the scanner before it. */
+  private void object() throws Problem {
     int first = skipWhitespace();
     if (first != '{') {
       if (first == '[' || first == '"' || first == '-' || (first >= '0' && first <= '9')) {
@@ -89,9 +136,10 @@ final class RubyLine {
         }
       }
     }
-    if (pos < end && skipWhitespace() >= 0) {
-      throw new Problem("more than one JSON value on the line");
-    }
+  }
+
+  /** What every line of a dump has: a type, and an address or (for a root) a root name. */
+  private void checkShape() throws Problem {
     if (type == null) {
       throw new Problem("no \"type\"");
     }
@@ -100,7 +148,7 @@ final class RubyLine {
       throw new Problem("a ROOT line without \"root\"");
     }
     if (!root && !hasAddress) {
-      throw new Problem("a " + type + " line without \"address\"");
+      throw withoutAddress(type);
     }
   }
 
@@ -110,72 +158,153 @@ final class RubyLine {
       throw invalid();
     }
     int keyStart = pos + 1;
-    skipString();
-    int keyLength = pos - 1 - keyStart;
+    int keyLength = shortKey(keyStart);
+    if (keyLength >= 0) {
+      pos = keyStart + keyLength + 1;
+    } else {
+      skipString();
+      keyLength = pos - 1 - keyStart;
+    }
     if (skipWhitespace() != ':') {
       throw invalid();
     }
     pos++;
     skipWhitespace();
-    switch (keyLength) {
-      case 4 -> {
-        if (key(keyStart, "type")) {
-          type = text("type");
-        } else if (key(keyStart, "root")) {
-          rootName = text("root");
-        } else if (key(keyStart, "name")) {
-          name = text("name");
-        } else if (key(keyStart, "file")) {
-          file = text("file");
-        } else if (key(keyStart, "line")) {
-          line = (int) Math.min(Integer.MAX_VALUE, number("line"));
-        } else {
-          skipValue(0);
+    // One call site for each reader, so that the compiled scanner stays small.
+    int key = known(keyStart, keyLength);
+    switch (key) {
+      case TYPE, ROOT, NAME, IMEMO_TYPE, STRUCT -> {
+        String text = text(key);
+        switch (key) {
+          case TYPE -> type = text;
+          case ROOT -> rootName = text;
+          case NAME -> name = text;
+          case STRUCT -> struct = text;
+          default -> imemoType = text;
         }
       }
-      case 5 -> {
-        if (key(keyStart, "class")) {
-          classAddress = hex("class");
+      case FILE -> file = file();
+      case LINE -> line = (int) Math.min(Integer.MAX_VALUE, number(key));
+      case MEMSIZE -> memsize = number(key);
+      case CLASS, ADDRESS -> {
+        long value = hex(key);
+        if (key == CLASS) {
+          classAddress = value;
           hasClass = true;
         } else {
-          skipValue(0);
-        }
-      }
-      case 6 -> {
-        if (key(keyStart, "struct")) {
-          struct = text("struct");
-        } else {
-          skipValue(0);
-        }
-      }
-      case 7 -> {
-        if (key(keyStart, "address")) {
-          address = hex("address");
+          address = value;
           hasAddress = true;
-        } else if (key(keyStart, "memsize")) {
-          memsize = number("memsize");
-        } else {
-          skipValue(0);
         }
       }
-      case 9 -> {
-        if (key(keyStart, "singleton")) {
+      case REFERENCES -> references();
+      default -> {
+        if (key == SINGLETON) {
           singleton = pos < end && b[pos] == 't';
         }
         skipValue(0);
       }
-      case 10 -> {
-        if (key(keyStart, "imemo_type")) {
-          imemoType = text("imemo_type");
-        } else if (key(keyStart, "references")) {
-          references();
-        } else {
-          skipValue(0);
-        }
-      }
-      default -> skipValue(0);
     }
   }
+
+  /** The key of {@code length} bytes at {@code at}, if memdiff reads its value: one of {@link #KEYS}; else −1. */
+  private int known(int at, int length) {
+    switch (length) {
+      case 4 -> {
+        long k = word(at, 4);
+        return k == W_TYPE ? TYPE : k == W_FILE ? FILE : k == W_LINE ? LINE : k == W_ROOT ? ROOT : k == W_NAME ? NAME : -1;
+      }
+      case 5 -> {
+        return word(at, 5) == W_CLASS ? CLASS : -1;
+      }
+      case 6 -> {
+        return word(at, 6) == W_STRUCT ? STRUCT : -1;
+      }
+      case 7 -> {
+        long k = word(at, 7);
+        return k == W_ADDRESS ? ADDRESS : k == W_MEMSIZE ? MEMSIZE : -1;
+      }
+      case 9 -> {
+        return key(at, KEYS[SINGLETON]) ? SINGLETON : -1;
+      }
+      case 10 -> {
+        return key(at, KEYS[REFERENCES]) ? REFERENCES : key(at, KEYS[IMEMO_TYPE]) ? IMEMO_TYPE : -1;
+      }
+      default -> {
+        return -1;
+      }
+    }
+  }
+
+  /** The keys memdiff reads, by number. */
+  private static final String[] KEYS = {"type", "root", "name", "imemo_type", "file", "line", "memsize", "class",
+      "address", "references", "singleton", "struct"};
+  private static final int TYPE = 0;
+  private static final int ROOT = 1;
+  private static final int NAME = 2;
+  private static final int IMEMO_TYPE = 3;
+  private static final int FILE = 4;
+  private static final int LINE = 5;
+  private static final int MEMSIZE = 6;
+  private static final int CLASS = 7;
+  private static final int ADDRESS = 8;
+  private static final int REFERENCES = 9;
+  private static final int SINGLETON = 10;
+  private static final int STRUCT = 11;
+
+  /**
+   * The length of the key that starts at {@code at} when the line holds at least 16 bytes from there
+   * and the key is shorter, with no escape: found eight bytes at a time; else −1.
+   */
+  private int shortKey(int at) {
+    if (at + 16 > end) {
+      return -1;
+    }
+    int found = firstSpecial((long) LONGS.get(b, at));
+    if (found < 0) {
+      found = firstSpecial((long) LONGS.get(b, at + 8));
+      if (found < 0) {
+        return -1;
+      }
+      found += 8;
+    }
+    return b[at + found] == '"' ? found : -1;
+  }
+
+  /** Where the first quote, backslash or control byte is in a word of eight bytes (little-endian), or −1. */
+  private static int firstSpecial(long w) {
+    long quote = w ^ 0x2222222222222222L;
+    long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
+    long special = (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((w - 0x20 * ONES) & ~w))
+        & (ONES << 7);
+    return special == 0 ? -1 : Long.numberOfTrailingZeros(special) >>> 3;
+  }
+
+  /** The {@code length} (at most 8) bytes at {@code at} as one little-endian word. */
+  private long word(int at, int length) {
+    long w = 0;
+    for (int i = length - 1; i >= 0; i--) {
+      w = (w << 8) | (b[at + i] & 0xFF);
+    }
+    return w;
+  }
+
+  private static long word(String key) {
+    long w = 0;
+    for (int i = key.length() - 1; i >= 0; i--) {
+      w = (w << 8) | key.charAt(i);
+    }
+    return w;
+  }
+
+  private static final long W_TYPE = word("type");
+  private static final long W_FILE = word("file");
+  private static final long W_LINE = word("line");
+  private static final long W_ROOT = word("root");
+  private static final long W_NAME = word("name");
+  private static final long W_CLASS = word("class");
+  private static final long W_ADDRESS = word("address");
+  private static final long W_MEMSIZE = word("memsize");
+  private static final long W_STRUCT = word("struct");
 
   private boolean key(int at, String name) {
     for (int i = 0; i < name.length(); i++) {
@@ -185,6 +314,29 @@ final class RubyLine {
     }
     return true;
   }
+
+  /** The {@code "file"} value: most often the last line's, compared before it is looked up. */
+  private String file() throws Problem {
+    int n = lastFileBytes.length;
+    int from = pos + 1;
+    if (lastFile != null && from + n < end && b[pos] == '"' && b[from + n] == '"'
+        && Arrays.equals(lastFileBytes, 0, n, b, from, from + n)) {
+      pos = from + n + 1;
+      return lastFile;
+    }
+    String f = text(FILE);
+    if (!escaped) {
+      lastFile = f;
+      lastFileBytes = Arrays.copyOfRange(b, from, pos - 1);
+    }
+    return f;
+  }
+
+  /** The last file name read, and its bytes (without escapes). */
+  private String lastFile;
+  private byte[] lastFileBytes = new byte[0];
+  /** Whether the last string {@link #text} read held an escape. */
+  private boolean escaped;
 
   private void references() throws Problem {
     if (peek() != '[') {
@@ -198,7 +350,7 @@ final class RubyLine {
     }
     while (true) {
       skipWhitespace();
-      references.add(hex("references"));
+      references.add(hex(REFERENCES));
       if (closes(']')) {
         return;
       }
@@ -206,26 +358,26 @@ final class RubyLine {
   }
 
   /** A string value, from the table when it has been seen before. */
-  private String text(String field) throws Problem {
+  private String text(int key) throws Problem {
     if (peek() != '"') {
       skipValue(0);
-      throw new Problem("\"" + field + "\" is not a string");
+      throw bad(key, "is not a string");
     }
     int from = pos + 1;
-    boolean escaped = skipString();
+    escaped = skipString();
     int to = pos - 1;
     return escaped ? unescape(from, to) : strings.of(b, from, to - from);
   }
 
-  private long number(String field) throws Problem {
+  private long number(int key) throws Problem {
     int c = peek();
     if (c == '-' && pos + 1 < end && b[pos + 1] >= '0' && b[pos + 1] <= '9') {
       skipValue(0);
-      throw new Problem("\"" + field + "\" is negative");
+      throw bad(key, "is negative");
     }
     if (c < '0' || c > '9') {
       skipValue(0);
-      throw new Problem("\"" + field + "\" is not an integer");
+      throw bad(key, "is not an integer");
     }
     int from = pos;
     long n = 0;
@@ -236,78 +388,75 @@ final class RubyLine {
     if (fraction || pos - from > 18 || (b[from] == '0' && pos - from > 1)) {
       pos = from;
       skipValue(0);
-      throw new Problem("\"" + field + "\" is not an integer");
+      throw bad(key, "is not an integer");
     }
     return n;
   }
 
   /** A {@code "0x7f…"} address, read from the line's bytes without making a String. */
-  private long hex(String field) throws Problem {
+  private long hex(int key) throws Problem {
+    // Most often: up to 16 hex digits and the closing quote, read through a table.
+    if (pos + 20 <= end && b[pos] == '"' && b[pos + 1] == '0' && (b[pos + 2] | 0x20) == 'x') {
+      int i = pos + 3;
+      int last = i + 16;
+      long v = 0;
+      for (int d; i < last && (d = HEX[b[i] & 0xFF]) >= 0; i++) {
+        v = (v << 4) | d;
+      }
+      if (i > pos + 3 && b[i] == '"') {
+        pos = i + 1;
+        return v;
+      }
+    }
+    return hexChecked(key);
+  }
+
+  /** An address that is not simply digits and a quote, or not whole in the bytes read: checked byte by byte. */
+  private long hexChecked(int key) throws Problem {
     if (peek() != '"') {
       skipValue(0);
-      throw new Problem("\"" + field + "\" holds something other than an address string");
+      throw bad(key, "holds something other than an address string");
     }
     int from = pos + 1;
     skipString();
     int length = pos - 1 - from;
     if (length < 3 || length > 18 || b[from] != '0' || (b[from + 1] != 'x' && b[from + 1] != 'X')) {
-      throw new Problem("\"" + field + "\" holds something other than a 0x address");
+      throw bad(key, "holds something other than a 0x address");
     }
     long v = 0;
     for (int i = from + 2; i < from + length; i++) {
       int d = Character.digit(b[i], 16);
       if (d < 0) {
-        throw new Problem("\"" + field + "\" holds something other than a 0x address");
+        throw bad(key, "holds something other than a 0x address");
       }
       v = (v << 4) | d;
     }
     return v;
   }
 
+  private static Problem withoutAddress(String type) {
+    return new Problem("a " + type + " line without \"address\"");
+  }
+
+  private static Problem tooDeep() {
+    return new Problem("nested deeper than " + MAX_DEPTH);
+  }
+
+  private static Problem notJsonAt(int column) {
+    return new Problem("not valid JSON at column " + column);
+  }
+
+  /** What is wrong with the value of a key memdiff reads (out of the scanner's way: never on a good line). */
+  private static Problem bad(int key, String what) {
+    return new Problem("\"" + KEYS[key] + "\" " + what);
+  }
+
   /** Skips any JSON value, checking it. */
   private void skipValue(int depth) throws Problem {
-    if (depth > MAX_DEPTH) {
-      throw new Problem("nested deeper than " + MAX_DEPTH);
-    }
     int c = peek();
     switch (c) {
       case '"' -> skipString();
-      case '{' -> {
-        pos++;
-        if (skipWhitespace() == '}') {
-          pos++;
-          return;
-        }
-        while (true) {
-          if (skipWhitespace() != '"') {
-            throw invalid();
-          }
-          skipString();
-          if (skipWhitespace() != ':') {
-            throw invalid();
-          }
-          pos++;
-          skipWhitespace();
-          skipValue(depth + 1);
-          if (closes('}')) {
-            return;
-          }
-        }
-      }
-      case '[' -> {
-        pos++;
-        if (skipWhitespace() == ']') {
-          pos++;
-          return;
-        }
-        while (true) {
-          skipWhitespace();
-          skipValue(depth + 1);
-          if (closes(']')) {
-            return;
-          }
-        }
-      }
+      case '{', '[' -> skipNested(depth);
       case 't' -> literal("true");
       case 'f' -> literal("false");
       case 'n' -> literal("null");
@@ -320,6 +469,53 @@ final class RubyLine {
       }
     }
   }
+
+  /** Skips the object or array that opens at {@code pos} (a method of its own: the compiled scanner stays small). */
+  private void skipNested(int depth) throws Problem {
+    // A value deeper than MAX_DEPTH is refused where it starts, whatever it is.
+    boolean tooDeep = depth + 1 > MAX_DEPTH;
+    if (b[pos] == '{') {
+      pos++;
+      if (skipWhitespace() == '}') {
+        pos++;
+        return;
+      }
+      while (true) {
+        if (skipWhitespace() != '"') {
+          throw invalid();
+        }
+        skipString();
+        if (skipWhitespace() != ':') {
+          throw invalid();
+        }
+        pos++;
+        skipWhitespace();
+        if (tooDeep) {
+          throw tooDeep();
+        }
+        skipValue(depth + 1);
+        if (closes('}')) {
+          return;
+        }
+      }
+    }
+    pos++;
+    if (skipWhitespace() == ']') {
+      pos++;
+      return;
+    }
+    while (true) {
+      skipWhitespace();
+      if (tooDeep) {
+        throw tooDeep();
+      }
+      skipValue(depth + 1);
+      if (closes(']')) {
+        return;
+      }
+    }
+  }
+
 
   /** After a member: true at the closing bracket (consumed), false after a comma. */
   private boolean closes(int close) throws Problem {
@@ -455,11 +651,14 @@ final class RubyLine {
     return s.append(new String(b, run, to - run, StandardCharsets.UTF_8)).toString();
   }
 
-  /** The next byte that is not JSON whitespace (not consumed), or −1 at the end of the line. */
+  /**
+   * The next byte that is not JSON whitespace (not consumed), or −1 at the end of the line. A line
+   * break is not whitespace here: lines are cut at every one, so none is inside a line.
+   */
   private int skipWhitespace() {
     while (pos < end) {
       byte c = b[pos];
-      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+      if (c > ' ' || (c != ' ' && c != '\t' && c != '\r')) {
         return c;
       }
       pos++;
@@ -480,6 +679,6 @@ final class RubyLine {
 
   /** Names the column (from 1) of the byte that cannot be there, never its text. */
   private Problem invalid() {
-    return pos >= end ? truncated() : new Problem("not valid JSON at column " + (pos - start + 1));
+    return pos >= end ? truncated() : notJsonAt(pos - start + 1);
   }
 }

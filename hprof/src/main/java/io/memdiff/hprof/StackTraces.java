@@ -18,6 +18,8 @@ public final class StackTraces {
   private final Int2LongOpenHashMap threadObjects = new Int2LongOpenHashMap();
   private final Int2IntOpenHashMap threadTraces = new Int2IntOpenHashMap();
   private final Int2LongOpenHashMap classSerials = new Int2LongOpenHashMap();
+  /** The descriptions of frames without a class (allocation sites of Ruby objects) made so far. */
+  private final Long2ObjectOpenHashMap<String> sites = new Long2ObjectOpenHashMap<>();
 
   StackTraces() {
     threadTraces.defaultReturnValue(-1);
@@ -88,8 +90,16 @@ public final class StackTraces {
       return "<unknown frame 0x" + Long.toHexString(frameId) + ">";
     }
     if (f.classSerial() == 0 && f.methodNameId() == 0 && f.sourceFileId() != 0 && f.line() > 0) {
-      // A frame of a language without classes (a Ruby allocation site): heapy's file:line.
-      return strings.getOrPlaceholder(f.sourceFileId()) + ":" + f.line();
+      // A frame of a language without classes (a Ruby allocation site): heapy's file:line. Every
+      // object's site is asked for, and a dump has few: each is made once.
+      synchronized (sites) {
+        String site = sites.get(frameId);
+        if (site == null) {
+          site = strings.getOrPlaceholder(f.sourceFileId()) + ":" + f.line();
+          sites.put(frameId, site);
+        }
+        return site;
+      }
     }
     String className = names.nameOfClassId(classSerials.get(f.classSerial()));
     String method = strings.getOrPlaceholder(f.methodNameId());
