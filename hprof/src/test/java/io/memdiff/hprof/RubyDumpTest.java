@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +22,7 @@ class RubyDumpTest {
   Path dir;
 
   private Path resource(String name) throws IOException {
-    Path out = dir.resolve(name);
-    try (InputStream in = getClass().getResourceAsStream("ruby/" + name)) {
-      Files.copy(in, out);
-    }
-    return out;
+    return RubyResources.copy(dir, name);
   }
 
   private static HeapIndex index(Path dump, boolean lenient) throws IOException {

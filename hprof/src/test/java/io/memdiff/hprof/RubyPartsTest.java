@@ -3,7 +3,6 @@ package io.memdiff.hprof;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +21,7 @@ class RubyPartsTest {
   Path dir;
 
   private Path resource(String name) throws IOException {
-    Path out = dir.resolve(name);
-    try (InputStream in = getClass().getResourceAsStream("ruby/" + name)) {
-      Files.copy(in, out);
-    }
-    return out;
+    return RubyResources.copy(dir, name);
   }
 
   /** The transcoded file's bytes and what the dump recorded beside them, as one comparable text. */
