@@ -11,6 +11,7 @@ import io.memdiff.paths.Reachability;
 import io.memdiff.paths.RouteTable;
 import io.memdiff.paths.Step;
 import it.unimi.dsi.fastutil.ints.Int2LongOpenHashMap;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayList;
@@ -112,6 +113,7 @@ public final class SiteSummarizer {
       // An object's site is a function of its class and its trace: found once per pair.
       Long2IntOpenHashMap siteOfClassAndTrace = new Long2IntOpenHashMap();
       siteOfClassAndTrace.defaultReturnValue(-1);
+      IntArrayList firstObject = new IntArrayList();
       for (int o = 0; o < n; o++) {
         int trace = index.traceSerial(o);
         long pair = ((long) index.classOf(o).index() << 32) | (trace & 0xFFFFFFFFL);
@@ -131,9 +133,13 @@ public final class SiteSummarizer {
         String key = SiteKeys.allocationKey(cls, frame);
         int s = siteByKey.getInt(key);
         if (s < 0) {
-          List<PathStep> path = reach.label(o) == Reachability.UNREACHABLE ? List.of()
-              : withAllocationSites(folding.fold(describer.steps(o, false)));
-          s = newSite(key, cls, "at " + frame, path, reachabilityOf(reach.label(o)));
+          s = newSite(key, cls, "at " + frame, null, null);
+        }
+        while (firstObject.size() <= s) {
+          firstObject.add(-1);
+        }
+        if (firstObject.getInt(s) < 0) {
+          firstObject.set(s, o);
         }
         siteOf[o] = s;
         siteOfClassAndTrace.put(pair, s);
@@ -142,6 +148,7 @@ public final class SiteSummarizer {
         }
         tracesOfSite.get(s).addTo(trace, 1);
       }
+      nameAllocationSites(siteOf, firstObject, reach, describer, folding);
     } else {
       // Objects on one route share a site (a route fixes the class and the reachability): name each
       // route's once, from its representative, before the objects are walked. The shortest-path
@@ -297,6 +304,39 @@ public final class SiteSummarizer {
       case Reachability.UNREACHABLE -> SiteReachability.UNREACHABLE;
       default -> throw new IllegalStateException("no reachability label " + label);
     };
+  }
+
+  /**
+   * Names each allocation site by the path of the first of its objects the shortest-paths search
+   * reached, or by its first object where none is reachable. Not by the lowest address, which the
+   * collector chooses: a site held from two places is then named the same way in every dump.
+   *
+   * @param firstObject per site, its first object by index; -1 for a retention site, named already
+   */
+  private void nameAllocationSites(int[] siteOf, IntArrayList firstObject, Reachability reach,
+      PathDescriber describer, Folding folding) {
+    int[] named = firstObject.toIntArray();
+    int left = 0;
+    for (int s = 0; s < named.length; s++) {
+      left += named[s] >= 0 ? 1 : 0;
+    }
+    boolean[] done = new boolean[named.length];
+    for (int i = 0, reached = reach.reachedCount(); i < reached && left > 0; i++) {
+      int o = reach.reachedAt(i);
+      int s = siteOf[o];
+      if (s < named.length && named[s] >= 0 && !done[s]) {
+        done[s] = true;
+        left--;
+        paths.set(s, withAllocationSites(folding.fold(describer.steps(o, false))));
+        labels.set(s, reachabilityOf(reach.label(o)));
+      }
+    }
+    for (int s = 0; s < named.length; s++) {
+      if (named[s] >= 0 && !done[s]) {
+        paths.set(s, List.of());
+        labels.set(s, reachabilityOf(reach.label(named[s])));
+      }
+    }
   }
 
   /**
