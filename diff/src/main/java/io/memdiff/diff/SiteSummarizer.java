@@ -133,13 +133,11 @@ public final class SiteSummarizer {
         String key = SiteKeys.allocationKey(cls, frame);
         int s = siteByKey.getInt(key);
         if (s < 0) {
-          s = newSite(key, cls, "at " + frame, null, null);
-        }
-        while (firstObject.size() <= s) {
-          firstObject.add(-1);
-        }
-        if (firstObject.getInt(s) < 0) {
-          firstObject.set(s, o);
+          s = newSite(key, cls, "at " + frame, null, null); // named once every object is counted
+          while (firstObject.size() < s) {
+            firstObject.add(-1);
+          }
+          firstObject.add(o);
         }
         siteOf[o] = s;
         siteOfClassAndTrace.put(pair, s);
@@ -315,26 +313,23 @@ public final class SiteSummarizer {
    */
   private void nameAllocationSites(int[] siteOf, IntArrayList firstObject, Reachability reach,
       PathDescriber describer, Folding folding) {
-    int[] named = firstObject.toIntArray();
-    int left = 0;
-    for (int s = 0; s < named.length; s++) {
-      left += named[s] >= 0 ? 1 : 0;
+    int unnamed = 0;
+    for (int s = 0; s < firstObject.size(); s++) {
+      unnamed += firstObject.getInt(s) >= 0 ? 1 : 0;
     }
-    boolean[] done = new boolean[named.length];
-    for (int i = 0, reached = reach.reachedCount(); i < reached && left > 0; i++) {
+    for (int i = 0, reached = reach.reachedCount(); i < reached && unnamed > 0; i++) {
       int o = reach.reachedAt(i);
       int s = siteOf[o];
-      if (s < named.length && named[s] >= 0 && !done[s]) {
-        done[s] = true;
-        left--;
+      if (paths.get(s) == null) {
         paths.set(s, withAllocationSites(folding.fold(describer.steps(o, false))));
         labels.set(s, reachabilityOf(reach.label(o)));
+        unnamed--;
       }
     }
-    for (int s = 0; s < named.length; s++) {
-      if (named[s] >= 0 && !done[s]) {
+    for (int s = 0; s < firstObject.size(); s++) {
+      if (paths.get(s) == null) {
         paths.set(s, List.of());
-        labels.set(s, reachabilityOf(reach.label(named[s])));
+        labels.set(s, reachabilityOf(reach.label(firstObject.getInt(s))));
       }
     }
   }

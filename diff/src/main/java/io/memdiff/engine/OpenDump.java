@@ -140,8 +140,7 @@ public final class OpenDump implements AutoCloseable {
   /** Room for the index's columns and lookup table, about 12 bytes per object, beside what is live now. */
   private boolean roomForIndex() {
     Memory.collectBetweenPhases();
-    Runtime rt = Runtime.getRuntime();
-    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    long free = Memory.freeHeap();
     return free > 14 * catalog.objects() + (64L << 20);
   }
 

@@ -175,8 +175,7 @@ final class SummaryLoader {
    * that, to leave the analysis it is built beside room to finish.
    */
   private static boolean roomForIndex(DumpCatalog catalog) {
-    Runtime rt = Runtime.getRuntime();
-    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    long free = Memory.freeHeap();
     return free > 64 * catalog.objects();
   }
 

@@ -115,8 +115,7 @@ public final class HeapAnalysis {
    * heap then takes longer instead of running out of memory.
    */
   private static boolean roomForAll(ObjectGraph graph) {
-    Runtime rt = Runtime.getRuntime();
-    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    long free = Memory.freeHeap();
     long need = 38L * graph.nodeCount() + 8L * graph.edgeCount();
     return free > need + need / 2;
   }

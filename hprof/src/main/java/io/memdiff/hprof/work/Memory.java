@@ -22,6 +22,12 @@ public final class Memory {
     return Tasks.async(name, allocation);
   }
 
+  /** Heap not in use now, up to the maximum: garbage not yet collected counts as in use, so this errs low. */
+  public static long freeHeap() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+  }
+
   /** Collects the garbage of the phase that just ended. */
   public static void collectBetweenPhases() {
     System.gc();
