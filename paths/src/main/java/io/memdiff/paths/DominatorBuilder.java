@@ -1,7 +1,6 @@
 package io.memdiff.paths;
 
 import io.memdiff.hprof.work.Memory;
-import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import java.util.Arrays;
 
 /**
@@ -61,7 +60,8 @@ final class DominatorBuilder {
     int[] dom = label;
     immediateDominators(dom, semi, parent, count);
     // The owners the route table asks for, read while the dominators are still by number.
-    Int2IntOpenHashMap ownerOfHeldTwice = owners(dom, vertex, heldTwiceNumbers);
+    int[] heldTwiceBase = Dominators.rankBase(heldTwice);
+    int[] ownerOfHeldTwice = owners(dom, vertex, heldTwiceNumbers, heldTwice, heldTwiceBase);
 
     // 4. Retained bytes and subtree sizes, summed up the dominator tree in depth-first numbers (a
     // dominator precedes the vertices it dominates). The spent semidominator and ancestor arrays
@@ -81,7 +81,8 @@ final class DominatorBuilder {
     // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
     // built in.
     permute(end, size, retainedLow, retainedHigh, vertex, count);
-    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited, heldTwice, ownerOfHeldTwice);
+    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited, heldTwice, heldTwiceBase,
+        ownerOfHeldTwice);
   }
 
   // The loops over every root, weak edge and vertex are methods of their own, here as in the other
@@ -139,13 +140,15 @@ final class DominatorBuilder {
     }
   }
 
-  /** Each listed vertex's object and the object of its immediate dominator ({@link ParentLinks#VIRTUAL_ROOT} for 0). */
-  private static Int2IntOpenHashMap owners(int[] dom, int[] vertex, int[] numbers) {
-    Int2IntOpenHashMap owner = new Int2IntOpenHashMap(numbers.length);
-    owner.defaultReturnValue(ParentLinks.NO_OBJECT);
+  /**
+   * The object of each listed vertex's immediate dominator ({@link ParentLinks#VIRTUAL_ROOT} for 0),
+   * at the rank of the vertex's object among the set bits of {@code heldTwice}.
+   */
+  private static int[] owners(int[] dom, int[] vertex, int[] numbers, long[] heldTwice, int[] base) {
+    int[] owner = new int[numbers.length];
     for (int w : numbers) {
       int d = dom[w];
-      owner.put(vertex[w], d == 0 ? ParentLinks.VIRTUAL_ROOT : vertex[d]);
+      owner[Dominators.rank(heldTwice, base, vertex[w])] = d == 0 ? ParentLinks.VIRTUAL_ROOT : vertex[d];
     }
     return owner;
   }

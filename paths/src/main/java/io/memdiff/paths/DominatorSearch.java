@@ -150,7 +150,8 @@ final class DominatorSearch {
    * order either way. The virtual root's references are the seeds, pushed the same way.
    */
   private void run(int[] seeds, int floor) {
-    ObjectGraph g = graph;
+    int[] first = graph.edgeStarts();
+    int[] targets = graph.edgeTargets();
     long[] isRoot = this.isRoot;
     long[] visited = this.visited;
     int[] dfnum = this.dfnum;
@@ -171,7 +172,7 @@ final class DominatorSearch {
       if (next < 0) {
         num = (int) entry;
         firstEdge = -1 - next;
-        endEdge = num == 0 ? seeds.length : g.endEdge(vertex[num]);
+        endEdge = num == 0 ? seeds.length : first[vertex[num] + 1];
       } else {
         if (isSet(visited, next)) {
           int d = dfnum[next];
@@ -188,8 +189,8 @@ final class DominatorSearch {
         dfnum[next] = num;
         vertex[num] = next;
         parent[num] = (int) entry;
-        firstEdge = g.firstEdge(next);
-        endEdge = g.endEdge(next);
+        firstEdge = first[next];
+        endEdge = first[next + 1];
       }
       int batchEnd = endEdge - firstEdge > batch ? firstEdge + batch : endEdge;
       long needed = (long) top + 1 + (batchEnd - firstEdge);
@@ -206,7 +207,7 @@ final class DominatorSearch {
         continue;
       }
       for (int e = batchEnd - 1; e >= firstEdge; e--) {
-        int target = g.target(e);
+        int target = targets[e];
         if (isSet(isRoot, target)) {
           continue;
         }

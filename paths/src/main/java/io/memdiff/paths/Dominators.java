@@ -37,14 +37,17 @@ public final class Dominators {
    */
   private final long[] heldTwice;
   /** The immediate dominator of each object {@link #heldTwice} (the others' is the object that first reached them). */
-  private final Int2IntOpenHashMap ownerOfHeldTwice;
+  /** Per word of {@link #heldTwice}, the set bits before it: an object's rank among those objects. */
+  private final int[] heldTwiceBase;
+  /** The immediate dominator of each object held twice, by its rank (see {@link #rank}). */
+  private final int[] ownerOfHeldTwice;
   // Per object, its position in the tree and its immediate dominator: 4 bytes per object each that
   // the analysis itself does without, so each is built when a caller first asks about single objects.
   private int[] positionOf;
   private int[] idomOf;
 
   Dominators(ObjectGraph graph, int count, int[] retainedLow, int[] retainedHigh, int[] subtreeEnd,
-      int[] objectAt, long[] reached, long[] heldTwice, Int2IntOpenHashMap ownerOfHeldTwice) {
+      int[] objectAt, long[] reached, long[] heldTwice, int[] heldTwiceBase, int[] ownerOfHeldTwice) {
     this.graph = graph;
     this.count = count;
     this.retainedLow = retainedLow;
@@ -53,7 +56,24 @@ public final class Dominators {
     this.objectAt = objectAt;
     this.reached = reached;
     this.heldTwice = heldTwice;
+    this.heldTwiceBase = heldTwiceBase;
     this.ownerOfHeldTwice = ownerOfHeldTwice;
+  }
+
+  /** Per word of a bit set, how many bits are set in the words before it. */
+  static int[] rankBase(long[] bits) {
+    int[] base = new int[bits.length];
+    int n = 0;
+    for (int k = 0; k < bits.length; k++) {
+      base[k] = n;
+      n += Long.bitCount(bits[k]);
+    }
+    return base;
+  }
+
+  /** How many set bits of {@code bits} come before bit {@code i}; {@code base} is {@link #rankBase}'s. */
+  static int rank(long[] bits, int[] base, int i) {
+    return base[i >>> 6] + Long.bitCount(bits[i >>> 6] & ((1L << i) - 1));
   }
 
   /**
@@ -84,10 +104,12 @@ public final class Dominators {
 
   /**
    * The immediate dominator of an object {@link #heldTwice}, as {@link #idom} gives it, without the
-   * array of every object's: the route table asks for these alone, a small share of the heap.
+   * array of every object's: the route table asks for these alone, a small share of the heap. An
+   * array by rank, not a map: the table asks once or twice per such object, and a map's probes miss
+   * the cache more.
    */
   int ownerOfHeldTwice(int object) {
-    return ownerOfHeldTwice.get(object);
+    return ownerOfHeldTwice[rank(heldTwice, heldTwiceBase, object)];
   }
 
   /**

@@ -228,6 +228,24 @@ public final class ObjectGraph {
     return slots[edge];
   }
 
+  // The arrays themselves, for the searches' loops: held in locals, they stay loop-invariant across
+  // the rare calls those loops make, where a field read through the graph is read again each edge.
+
+  /** Per node, its first edge; node + 1's is its end (see {@link #firstEdge}). */
+  int[] edgeStarts() {
+    return first;
+  }
+
+  /** Per edge, its target (see {@link #target}). */
+  int[] edgeTargets() {
+    return targets;
+  }
+
+  /** Per edge, its {@link EdgeSlots} code (see {@link #slot}). */
+  byte[] edgeSlots() {
+    return slots;
+  }
+
   public byte weakSlot(int i) {
     return weakSlots[i];
   }

@@ -206,7 +206,9 @@ public final class Reachability {
    * noting the position of each reference holder it adds.
    */
   private int bfs(int head, int tail, byte kind, Int2IntOpenHashMap sourcePosition) {
-    ObjectGraph g = graph;
+    int[] first = graph.edgeStarts();
+    int[] targets = graph.edgeTargets();
+    byte[] slots = graph.edgeSlots();
     byte[] label = this.label;
     int[] queue = order;
     int[] parentPosition = this.parentPosition;
@@ -214,8 +216,8 @@ public final class Reachability {
     while (head < tail) {
       int position = head;
       int o = queue[head++];
-      for (int e = g.firstEdge(o), end = g.endEdge(o); e < end; e++) {
-        int t = g.target(e);
+      for (int e = first[o], end = first[o + 1]; e < end; e++) {
+        int t = targets[e];
         byte l = label[t];
         if (l <= UNREACHABLE) {
           if (l == UNREACHED_HOLDER) {
@@ -223,7 +225,7 @@ public final class Reachability {
           }
           label[t] = kind;
           parentPosition[tail] = position;
-          slotAtPosition[tail] = g.slot(e);
+          slotAtPosition[tail] = slots[e];
           queue[tail++] = t;
         }
       }
