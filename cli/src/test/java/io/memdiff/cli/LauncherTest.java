@@ -58,6 +58,46 @@ class LauncherTest {
     assertThat(r.err).doesNotContain("building");
   }
 
+  @Test
+  void aDiffsFirstRunArchivesItsClassesAndLaterRunsPrintTheSameReportWithOrWithoutIt() throws Exception {
+    Path release = Files.createDirectories(dir.resolve("memdiff-1.0"));
+    Path script = copyLauncher(release);
+    packedJar(release.resolve("memdiff.jar"));
+    String[] dumps = GoldenDumps.writeSeries(Files.createDirectories(dir.resolve("dumps")));
+    Path cache = dir.resolve("cache");
+
+    Result version = run(script, dir, cache, "--version");
+    assertThat(version.code).as(version.err).isZero();
+    assertThat(cache.resolve("memdiff")).as("--version loads too few classes to archive").doesNotExist();
+
+    Result first = run(script, dir, cache, dumps);
+    assertThat(first.code).as(first.err).isZero();
+    assertThat(first.out).startsWith("leak ");
+    List<Path> archives = archives(cache.resolve("memdiff"));
+    assertThat(archives).as("the first diff's archive, and no half-written one").hasSize(1)
+        .allMatch(a -> a.getFileName().toString().endsWith(".jsa"));
+
+    Result second = run(script, dir, cache, dumps);
+    assertThat(second.code).isZero();
+    assertThat(second.out).isEqualTo(first.out);
+    assertThat(second.err).isEqualTo(first.err);
+
+    // An archive this JVM cannot use (damaged, or another build's) is passed over without a word.
+    Path archive = archives.get(0);
+    Files.delete(archive);
+    Files.write(archive, "not a class archive".getBytes(StandardCharsets.US_ASCII));
+    Result damaged = run(script, dir, cache, dumps);
+    assertThat(damaged.code).isZero();
+    assertThat(damaged.out).isEqualTo(first.out);
+    assertThat(damaged.err).isEqualTo(first.err);
+  }
+
+  private static List<Path> archives(Path cache) throws IOException {
+    try (var files = Files.list(cache)) {
+      return files.toList();
+    }
+  }
+
   static Path copyLauncher(Path into) throws IOException {
     Path script = Files.copy(Path.of("..", "memdiff"), into.resolve("memdiff"));
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -80,12 +120,56 @@ class LauncherTest {
     }
   }
 
+  /**
+   * A jar of the test class path's classes, with its jars in the manifest: the class archive takes
+   * classes from jars only, so the stand-in of {@link #standInJar} would leave nothing to archive.
+   */
+  static void packedJar(Path jar) throws IOException {
+    Manifest m = new Manifest();
+    m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
+    List<String> urls = new ArrayList<>();
+    List<Path> dirs = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path p = Path.of(entry).toAbsolutePath();
+      if (Files.isDirectory(p)) {
+        dirs.add(p);
+      } else {
+        urls.add(p.toUri().toString());
+      }
+    }
+    m.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", urls));
+    java.util.Set<String> added = new java.util.HashSet<>();
+    try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
+      for (Path d : dirs) {
+        try (var files = Files.walk(d)) {
+          for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+            String name = d.relativize(f).toString().replace(File.separatorChar, '/');
+            if (!name.equals("META-INF/MANIFEST.MF") && added.add(name)) {
+              j.putNextEntry(new java.util.jar.JarEntry(name));
+              Files.copy(f, j);
+              j.closeEntry();
+            }
+          }
+        }
+      }
+    }
+  }
+
   private record Result(int code, String out, String err) {}
 
   private static Result run(Path launcher, Path cwd, String... args) throws Exception {
+    return run(launcher, cwd, null, args);
+  }
+
+  /** @param cache the user's cache directory ({@code XDG_CACHE_HOME}), or null to leave it as it is */
+  private static Result run(Path launcher, Path cwd, Path cache, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(launcher.toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
+    if (cache != null) {
+      pb.environment().put("XDG_CACHE_HOME", cache.toString());
+    }
     // The launcher's tuned options are for the analysis; a plain JVM starts sooner here.
     pb.environment().put("MEMDIFF_JAVA_OPTS", "-Xshare:auto");
     pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator
