@@ -18,26 +18,37 @@ final class OffHeap {
   static long[][] bySite(HeapIndex index, int[] siteOf, int sites) {
     long[][] bytes = {new long[sites], new long[sites]};
     DumpCatalog catalog = index.catalog();
-    // Per buffer class, the slots of the fields read: looked up by name once, not per buffer.
-    int[][] slots = new int[catalog.classCount()][];
-    InstanceFields fields = new InstanceFields(index);
-    boolean any = false;
-    for (int o = 0; o < siteOf.length; o++) {
-      int c = index.classIndexOf(o);
-      if (slots[c] == null) {
-        String name = catalog.classAt(c).name();
-        boolean buffer = name.equals("java.nio.DirectByteBuffer") || name.equals("java.nio.DirectByteBufferR");
-        slots[c] = buffer ? new int[] {fields.slotOf(o, "att"), fields.slotOf(o, "fd"), fields.slotOf(o, "cleaner"),
-            fields.slotOf(o, "capacity")} : NOT_A_BUFFER;
+    // The buffer classes, and how many buffers the first pass counted: the walk stops at the last,
+    // and most heaps hold a handful among millions of objects.
+    boolean[] buffer = new boolean[catalog.classCount()];
+    long left = 0;
+    for (int c = 0; c < buffer.length; c++) {
+      String name = catalog.classAt(c).name();
+      if (name.equals("java.nio.DirectByteBuffer") || name.equals("java.nio.DirectByteBufferR")) {
+        buffer[c] = true;
+        left += catalog.countOf(c);
       }
-      if (slots[c] != NOT_A_BUFFER && siteOf[o] >= 0) {
+    }
+    // Per buffer class, the slots of the fields read: looked up by name once, not per buffer.
+    int[][] slots = new int[buffer.length][];
+    InstanceFields fields = null;
+    for (int o = 0; o < siteOf.length && left > 0; o++) {
+      int c = index.classIndexOf(o);
+      if (!buffer[c]) {
+        continue;
+      }
+      left--;
+      if (slots[c] == null) {
+        fields = fields != null ? fields : new InstanceFields(index);
+        slots[c] = new int[] {fields.slotOf(o, "att"), fields.slotOf(o, "fd"), fields.slotOf(o, "cleaner"),
+            fields.slotOf(o, "capacity")};
+      }
+      if (siteOf[o] >= 0) {
         add(index, fields, o, slots[c], bytes, siteOf[o]);
       }
     }
     return bytes;
   }
-
-  private static final int[] NOT_A_BUFFER = new int[0];
 
   private static void add(HeapIndex index, InstanceFields fields, int buffer, int[] slots, long[][] bytes, int site) {
     if (present(index, fields, buffer, slots[0])) {

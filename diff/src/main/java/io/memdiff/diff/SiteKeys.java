@@ -21,9 +21,14 @@ public final class SiteKeys {
   /** {@code Foo$$Lambda$17+0x0000000801234} and {@code Foo$$Lambda+0x80040640} both become {@code Foo$$Lambda+*}. */
   public static String normalize(String name) {
     // Called for every step of every route: most names hold neither pattern, and need no matcher.
+    // The matchers are a method of their own, so that compiling this one does not compile them too.
     if (!name.contains("$$Lambda$") && !name.contains("+0x")) {
       return name;
     }
+    return normalizeHidden(name);
+  }
+
+  private static String normalizeHidden(String name) {
     String n = LAMBDA_COUNTER.matcher(name).replaceAll("\\$\\$Lambda");
     return HIDDEN_SUFFIX.matcher(n).replaceAll("+*");
   }
@@ -94,13 +99,12 @@ public final class SiteKeys {
     if (path.isEmpty()) {
       return "unreachable";
     }
-    StringBuilder s = new StringBuilder("at ");
-    for (int i = 0; i < path.size(); i++) {
-      if (i > 0) {
-        s.append(" → ");
-      }
-      s.append(normalize(path.get(i).edge()));
+    // Joined, not appended: a builder that meets the arrow turns to two bytes a character, and its
+    // toString tries to narrow it again, a scan hot enough that C2 compiled it for each run.
+    String[] edges = new String[path.size()];
+    for (int i = 0; i < edges.length; i++) {
+      edges[i] = normalize(path.get(i).edge());
     }
-    return s.toString();
+    return "at " + String.join(" → ", edges);
   }
 }

@@ -338,19 +338,23 @@ public final class RouteTable {
 
   private String edgeText(int e, int route) {
     String t = edgeTexts[e];
-    if (t == null) {
-      long key = edgeKeys.getLong(e);
-      if (key == OWNED_EDGE) {
-        t = OWNED;
-      } else if ((key & ROOT_EDGE) != 0) {
-        t = rootTexts.get((int) (key & 0xFFFF_FFFFL));
-      } else {
-        int p = parent.getInt(route);
-        int parentObject = representative.getInt(p);
-        t = describer.describeLabel(parentObject, (int) key, false);
-      }
-      edgeTexts[e] = t;
+    return t != null ? t : nameEdge(e, route);
+  }
+
+  /** An edge's text the first time a route asks for it; kept apart, so edgeText compiles small. */
+  private String nameEdge(int e, int route) {
+    String t;
+    long key = edgeKeys.getLong(e);
+    if (key == OWNED_EDGE) {
+      t = OWNED;
+    } else if ((key & ROOT_EDGE) != 0) {
+      t = rootTexts.get((int) (key & 0xFFFF_FFFFL));
+    } else {
+      int p = parent.getInt(route);
+      int parentObject = representative.getInt(p);
+      t = describer.describeLabel(parentObject, (int) key, false);
     }
+    edgeTexts[e] = t;
     return t;
   }
 }
