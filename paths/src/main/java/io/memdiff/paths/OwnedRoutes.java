@@ -106,13 +106,14 @@ final class OwnedRoutes {
   private static void markOwned(Reachability reach, Dominators dominators, int[] routeOf, long[] ownedAt, int from,
       int to) {
     for (int i = from; i < to; i++) {
-      int pp = reach.parentPosition(i);
-      if (pp < 0) {
-        continue; // a root, or a referent: its route is its shortest path from the reference
-      }
       int o = reach.reachedAt(i);
       if (!dominators.heldTwice(o)) {
         continue; // its one referrer is both its parent and its owner
+      }
+      // Read for the few held twice only: one array streams past instead of two.
+      int pp = reach.parentPosition(i);
+      if (pp < 0) {
+        continue; // a root, or a referent: its route is its shortest path from the reference
       }
       int owner = dominators.ownerOfHeldTwice(o);
       // The label is read last: most objects' owner is their parent, and each read is a cache miss.
