@@ -33,8 +33,14 @@ final class DominatorBuilder {
     long[] heldTwice = search.heldTwice;
     int[] heldTwiceNumbers = search.heldTwiceNumbers;
     search.release();
+    // The search was the edges' last reader: their arrays become two of the arrays below, where
+    // long enough, instead of garbage for a collection to reclaim before fresh arrays are made.
+    int[] spareStarts = null;
+    int[] spareTargets = null;
     if (releaseEdges) {
-      g.releaseEdges(); // the search was their last reader: their memory goes to the arrays below
+      spareStarts = g.edgeStarts();
+      spareTargets = g.edgeTargets();
+      g.releaseEdges();
     }
 
     // (Step 1 is the search: see DominatorSearch.) 2. The non-tree predecessors, sorted by target:
@@ -48,11 +54,13 @@ final class DominatorBuilder {
     // parent array stays: a fresh array costs its first touch, and with edges into roots left out,
     // path compression runs for few predecessors, so keeping a vertex's four fields in one cache
     // line (one array of stride 4, which fits in no hole the search's garbage leaves) gains little.
-    Memory.collectBetweenPhases(); // the search's stack, and the edges when released, are garbage now
+    Memory.collectBetweenPhases(); // the search's stack and the edges' slots are garbage now
     int[] semi = dfnum.length > count ? dfnum : new int[count + 1];
     dfnum = null;
-    int[] label = new int[count + 1];
-    int[] ancestor = new int[count + 1];
+    int[] label = spare(spareStarts, count);
+    int[] ancestor = spare(spareTargets, count);
+    spareStarts = null;
+    spareTargets = null;
     unlinked(semi, label, ancestor, count);
     semidominators(semi, label, ancestor, parent, pairs, pairCount, count);
     pairs = null;
@@ -83,6 +91,14 @@ final class DominatorBuilder {
     permute(end, size, retainedLow, retainedHigh, vertex, count);
     return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited, heldTwice, heldTwiceBase,
         ownerOfHeldTwice);
+  }
+
+  /**
+   * A spent array for one of {@code count + 1} entries: it must be long enough, and not much longer,
+   * since it lives on in the tree (a heap with many references per object has far more edges).
+   */
+  private static int[] spare(int[] a, int count) {
+    return a != null && a.length > count && a.length - count <= count / 4 + 1 ? a : new int[count + 1];
   }
 
   // The loops over every root, weak edge and vertex are methods of their own, here as in the other
