@@ -155,7 +155,7 @@ public final class SiteSummarizer {
       // on which of several equal routes the search met first, and the few routes that adds are named.
       RouteTable routes = analysis.routes();
       int[] siteOfRoute = nameRoutes(routes, new int[0], reach, describer, folding);
-      routes.followOwners(analysis.dominators());
+      routes.followOwners(analysis.heldTwice());
       siteOfRoute = nameRoutes(routes, siteOfRoute, reach, describer, folding);
       // Each object's route is replaced by its site, in the route table's own array.
       siteOf = routes.takeRoutes();

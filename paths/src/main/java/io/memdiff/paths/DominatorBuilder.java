@@ -2,6 +2,7 @@ package io.memdiff.paths;
 
 import io.memdiff.hprof.work.Memory;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * Builds the {@link Dominators} tree from a {@link DominatorSearch}: semidominators by
@@ -19,8 +20,11 @@ final class DominatorBuilder {
    * The pass's second half, once {@link Reachability#search} is done: the search goes on from the
    * soft/weak/finalizer/phantom referents into objects nothing strong reaches, each a child of the
    * virtual root; then Lengauer–Tarjan, retained sizes and the tree's order.
+   *
+   * @param ownersKnown told the objects held twice and their owners as soon as they are known, before
+   *     retained sizes and the tree's order are made
    */
-  static Dominators complete(DominatorSearch search, boolean releaseEdges) {
+  static Dominators complete(DominatorSearch search, boolean releaseEdges, Consumer<HeldTwice> ownersKnown) {
     ObjectGraph g = search.graph;
     search.runFromReferents();
     long[] pairs = search.pairs;
@@ -68,8 +72,11 @@ final class DominatorBuilder {
     int[] dom = label;
     immediateDominators(dom, semi, parent, count);
     // The owners the route table asks for, read while the dominators are still by number.
-    int[] heldTwiceBase = Dominators.rankBase(heldTwice);
-    int[] ownerOfHeldTwice = owners(dom, vertex, heldTwiceNumbers, heldTwice, heldTwiceBase);
+    int[] heldTwiceBase = HeldTwice.rankBase(heldTwice);
+    HeldTwice held = new HeldTwice(heldTwice, heldTwiceBase,
+        owners(dom, vertex, heldTwiceNumbers, heldTwice, heldTwiceBase));
+    // The route table needs no more of the tree: it goes on while the rest is made.
+    ownersKnown.accept(held);
 
     // 4. Retained bytes and subtree sizes, summed up the dominator tree in depth-first numbers (a
     // dominator precedes the vertices it dominates). The spent semidominator and ancestor arrays
@@ -89,8 +96,7 @@ final class DominatorBuilder {
     // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
     // built in.
     permute(end, size, retainedLow, retainedHigh, vertex, count);
-    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited, heldTwice, heldTwiceBase,
-        ownerOfHeldTwice);
+    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited, held);
   }
 
   /**
@@ -164,7 +170,7 @@ final class DominatorBuilder {
     int[] owner = new int[numbers.length];
     for (int w : numbers) {
       int d = dom[w];
-      owner[Dominators.rank(heldTwice, base, vertex[w])] = d == 0 ? ParentLinks.VIRTUAL_ROOT : vertex[d];
+      owner[HeldTwice.rank(heldTwice, base, vertex[w])] = d == 0 ? ParentLinks.VIRTUAL_ROOT : vertex[d];
     }
     return owner;
   }

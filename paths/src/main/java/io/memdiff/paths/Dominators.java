@@ -30,24 +30,15 @@ public final class Dominators {
   private final int[] objectAt;
   /** One bit per object: whether the search reached it (the others retain only themselves). */
   private final long[] reached;
-  /**
-   * One bit per object: whether more than one strong reference from a strongly reachable object
-   * reaches it (references into roots not counted). Only such an object can have an immediate
-   * dominator other than the object that first reached it.
-   */
-  private final long[] heldTwice;
-  /** The immediate dominator of each object {@link #heldTwice} (the others' is the object that first reached them). */
-  /** Per word of {@link #heldTwice}, the set bits before it: an object's rank among those objects. */
-  private final int[] heldTwiceBase;
-  /** The immediate dominator of each object held twice, by its rank (see {@link #rank}). */
-  private final int[] ownerOfHeldTwice;
+  /** The objects held twice and their owners (see {@link HeldTwice}). */
+  private final HeldTwice heldTwice;
   // Per object, its position in the tree and its immediate dominator: 4 bytes per object each that
   // the analysis itself does without, so each is built when a caller first asks about single objects.
   private int[] positionOf;
   private int[] idomOf;
 
   Dominators(ObjectGraph graph, int count, int[] retainedLow, int[] retainedHigh, int[] subtreeEnd,
-      int[] objectAt, long[] reached, long[] heldTwice, int[] heldTwiceBase, int[] ownerOfHeldTwice) {
+      int[] objectAt, long[] reached, HeldTwice heldTwice) {
     this.graph = graph;
     this.count = count;
     this.retainedLow = retainedLow;
@@ -56,24 +47,6 @@ public final class Dominators {
     this.objectAt = objectAt;
     this.reached = reached;
     this.heldTwice = heldTwice;
-    this.heldTwiceBase = heldTwiceBase;
-    this.ownerOfHeldTwice = ownerOfHeldTwice;
-  }
-
-  /** Per word of a bit set, how many bits are set in the words before it. */
-  static int[] rankBase(long[] bits) {
-    int[] base = new int[bits.length];
-    int n = 0;
-    for (int k = 0; k < bits.length; k++) {
-      base[k] = n;
-      n += Long.bitCount(bits[k]);
-    }
-    return base;
-  }
-
-  /** How many set bits of {@code bits} come before bit {@code i}; {@code base} is {@link #rankBase}'s. */
-  static int rank(long[] bits, int[] base, int i) {
-    return base[i >>> 6] + Long.bitCount(bits[i >>> 6] & ((1L << i) - 1));
   }
 
   /**
@@ -81,12 +54,12 @@ public final class Dominators {
    *     {@link ObjectGraph#releaseEdges}), for a caller that needs them no more
    */
   public static Dominators compute(Reachability reach, boolean releaseEdges) {
-    return DominatorBuilder.complete(DominatorSearch.strong(reach), releaseEdges);
+    return DominatorBuilder.complete(DominatorSearch.strong(reach), releaseEdges, h -> {});
   }
 
   /** @param batch references of one object the depth-first search pushes at a time (tests try small ones) */
   static Dominators compute(Reachability reach, boolean releaseEdges, int batch) {
-    return DominatorBuilder.complete(DominatorSearch.strong(reach, batch), releaseEdges);
+    return DominatorBuilder.complete(DominatorSearch.strong(reach, batch), releaseEdges, h -> {});
   }
 
   /**
@@ -97,19 +70,9 @@ public final class Dominators {
     return idomOf();
   }
 
-  /** Whether more than one strong reference reaches a strongly reachable object (see {@link #ownerOfHeldTwice}). */
-  boolean heldTwice(int object) {
-    return isSet(heldTwice, object);
-  }
-
-  /**
-   * The immediate dominator of an object {@link #heldTwice}, as {@link #idom} gives it, without the
-   * array of every object's: the route table asks for these alone, a small share of the heap. An
-   * array by rank, not a map: the table asks once or twice per such object, and a map's probes miss
-   * the cache more.
-   */
-  int ownerOfHeldTwice(int object) {
-    return ownerOfHeldTwice[rank(heldTwice, heldTwiceBase, object)];
+  /** The objects more than one strong reference reaches, and their owners. */
+  public HeldTwice heldTwice() {
+    return heldTwice;
   }
 
   /**

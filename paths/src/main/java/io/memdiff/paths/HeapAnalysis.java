@@ -26,14 +26,16 @@ public final class HeapAnalysis {
   private final ObjectGraph graph;
   private final Reachability reachability;
   private final CompletableFuture<Dominators> dominators;
+  private final CompletableFuture<HeldTwice> heldTwice;
   private RouteTable routes;
 
   private HeapAnalysis(HeapIndex index, ObjectGraph graph, Reachability reachability,
-      CompletableFuture<Dominators> dominators) {
+      CompletableFuture<Dominators> dominators, CompletableFuture<HeldTwice> heldTwice) {
     this.index = index;
     this.graph = graph;
     this.reachability = reachability;
     this.dominators = dominators;
+    this.heldTwice = heldTwice;
   }
 
   /** @param phase told the name of each phase as it starts */
@@ -75,16 +77,26 @@ public final class HeapAnalysis {
     reach.search();
     graph.releaseSlots();
     CompletableFuture<Dominators> dom = null;
+    CompletableFuture<HeldTwice> heldTwice = new CompletableFuture<>();
     if (withDominators) {
       phase.accept("computing dominators");
       // The dominator pass's search is the last reader of the graph's edges, so it drops them.
       if (concurrent) {
-        dom = strong.thenApplyAsync(s -> DominatorBuilder.complete(s, true), Tasks.named("memdiff-dominators"));
+        dom = strong.thenApplyAsync(s -> DominatorBuilder.complete(s, true, heldTwice::complete),
+            Tasks.named("memdiff-dominators"));
       } else {
         dom = CompletableFuture.completedFuture(Dominators.compute(reach, true));
       }
+      // Known before the tree once it is done; a pass that fails fails the owners' waiters too.
+      dom.whenComplete((d, e) -> {
+        if (e != null) {
+          heldTwice.completeExceptionally(e);
+        } else {
+          heldTwice.complete(d.heldTwice());
+        }
+      });
     }
-    return new HeapAnalysis(index, graph, reach, dom);
+    return new HeapAnalysis(index, graph, reach, dom, heldTwice);
   }
 
   public HeapIndex index() {
@@ -123,6 +135,14 @@ public final class HeapAnalysis {
   /** Null when analysed without dominators; waits for them while they are being computed. */
   public Dominators dominators() {
     return dominators == null ? null : Tasks.join(dominators);
+  }
+
+  /**
+   * The objects held twice and their owners, which the dominator pass knows before its tree is done
+   * (see {@link RouteTable#followOwners}); null when analysed without dominators.
+   */
+  public HeldTwice heldTwice() {
+    return dominators == null ? null : Tasks.join(heldTwice);
   }
 
   /** The route table of the reachable objects, computed on the first call. Each call returns the same table. */

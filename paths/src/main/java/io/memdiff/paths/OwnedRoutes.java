@@ -48,17 +48,17 @@ final class OwnedRoutes {
 
   /**
    * Turns a table of shortest-path routes ({@link RouteTable#compute}) into the one {@link #compute}
-   * makes, once the dominator tree is known: the shortest-path table can be made while the tree is
-   * still being completed on another core, and in most heaps few objects have an owner other than
+   * makes, once the owners of the objects held twice are known: the shortest-path table can be made
+   * while the dominator tree is still being completed on another core, and in most heaps few objects have an owner other than
    * their shortest path's parent, so only those and what hangs below them are walked again. Routes
    * no object takes any more stay in the table, unused.
    */
-  static void follow(RouteTable t, Dominators dominators) {
-    follow(t, dominators, PARALLEL_FOLLOW);
+  static void follow(RouteTable t, HeldTwice heldTwice) {
+    follow(t, heldTwice, PARALLEL_FOLLOW);
   }
 
   /** @param parallelFrom the fewest positions a thread of the marking takes (tests try few) */
-  static void follow(RouteTable t, Dominators dominators, int parallelFrom) {
+  static void follow(RouteTable t, HeldTwice heldTwice, int parallelFrom) {
     Reachability reach = t.reach;
     HeapIndex index = t.index;
     int[] routeOf = t.routeOf;
@@ -69,7 +69,7 @@ final class OwnedRoutes {
     // object, so split over the cores (at word boundaries, each part writing its own words).
     long[] ownedAt = new long[(reached + 63) >>> 6];
     Parts.run(0, reached, parallelFrom, "memdiff-owners",
-        (from, to) -> markOwned(reach, dominators, routeOf, ownedAt, from, to));
+        (from, to) -> markOwned(reach, heldTwice, routeOf, ownedAt, from, to));
     // Then in breadth-first order, parents first: those objects take their owner's route, and the
     // children of an object whose route changed are routed again below it. Only those positions are
     // visited: a child comes after its parent, so marking its position ahead of the walk suffices.
@@ -85,7 +85,7 @@ final class OwnedRoutes {
       int o = reach.reachedAt(i);
       int route;
       if ((ownedAt[i >>> 6] & (1L << i)) != 0) {
-        route = t.ownedRoute(dominators.ownerOfHeldTwice(o), index.classIndexOf(o), o);
+        route = t.ownedRoute(heldTwice.owner(o), index.classIndexOf(o), o);
       } else {
         int p = pp >= 0 ? reach.reachedAt(pp) : reach.referentHolder(o);
         if (pp < 0 && !changedObject.get(p)) {
@@ -103,11 +103,11 @@ final class OwnedRoutes {
   }
 
   /** Marks the positions in {@code [from, to)} whose object its owner holds other than as its parent. */
-  private static void markOwned(Reachability reach, Dominators dominators, int[] routeOf, long[] ownedAt, int from,
+  private static void markOwned(Reachability reach, HeldTwice heldTwice, int[] routeOf, long[] ownedAt, int from,
       int to) {
     for (int i = from; i < to; i++) {
       int o = reach.reachedAt(i);
-      if (!dominators.heldTwice(o)) {
+      if (!heldTwice.contains(o)) {
         continue; // its one referrer is both its parent and its owner
       }
       // Read for the few held twice only: one array streams past instead of two.
@@ -115,7 +115,7 @@ final class OwnedRoutes {
       if (pp < 0) {
         continue; // a root, or a referent: its route is its shortest path from the reference
       }
-      int owner = dominators.ownerOfHeldTwice(o);
+      int owner = heldTwice.owner(o);
       // The label is read last: most objects' owner is their parent, and each read is a cache miss.
       if (owner != reach.reachedAt(pp) && owner >= 0 && routeOf[owner] >= 0
           && reach.label(o) == Reachability.STRONG) {

@@ -160,12 +160,12 @@ public final class RouteTable {
   }
 
   /**
-   * Makes each object's route follow its owner's instead (see {@link OwnedRoutes}), once the
-   * dominator tree is known, for sites that must not depend on which of several equal routes the
+   * Makes each object's route follow its owner's instead (see {@link OwnedRoutes}), once the owners
+   * of the objects held twice are known ({@link HeapAnalysis#heldTwice}), for sites that must not depend on which of several equal routes the
    * search met first.
    */
-  public void followOwners(Dominators dominators) {
-    OwnedRoutes.follow(this, dominators);
+  public void followOwners(HeldTwice heldTwice) {
+    OwnedRoutes.follow(this, heldTwice);
   }
 
   /** The route of the object {@code o} at position {@code i}, continuing its parent {@code p}'s. */

@@ -40,7 +40,7 @@ class OwnedRoutesTest {
       HeapAnalysis a = analyse(f);
       RouteTable direct = OwnedRoutes.compute(a.reachability(), a.dominators());
       RouteTable followed = RouteTable.compute(a.reachability());
-      OwnedRoutes.follow(followed, a.dominators(), 64); // marked on two threads, as in a big dump
+      OwnedRoutes.follow(followed, a.dominators().heldTwice(), 64); // marked on two threads, as in a big dump
       int owned = 0;
       for (int o = 0; o < a.index().objectCount(); o++) {
         int r = direct.routeOf(o);
@@ -83,9 +83,9 @@ class OwnedRoutesTest {
         if (reach.label(o) != Reachability.STRONG || parent < 0 || d.idom(o) == ParentLinks.VIRTUAL_ROOT) {
           continue;
         }
-        if (d.heldTwice(o)) {
+        if (d.heldTwice().contains(o)) {
           heldTwice++;
-          assertThat(d.ownerOfHeldTwice(o)).as("owner of object %d, held twice", o).isEqualTo(d.idom(o));
+          assertThat(d.heldTwice().owner(o)).as("owner of object %d, held twice", o).isEqualTo(d.idom(o));
         } else {
           heldOnce++;
           assertThat(d.idom(o)).as("owner of object %d, held once", o).isEqualTo(parent);
