@@ -74,13 +74,18 @@ class LauncherTest {
     assertThat(first.code).as(first.err).isZero();
     assertThat(first.out).startsWith("leak ");
     List<Path> archives = archives(cache.resolve("memdiff"));
-    assertThat(archives).as("the first diff's archive, and no half-written one").hasSize(1)
+    // A Java without a class archive of its own cannot make one on top: the launcher goes on without.
+    boolean archived = baseArchive();
+    assertThat(archives).as("the first diff's archive, and no half-written one").hasSize(archived ? 1 : 0)
         .allMatch(a -> a.getFileName().toString().endsWith(".jsa"));
 
     Result second = run(script, dir, cache, dumps);
     assertThat(second.code).isZero();
     assertThat(second.out).isEqualTo(first.out);
     assertThat(second.err).isEqualTo(first.err);
+    if (!archived) {
+      return;
+    }
 
     // An archive this JVM cannot use (damaged, or another build's) is passed over without a word.
     Path archive = archives.get(0);
@@ -92,7 +97,18 @@ class LauncherTest {
     assertThat(damaged.err).isEqualTo(first.err);
   }
 
+  /** Whether this Java has the class archive of its own that an application's archive builds on. */
+  private static boolean baseArchive() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(java.toString(), "-Xshare:on", "-version").redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor() == 0;
+  }
+
   private static List<Path> archives(Path cache) throws IOException {
+    if (!Files.isDirectory(cache)) {
+      return List.of();
+    }
     try (var files = Files.list(cache)) {
       return files.toList();
     }
