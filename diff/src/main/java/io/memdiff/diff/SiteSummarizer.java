@@ -110,42 +110,8 @@ public final class SiteSummarizer {
     List<Int2LongOpenHashMap> tracesOfSite = new ArrayList<>();
     if (allocation) {
       siteOf = new int[n];
-      // An object's site is a function of its class and its trace: found once per pair.
-      Long2IntOpenHashMap siteOfClassAndTrace = new Long2IntOpenHashMap();
-      siteOfClassAndTrace.defaultReturnValue(-1);
       IntArrayList firstObject = new IntArrayList();
-      for (int o = 0; o < n; o++) {
-        int trace = index.traceSerial(o);
-        long pair = ((long) index.classOf(o).index() << 32) | (trace & 0xFFFFFFFFL);
-        int known = siteOfClassAndTrace.get(pair);
-        if (known >= 0) {
-          siteOf[o] = known;
-          tracesOfSite.get(known).addTo(trace, 1);
-          continue;
-        }
-        String frame = catalog.stacks().describeTraceFrame(trace, 0, catalog.strings(),
-            id -> catalog.classById(id) == null ? "?" : catalog.classById(id).name());
-        String cls = index.classOf(o).name();
-        if (frame == null) {
-          siteOf[o] = retentionSite(o, reach, describer, folding, null, null);
-          continue;
-        }
-        String key = SiteKeys.allocationKey(cls, frame);
-        int s = siteByKey.getInt(key);
-        if (s < 0) {
-          s = newSite(key, cls, "at " + frame, null, null); // named once every object is counted
-          while (firstObject.size() < s) {
-            firstObject.add(-1);
-          }
-          firstObject.add(o);
-        }
-        siteOf[o] = s;
-        siteOfClassAndTrace.put(pair, s);
-        while (tracesOfSite.size() <= s) {
-          tracesOfSite.add(new Int2LongOpenHashMap());
-        }
-        tracesOfSite.get(s).addTo(trace, 1);
-      }
+      allocationSites(siteOf, tracesOfSite, firstObject, reach, describer, folding);
       nameAllocationSites(siteOf, firstObject, reach, describer, folding);
     } else {
       // Objects on one route share a site (a route fixes the class and the reachability): name each
@@ -311,6 +277,58 @@ public final class SiteSummarizer {
    *
    * @param firstObject per site, its first object by index; -1 for a retention site, named already
    */
+  /**
+   * Each object's allocation site, in {@code siteOf}: a function of its class and its trace, found
+   * once per pair; the first object of each new site in {@code firstObject}.
+   */
+  private void allocationSites(int[] siteOf, List<Int2LongOpenHashMap> tracesOfSite, IntArrayList firstObject,
+      Reachability reach, PathDescriber describer, Folding folding) {
+    Long2IntOpenHashMap siteOfClassAndTrace = new Long2IntOpenHashMap();
+    siteOfClassAndTrace.defaultReturnValue(-1);
+    for (int o = 0; o < siteOf.length; o++) {
+      int trace = index.traceSerial(o);
+      long pair = ((long) index.classIndexOf(o) << 32) | (trace & 0xFFFFFFFFL);
+      int known = siteOfClassAndTrace.get(pair);
+      if (known < 0) {
+        known = newAllocationSite(o, trace, firstObject, tracesOfSite, reach, describer, folding);
+        if (known < 0) {
+          siteOf[o] = -1 - known; // a retention site: the trace names no frame, so not cached by pair
+          continue;
+        }
+        siteOfClassAndTrace.put(pair, known);
+      }
+      siteOf[o] = known;
+      tracesOfSite.get(known).addTo(trace, 1);
+    }
+  }
+
+  /**
+   * The site of the first object of a class and trace: an allocation site (its number), or, where the
+   * trace names no frame, the object's retention site as {@code -1 - site}.
+   */
+  private int newAllocationSite(int o, int trace, IntArrayList firstObject, List<Int2LongOpenHashMap> tracesOfSite,
+      Reachability reach, PathDescriber describer, Folding folding) {
+    String frame = catalog.stacks().describeTraceFrame(trace, 0, catalog.strings(),
+        id -> catalog.classById(id) == null ? "?" : catalog.classById(id).name());
+    if (frame == null) {
+      return -1 - retentionSite(o, reach, describer, folding, null, null);
+    }
+    String cls = index.classOf(o).name();
+    String key = SiteKeys.allocationKey(cls, frame);
+    int s = siteByKey.getInt(key);
+    if (s < 0) {
+      s = newSite(key, cls, "at " + frame, null, null); // named once every object is counted
+      while (firstObject.size() < s) {
+        firstObject.add(-1);
+      }
+      firstObject.add(o);
+    }
+    while (tracesOfSite.size() <= s) {
+      tracesOfSite.add(new Int2LongOpenHashMap());
+    }
+    return s;
+  }
+
   private void nameAllocationSites(int[] siteOf, IntArrayList firstObject, Reachability reach,
       PathDescriber describer, Folding folding) {
     int unnamed = 0;
@@ -321,8 +339,7 @@ public final class SiteSummarizer {
       int o = reach.reachedAt(i);
       int s = siteOf[o];
       if (paths.get(s) == null) {
-        paths.set(s, withAllocationSites(folding.fold(describer.steps(o, false))));
-        labels.set(s, reachabilityOf(reach.label(o)));
+        nameAllocationSite(s, o, reach, describer, folding);
         unnamed--;
       }
     }
@@ -332,6 +349,12 @@ public final class SiteSummarizer {
         labels.set(s, reachabilityOf(reach.label(firstObject.getInt(s))));
       }
     }
+  }
+
+  /** A site's path and reachability, from its first object the search reached; apart, so the walk compiles small. */
+  private void nameAllocationSite(int s, int o, Reachability reach, PathDescriber describer, Folding folding) {
+    paths.set(s, withAllocationSites(folding.fold(describer.steps(o, false))));
+    labels.set(s, reachabilityOf(reach.label(o)));
   }
 
   /**
