@@ -60,11 +60,12 @@ class LauncherTest {
 
   @Test
   void aDiffsFirstRunArchivesItsClassesAndLaterRunsPrintTheSameReportWithOrWithoutIt() throws Exception {
-    Path release = Files.createDirectories(dir.resolve("memdiff-1.0"));
+    // Spaces in both paths: the archive's path is one argument to the JVM, however it is spelled.
+    Path release = Files.createDirectories(dir.resolve("memdiff 1.0"));
     Path script = copyLauncher(release);
     packedJar(release.resolve("memdiff.jar"));
     String[] dumps = GoldenDumps.writeSeries(Files.createDirectories(dir.resolve("dumps")));
-    Path cache = dir.resolve("cache");
+    Path cache = dir.resolve("user cache");
 
     Result version = run(script, dir, cache, "--version");
     assertThat(version.code).as(version.err).isZero();
