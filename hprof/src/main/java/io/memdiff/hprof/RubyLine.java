@@ -472,15 +472,14 @@ final class RubyLine {
 
   /** Skips the object or array that opens at {@code pos} (a method of its own: the compiled scanner stays small). */
   private void skipNested(int depth) throws Problem {
-    // A value deeper than MAX_DEPTH is refused where it starts, whatever it is.
-    boolean tooDeep = depth + 1 > MAX_DEPTH;
-    if (b[pos] == '{') {
+    int close = b[pos] == '{' ? '}' : ']';
+    pos++;
+    if (skipWhitespace() == close) {
       pos++;
-      if (skipWhitespace() == '}') {
-        pos++;
-        return;
-      }
-      while (true) {
+      return;
+    }
+    while (true) {
+      if (close == '}') {
         if (skipWhitespace() != '"') {
           throw invalid();
         }
@@ -489,33 +488,18 @@ final class RubyLine {
           throw invalid();
         }
         pos++;
-        skipWhitespace();
-        if (tooDeep) {
-          throw tooDeep();
-        }
-        skipValue(depth + 1);
-        if (closes('}')) {
-          return;
-        }
       }
-    }
-    pos++;
-    if (skipWhitespace() == ']') {
-      pos++;
-      return;
-    }
-    while (true) {
       skipWhitespace();
-      if (tooDeep) {
+      // A value deeper than MAX_DEPTH is refused where it starts, whatever it is.
+      if (depth + 1 > MAX_DEPTH) {
         throw tooDeep();
       }
       skipValue(depth + 1);
-      if (closes(']')) {
+      if (closes(close)) {
         return;
       }
     }
   }
-
 
   /** After a member: true at the closing bracket (consumed), false after a comma. */
   private boolean closes(int close) throws Problem {
