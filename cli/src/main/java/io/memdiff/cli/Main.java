@@ -183,6 +183,15 @@ public final class Main {
     return row[b.length()];
   }
 
+  private static boolean asksForHelp(String[] args) {
+    for (String a : args) {
+      if (a.equals("-h") || a.equals("--help")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** picocli's system property naming the types it is not to register converters for. */
   private static final String CONVERTERS_EXCLUDED = "picocli.converters.excludes";
 
@@ -199,9 +208,12 @@ public final class Main {
     }
     String first = args.length > 0 ? args[0] : null;
     boolean one = first != null && !first.equals("help") && SUBCOMMANDS.containsKey(first);
+    // The diff runs without the other commands built (a tenth of a second of reflection): only
+    // help, and a command line without arguments, which prints it, list them.
+    boolean none = first != null && !first.equals("help") && !one && !asksForHelp(args);
     CommandLine cl = new CommandLine(one ? new SubcommandRoot() : new MemdiffCommand());
     for (Map.Entry<String, Supplier<Object>> s : SUBCOMMANDS.entrySet()) {
-      if (!one || s.getKey().equals(first)) {
+      if (!none && (!one || s.getKey().equals(first))) {
         cl.addSubcommand(s.getKey(), s.getValue().get());
       }
     }

@@ -40,6 +40,16 @@ class UsageTest {
   }
 
   @Test
+  void aDiffBuildsNoOtherCommandButItsHelpListsThem() {
+    java.io.PrintWriter quiet = new java.io.PrintWriter(new java.io.StringWriter());
+    assertThat(Main.commandLine(new String[] {"a.hprof", "b.hprof"}, quiet, quiet).getSubcommands()).isEmpty();
+    assertThat(Main.commandLine(new String[] {"histo", "a.hprof"}, quiet, quiet).getSubcommands()).containsOnlyKeys("histo");
+    Cli r = Cli.run("a.hprof", "b.hprof", "--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("histo", "path", "show", "summary", "summarize", "demo");
+  }
+
+  @Test
   void versionNamesTheProgram() {
     Cli r = Cli.run("--version");
     assertThat(r.exitCode()).isZero();

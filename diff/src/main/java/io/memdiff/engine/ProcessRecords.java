@@ -17,11 +17,15 @@ import java.nio.file.Path;
  * not a record of this version.
  */
 public final class ProcessRecords {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  /** Made when a record is first read or written: a diff that finds none beside its dumps never starts Jackson. */
+  private static final class Mapper {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+
   private static final long MAX_BYTES = 1 << 20;
 
   private ProcessRecords() {}
@@ -46,7 +50,7 @@ public final class ProcessRecords {
 
   /** Writes the record to {@code out}, which stays open. */
   public static void write(ProcessRecord record, OutputStream out) throws IOException {
-    out.write(MAPPER.writeValueAsBytes(record));
+    out.write(Mapper.MAPPER.writeValueAsBytes(record));
     out.write('\n');
   }
 
@@ -65,7 +69,7 @@ public final class ProcessRecords {
     }
     ProcessRecord r;
     try {
-      r = MAPPER.readValue(file.toFile(), ProcessRecord.class);
+      r = Mapper.MAPPER.readValue(file.toFile(), ProcessRecord.class);
     } catch (JsonProcessingException e) {
       // Where, not what: the parser's message quotes the file's text, which may be anything.
       throw new IOException("not a memdiff process record: " + (e.getLocation() == null ? "unreadable JSON"

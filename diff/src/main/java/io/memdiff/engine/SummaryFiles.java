@@ -24,10 +24,13 @@ import java.nio.file.Path;
  * field a later version adds is skipped), and refused in memdiff's own words when unreadable.
  */
 final class SummaryFiles {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-  private static final ObjectWriter COMPACT = MAPPER.writer();
+  /** Made when a summary is first read or written: telling a dump from a summary needs no Jackson. */
+  private static final class Mapper {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    static final ObjectWriter COMPACT = MAPPER.writer();
+  }
 
   private SummaryFiles() {}
 
@@ -57,7 +60,7 @@ final class SummaryFiles {
     }
     SummaryFileFormat s;
     try {
-      s = MAPPER.readValue(file.toFile(), SummaryFileFormat.class);
+      s = Mapper.MAPPER.readValue(file.toFile(), SummaryFileFormat.class);
     } catch (JsonProcessingException e) {
       throw new HprofFormatException(file, offsetOf(e), unreadable(e));
     } catch (CharConversionException e) {
@@ -73,7 +76,7 @@ final class SummaryFiles {
 
   /** Writes the summary to {@code out}, which stays open. */
   static void write(SiteSummary summary, OutputStream out) throws IOException {
-    COMPACT.writeValue(new FilterOutputStream(out) {
+    Mapper.COMPACT.writeValue(new FilterOutputStream(out) {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
         out.write(b, off, len);
