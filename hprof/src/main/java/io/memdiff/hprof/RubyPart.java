@@ -135,8 +135,7 @@ final class RubyPart {
       }
       add(line, lines);
     }
-    flush();
-    buffer = null;
+    flushLast();
     records.finish();
     lineCount = lines.number();
   }
@@ -219,6 +218,12 @@ final class RubyPart {
       buffer = new byte[buffer.length];
     }
     at = 0;
+  }
+
+  /** The last records: no buffer follows them. */
+  private void flushLast() throws IOException {
+    records.add(buffer, at);
+    buffer = null;
   }
 
   void close() throws IOException {

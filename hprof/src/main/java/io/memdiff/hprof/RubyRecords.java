@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -46,10 +47,12 @@ final class RubyRecords {
       return false;
     }
     if (scratch == null) {
-      chunks.add(buffer);
+      // A buffer less than half full (a part's last) is kept as a copy of its records.
+      boolean keep = used >= buffer.length / 2;
+      chunks.add(keep ? buffer : Arrays.copyOf(buffer, used));
       chunkStarts.add(length);
       length += used;
-      return true;
+      return keep;
     }
     ByteBuffer out = ByteBuffer.wrap(buffer, 0, used);
     while (out.hasRemaining()) {
