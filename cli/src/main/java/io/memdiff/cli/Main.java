@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -183,23 +184,14 @@ public final class Main {
     return row[b.length()];
   }
 
-  private static boolean asksForHelp(String[] args) {
-    for (String a : args) {
-      if (a.equals("-h") || a.equals("--help")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** picocli's system property naming the types it is not to register converters for. */
   private static final String CONVERTERS_EXCLUDED = "picocli.converters.excludes";
 
   /**
    * The command line for these arguments: when the first names a subcommand, only that one is
    * added, under a top level that has none of the diff's options ({@link SubcommandRoot}), since
-   * picocli takes a subcommand only from there on; otherwise (the diff, help, a usage error) all
-   * are, so help and errors list them.
+   * picocli takes a subcommand only from there on; for help, or no arguments, all are, so help
+   * lists them; for the diff, none.
    */
   static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
     // No option of memdiff's takes a date, time or JDBC type, so start-up need not load their converters.
@@ -208,9 +200,10 @@ public final class Main {
     }
     String first = args.length > 0 ? args[0] : null;
     boolean one = first != null && !first.equals("help") && SUBCOMMANDS.containsKey(first);
-    // The diff runs without the other commands built (a tenth of a second of reflection): only
+    // The diff runs without the other commands built (picocli reads each one by reflection): only
     // help, and a command line without arguments, which prints it, list them.
-    boolean none = first != null && !first.equals("help") && !one && !asksForHelp(args);
+    List<String> all = Arrays.asList(args);
+    boolean none = first != null && !SUBCOMMANDS.containsKey(first) && !all.contains("-h") && !all.contains("--help");
     CommandLine cl = new CommandLine(one ? new SubcommandRoot() : new MemdiffCommand());
     for (Map.Entry<String, Supplier<Object>> s : SUBCOMMANDS.entrySet()) {
       if (!none && (!one || s.getKey().equals(first))) {

@@ -42,8 +42,10 @@ class UsageTest {
   @Test
   void aDiffBuildsNoOtherCommandButItsHelpListsThem() {
     java.io.PrintWriter quiet = new java.io.PrintWriter(new java.io.StringWriter());
-    assertThat(Main.commandLine(new String[] {"a.hprof", "b.hprof"}, quiet, quiet).getSubcommands()).isEmpty();
-    assertThat(Main.commandLine(new String[] {"histo", "a.hprof"}, quiet, quiet).getSubcommands()).containsOnlyKeys("histo");
+    String[] diff = {"a.hprof", "b.hprof"};
+    assertThat(Main.commandLine(diff, quiet, quiet).getSubcommands()).isEmpty();
+    String[] histo = {"histo", "a.hprof"};
+    assertThat(Main.commandLine(histo, quiet, quiet).getSubcommands()).containsOnlyKeys("histo");
     Cli r = Cli.run("a.hprof", "b.hprof", "--help");
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("histo", "path", "show", "summary", "summarize", "demo");
