@@ -184,6 +184,9 @@ public final class Main {
     return row[b.length()];
   }
 
+  /** Set by the launcher on the run that writes the class archive. */
+  static final String ARCHIVING = "memdiff.archiving";
+
   /** picocli's system property naming the types it is not to register converters for. */
   private static final String CONVERTERS_EXCLUDED = "picocli.converters.excludes";
 
@@ -201,9 +204,11 @@ public final class Main {
     String first = args.length > 0 ? args[0] : null;
     boolean one = first != null && !first.equals("help") && SUBCOMMANDS.containsKey(first);
     // The diff runs without the other commands built (picocli reads each one by reflection): only
-    // help, and a command line without arguments, which prints it, list them.
+    // help, and a command line without arguments, which prints it, list them. The launcher's run
+    // that makes the class archive builds them all, so that the other commands start from it too.
     List<String> all = Arrays.asList(args);
-    boolean none = first != null && !SUBCOMMANDS.containsKey(first) && !all.contains("-h") && !all.contains("--help");
+    boolean none = first != null && !SUBCOMMANDS.containsKey(first) && !all.contains("-h") && !all.contains("--help")
+        && !Boolean.getBoolean(ARCHIVING);
     CommandLine cl = new CommandLine(one ? new SubcommandRoot() : new MemdiffCommand());
     for (Map.Entry<String, Supplier<Object>> s : SUBCOMMANDS.entrySet()) {
       if (!none && (!one || s.getKey().equals(first))) {

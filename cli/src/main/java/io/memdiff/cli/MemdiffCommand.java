@@ -9,6 +9,7 @@ import io.memdiff.engine.Engine;
 import io.memdiff.engine.MemoryAccount;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,6 +198,11 @@ final class MemdiffCommand implements Callable<Integer> {
       }
     }
     out.flush();
+    if (Boolean.getBoolean(Main.ARCHIVING) && output.format != OutputOptions.Format.json) {
+      // Jackson is loaded only for JSON now: the run that makes the class archive writes the JSON
+      // report too, unseen, so that a JSON run starts from the archive as a text run does.
+      Json.write(new PrintWriter(Writer.nullWriter()), renderer.json(report, findings, memory, memoryRenderer));
+    }
     if (annotations == AnnotationStyle.github) {
       new GithubAnnotations(gates).write(err, report, gates.reported(report.findings(), findings));
     }

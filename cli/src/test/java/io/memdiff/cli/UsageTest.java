@@ -40,12 +40,18 @@ class UsageTest {
   }
 
   @Test
-  void aDiffBuildsNoOtherCommandButItsHelpListsThem() {
+  void aDiffBuildsNoOtherCommandButItsHelpAndTheArchivingRunDo() {
     java.io.PrintWriter quiet = new java.io.PrintWriter(new java.io.StringWriter());
     String[] diff = {"a.hprof", "b.hprof"};
     assertThat(Main.commandLine(diff, quiet, quiet).getSubcommands()).isEmpty();
     String[] histo = {"histo", "a.hprof"};
     assertThat(Main.commandLine(histo, quiet, quiet).getSubcommands()).containsOnlyKeys("histo");
+    System.setProperty(Main.ARCHIVING, "true");
+    try {
+      assertThat(Main.commandLine(diff, quiet, quiet).getSubcommands()).containsKeys("histo", "path", "summarize");
+    } finally {
+      System.clearProperty(Main.ARCHIVING);
+    }
     Cli r = Cli.run("a.hprof", "b.hprof", "--help");
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("histo", "path", "show", "summary", "summarize", "demo");
