@@ -31,19 +31,18 @@ final class LayoutSamples {
 
   /** @param objectArrayLength the length when the object is an {@code Object[]}, else −1 */
   void object(long address, int objectArrayLength) {
+    // One test of the gap for both samples keeps this method small enough for C2 to inline per object.
     addressBits |= address;
-    if (previousInstanceSlot >= 0) {
-      if (address > previousAddress) {
-        tally.gapAfterInstance(previousInstanceSlot, address - previousAddress);
-      }
-      previousInstanceSlot = -1;
-    }
-    if (previousLength >= 0 && address > previousAddress) {
+    if (address > previousAddress) {
       long gap = address - previousAddress;
-      if (gap < minGap[previousLength]) {
+      if (previousInstanceSlot >= 0) {
+        tally.gapAfterInstance(previousInstanceSlot, gap);
+      }
+      if (previousLength >= 0 && gap < minGap[previousLength]) {
         minGap[previousLength] = gap;
       }
     }
+    previousInstanceSlot = -1;
     previousAddress = address;
     previousLength = objectArrayLength >= 0 && objectArrayLength < MAX_LENGTH ? objectArrayLength : -1;
   }
