@@ -199,8 +199,8 @@ final class MemdiffCommand implements Callable<Integer> {
     }
     out.flush();
     if (Boolean.getBoolean(Main.ARCHIVING) && output.format != OutputOptions.Format.json) {
-      // Jackson is loaded only for JSON now: the run that makes the class archive writes the JSON
-      // report too, unseen, so that a JSON run starts from the archive as a text run does.
+      // Only JSON loads Jackson: the run that makes the class archive writes the JSON report too,
+      // unseen, so that a JSON run starts from the archive as a text run does.
       Json.write(new PrintWriter(Writer.nullWriter()), renderer.json(report, findings, memory, memoryRenderer));
     }
     if (annotations == AnnotationStyle.github) {
