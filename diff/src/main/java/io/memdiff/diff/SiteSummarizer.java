@@ -271,13 +271,6 @@ public final class SiteSummarizer {
   }
 
   /**
-   * Names each allocation site by the path of the first of its objects the shortest-paths search
-   * reached, or by its first object where none is reachable. Not by the lowest address, which the
-   * collector chooses: a site held from two places is then named the same way in every dump.
-   *
-   * @param firstObject per site, its first object by index; -1 for a retention site, named already
-   */
-  /**
    * Each object's allocation site, in {@code siteOf}: a function of its class and its trace, found
    * once per pair; the first object of each new site in {@code firstObject}.
    */
@@ -329,6 +322,13 @@ public final class SiteSummarizer {
     return s;
   }
 
+  /**
+   * Names each allocation site by the path of the first of its objects the shortest-paths search
+   * reached, or by its first object where none is reachable. Not by the lowest address, which the
+   * collector chooses: a site held from two places is then named the same way in every dump.
+   *
+   * @param firstObject per site, its first object by index; -1 for a retention site, named already
+   */
   private void nameAllocationSites(int[] siteOf, IntArrayList firstObject, Reachability reach,
       PathDescriber describer, Folding folding) {
     int unnamed = 0;

@@ -49,9 +49,9 @@ final class OwnedRoutes {
   /**
    * Turns a table of shortest-path routes ({@link RouteTable#compute}) into the one {@link #compute}
    * makes, once the owners of the objects held twice are known: the shortest-path table can be made
-   * while the dominator tree is still being completed on another core, and in most heaps few objects have an owner other than
-   * their shortest path's parent, so only those and what hangs below them are walked again. Routes
-   * no object takes any more stay in the table, unused.
+   * while the dominator tree is still being completed on another core, and in most heaps few
+   * objects have an owner other than their shortest path's parent, so only those and what hangs
+   * below them are walked again. Routes no object takes any more stay in the table, unused.
    */
   static void follow(RouteTable t, HeldTwice heldTwice) {
     follow(t, heldTwice, PARALLEL_FOLLOW);

@@ -161,8 +161,8 @@ public final class RouteTable {
 
   /**
    * Makes each object's route follow its owner's instead (see {@link OwnedRoutes}), once the owners
-   * of the objects held twice are known ({@link HeapAnalysis#heldTwice}), for sites that must not depend on which of several equal routes the
-   * search met first.
+   * of the objects held twice are known ({@link HeapAnalysis#heldTwice}), for sites that must not
+   * depend on which of several equal routes the search met first.
    */
   public void followOwners(HeldTwice heldTwice) {
     OwnedRoutes.follow(this, heldTwice);
