@@ -18,8 +18,15 @@ final class DumpOptions {
   boolean lenient;
 
   @Option(names = "--tmp-dir", paramLabel = "DIR",
-      description = "Where gzip dumps are inflated before mapping (default: the system temp dir); deleted on exit.")
+      description = "Where gzip dumps are inflated before mapping, and where the heap file of a dump too big for"
+          + " --memory goes (default: the system temp dir, or /var/tmp when that is in memory); deleted on exit.")
   Path tmpDir;
+
+  @Option(names = "--memory", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Memory the analysis may take (default: the Java heap, 70%% of the machine's memory with the"
+          + " memdiff script). A dump expected to need more is analysed in a heap mapped from a file under"
+          + " --tmp-dir, so that what RAM cannot hold goes to disk: slower, but it completes.")
+  Long memory;
 
   @Option(names = "--object-header", paramLabel = "BYTES",
       description = "Object header size for shallow sizes (default: inferred from the dump; 12 with compressed class pointers, 8 with compact headers).")

@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
     footer = {"", "Example:", "  memdiff histo app.hprof --top 20 --include 'com.acme.*'",
         "  memdiff histo app.hprof --retained --top 10",
         "  memdiff histo app.hprof --format json | jq '.classes[0]'"})
-final class HistoCommand implements Callable<Integer> {
+final class HistoCommand implements Callable<Integer>, AnalysesDumps {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
   @Mixin DumpOptions dumpOptions;
@@ -51,6 +51,17 @@ final class HistoCommand implements Callable<Integer> {
   record Row(String name, long count, long shallowBytes, Long retainedBytes, Long unreachableBytes) {}
 
   record Document(int schemaVersion, DumpInfo dump, List<Row> classes) {}
+
+  @Override
+  public List<Path> analysedDumps() {
+    // Without --retained, histo keeps per-class counts only.
+    return retained && dump != null ? List.of(dump) : List.of();
+  }
+
+  @Override
+  public DumpOptions dumpOptions() {
+    return dumpOptions;
+  }
 
   @Override
   public Integer call() throws Exception {

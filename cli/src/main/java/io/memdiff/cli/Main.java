@@ -35,8 +35,12 @@ public final class Main {
     // would turn every path arrow and non-ASCII name into '?'.
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    ownStreams = true;
     System.exit(run(args, out, err));
   }
+
+  /** Whether {@link #run}'s writers are this process's stdout and stderr, which a second JVM can share. */
+  private static volatile boolean ownStreams;
 
   /**
    * Maps the first argument that is an HPROF file while the command line is still being parsed, so
@@ -61,6 +65,7 @@ public final class Main {
       return ExitCodes.USAGE;
     }
     CommandLine cl = commandLine(args, out, err);
+    placeHeap(cl, args, out, err);
     // Progress is made deep in each command; the flag is read here, like --debug below.
     Progress.requested = Arrays.asList(args).contains("--progress");
     try {
@@ -83,6 +88,34 @@ public final class Main {
   }
 
   /**
+   * Before a command that analyses dumps runs, its heap is placed ({@link HeapPlacement}): where the
+   * dumps need more than this JVM's heap may take, a second JVM runs the command line instead.
+   */
+  private static void placeHeap(CommandLine cl, String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+    cl.setExecutionStrategy(parsed -> {
+      CommandLine.ParseResult last = parsed;
+      boolean help = false;
+      for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+        help |= p.isUsageHelpRequested() || p.isVersionHelpRequested();
+        last = p;
+      }
+      if (!help && last.commandSpec().userObject() instanceof AnalysesDumps command) {
+        Integer code;
+        try {
+          code = HeapPlacement.runElsewhereIfNeeded(command, args, out, err, ownStreams);
+        } catch (RuntimeException e) {
+          throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), e.getMessage(), e);
+        }
+        if (code != null) {
+          return code;
+        }
+      }
+      return runLast.execute(parsed);
+    });
+  }
+
+  /**
    * The JVM's word for a read of a mapped page that is no longer there (the file under the mapping
    * was cut or overwritten) is an InternalError: say which dump changed, if one visibly did.
    */
@@ -93,31 +126,40 @@ public final class Main {
   }
 
   static String outOfMemory(long maxHeapBytes) {
-    return outOfMemory(maxHeapBytes, Engine.largestIndexedObjects(), machineMemory());
+    return outOfMemory(maxHeapBytes, Engine.largestIndexedObjects(), machineMemory(),
+        "file".equals(System.getProperty(HeapPlacement.PLACED)));
   }
 
   /** Heap the analysis asks for per object of the largest dump, with room for the collector. */
   static final long HEAP_BYTES_PER_OBJECT = 70;
 
   /**
-   * What to do when the heap ran out: a heap sized for the dump's objects, or, where this machine's
-   * memory could not hold that, a bigger machine, rather than a heap the machine would have to swap.
+   * What to do when the heap ran out: a heap sized for the dump's objects or, where this machine's
+   * memory could not hold that, a heap file on a disk with room for it, rather than a heap the
+   * machine would have to swap.
    *
    * @param objects the largest dump's objects, 0 if unknown
    * @param machineBytes the machine's (or container's) memory, 0 if unknown
+   * @param inFile whether the heap is already mapped from a file ({@link HeapPlacement})
    */
-  static String outOfMemory(long maxHeapBytes, long objects, long machineBytes) {
-    String head = "memdiff: out of memory: the Java heap (" + (maxHeapBytes >> 20) + " MB) is too small for this dump;";
+  static String outOfMemory(long maxHeapBytes, long objects, long machineBytes, boolean inFile) {
+    String head = "memdiff: out of memory: the Java heap (" + (maxHeapBytes >> 20) + " MB"
+        + (inFile ? ", mapped from a file under --tmp-dir" : "") + ") is too small for this dump;";
     if (objects <= 0) {
       return head + " the analysis needs about " + HEAP_BYTES_PER_OBJECT + " bytes per object of the largest dump."
-          + " Give it more, e.g. MEMDIFF_EXTRA_JAVA_OPTS=-Xmx" + Math.max(2, 2 * (maxHeapBytes >> 30)) + "g";
+          + (inFile ? " Give --tmp-dir a disk with more room."
+              : " Give it more, e.g. MEMDIFF_EXTRA_JAVA_OPTS=-Xmx" + Math.max(2, 2 * (maxHeapBytes >> 30)) + "g");
     }
     long needGb = Math.max(1, (objects * HEAP_BYTES_PER_OBJECT + (1L << 30) - 1) >> 30);
     String need = head + String.format(Locale.ROOT, " %,d objects need about %d GB (%d bytes per object of the largest dump).",
         objects, needGb, HEAP_BYTES_PER_OBJECT);
+    if (inFile) {
+      return need + " Give --tmp-dir a disk with " + (needGb + needGb / 4 + 1) + " GB free.";
+    }
     if (machineBytes > 0 && (needGb << 30) > machineBytes - machineBytes / 8) {
       return need + " That is more than this machine can give (" + (machineBytes >> 30) + " GB of memory):"
-          + " analyse the dumps on a machine with at least " + (needGb + needGb / 4 + 1) + " GB.";
+          + " with --memory " + Math.max(1, (machineBytes >> 30) / 2) + "GB the analysis runs in a heap mapped from"
+          + " a file instead, under a --tmp-dir with " + (needGb + needGb / 4 + 1) + " GB free.";
     }
     return need + " Give it that: MEMDIFF_EXTRA_JAVA_OPTS=-Xmx" + needGb + "g";
   }

@@ -44,7 +44,7 @@ import picocli.CommandLine;
         "  memdiff a.hprof b.hprof c.hprof --fail-on-leak --format markdown >> \"$GITHUB_STEP_SUMMARY\"",
         "  memdiff a.hprof b.hprof c.hprof --fail-on-total-growth 50MiB --format junit --annotations github > memdiff.xml",
         "  memdiff a.hprof b.hprof c.hprof --format html > report.html"})
-final class MemdiffCommand implements Callable<Integer> {
+final class MemdiffCommand implements Callable<Integer>, AnalysesDumps {
   @Spec CommandSpec spec;
   @Mixin GlobalOptions global;
   @Mixin OutputOptions output;
@@ -136,6 +136,21 @@ final class MemdiffCommand implements Callable<Integer> {
           + " that crosses a --fail-* gate and ::warning for the others (GitHub Actions reads workflow commands from"
           + " stderr too, so stdout keeps only the report).")
   AnnotationStyle annotations;
+
+  @Override
+  public List<Path> analysedDumps() {
+    return dumps;
+  }
+
+  @Override
+  public int atOnce() {
+    return parallel != null ? Math.max(1, parallel) : 1;
+  }
+
+  @Override
+  public DumpOptions dumpOptions() {
+    return dumpOptions;
+  }
 
   @Override
   public Integer call() throws IOException {

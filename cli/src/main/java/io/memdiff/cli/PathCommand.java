@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
     },
     footer = {"", "Examples:", "  memdiff path app.hprof --class com.acme.Session --fold",
         "  memdiff path app.hprof --id 0x7ff6a1b20"})
-final class PathCommand implements Callable<Integer> {
+final class PathCommand implements Callable<Integer>, AnalysesDumps {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
   @Mixin DumpOptions dumpOptions;
@@ -72,6 +72,16 @@ final class PathCommand implements Callable<Integer> {
 
   record Document(int schemaVersion, DumpInfo dump, String target, long instances, long unreachable, List<Route> routes,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DiffRenderer.StackOut> allocationStacks) {}
+
+  @Override
+  public List<Path> analysedDumps() {
+    return dump != null ? List.of(dump) : List.of();
+  }
+
+  @Override
+  public DumpOptions dumpOptions() {
+    return dumpOptions;
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
           + " Field values and string contents are printed only with --show-values: dumps hold secrets."
     },
     footer = {"", "Example:", "  memdiff show app.hprof 0x7ff6a1b20", "  memdiff show app.hprof 0x7ff6a1b20 --show-values"})
-final class ShowCommand implements Callable<Integer> {
+final class ShowCommand implements Callable<Integer>, AnalysesDumps {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
   @Mixin DumpOptions dumpOptions;
@@ -50,6 +50,16 @@ final class ShowCommand implements Callable<Integer> {
       long shallowBytes, long retainedBytes, String reachability, List<Ref> fields, long fieldCount, long referrerCount,
       List<Ref> referrers, List<PathCommand.StepOut> path,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DiffRenderer.StackOut> allocationStacks) {}
+
+  @Override
+  public List<Path> analysedDumps() {
+    return dump != null ? List.of(dump) : List.of();
+  }
+
+  @Override
+  public DumpOptions dumpOptions() {
+    return dumpOptions;
+  }
 
   @Override
   public Integer call() throws Exception {

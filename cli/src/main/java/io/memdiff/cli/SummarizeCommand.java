@@ -3,6 +3,7 @@ package io.memdiff.cli;
 import io.memdiff.diff.SiteSummary;
 import io.memdiff.engine.Engine;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
     },
     footer = {"", "Example:", "  memdiff summarize monday.hprof -o monday.sites.json",
         "  memdiff monday.sites.json tuesday.hprof"})
-final class SummarizeCommand implements Callable<Integer> {
+final class SummarizeCommand implements Callable<Integer>, AnalysesDumps {
   @Spec CommandSpec spec;
   @Mixin DumpOptions dumpOptions;
 
@@ -29,6 +30,16 @@ final class SummarizeCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
       description = "Where to write the summary ('-' for standard output).")
   Path output;
+
+  @Override
+  public List<Path> analysedDumps() {
+    return dump != null ? List.of(dump) : List.of();
+  }
+
+  @Override
+  public DumpOptions dumpOptions() {
+    return dumpOptions;
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -3,6 +3,7 @@ package io.memdiff.cli;
 import io.memdiff.engine.Engine;
 import io.memdiff.engine.OpenDump;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,13 +20,23 @@ import picocli.CommandLine.Model.CommandSpec;
           + " unknown records, duplicate objects, truncation)."
     },
     footer = {"", "Example:", "  memdiff summary app.hprof", "  memdiff summary app.hprof.gz --format json"})
-final class SummaryCommand implements Callable<Integer> {
+final class SummaryCommand implements Callable<Integer>, AnalysesDumps {
   @Spec CommandSpec spec;
   @Mixin OutputOptions output;
   @Mixin DumpOptions dumpOptions;
 
   @Parameters(index = "0", paramLabel = "DUMP", description = "An HPROF dump (.hprof, or gzip-compressed).")
   Path dump;
+
+  @Override
+  public List<Path> analysedDumps() {
+    return dump != null ? List.of(dump) : List.of();
+  }
+
+  @Override
+  public DumpOptions dumpOptions() {
+    return dumpOptions;
+  }
 
   @Override
   public Integer call() throws Exception {

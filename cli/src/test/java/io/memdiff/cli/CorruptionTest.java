@@ -150,7 +150,9 @@ class CorruptionTest {
     // 360 k sessions' worth of objects in the last dump, analysed in a 48 MB heap.
     List<Path> dumps = ScenarioRunner.run(io.memdiff.testdata.scenarios.ServiceHeap.class, dir.resolve("service"), "40000");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "path", dumps.get(2).toString(),
+        // The heap stays the small one it is given, instead of going to a heap file.
+        "-D" + HeapPlacement.PLACED + "=here", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "path", dumps.get(2).toString(),
         "--class", "io.memdiff.testdata.scenarios.ServiceHeap$Session")
         .redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -164,7 +166,8 @@ class CorruptionTest {
   void aSummaryInAHeapTooSmallForTheIndexLeavesOutTheChecksThatNeedItAndSaysSo() throws Exception {
     // 48 MB: room for the first pass of this small dump, not for the index beside the margin it keeps.
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "summary", "--format", "json",
+        "-D" + HeapPlacement.PLACED + "=here", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "summary", "--format", "json",
         dump.toString()).start();
     String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -190,16 +193,21 @@ class CorruptionTest {
   void theAdviceForAHeapTooSmallFollowsTheDumpsObjectsAndTheMachine() {
     long gib = 1L << 30;
     // 10 M objects at 70 bytes each: 700 MB, so a 1 GB heap, which a 24 GiB machine has.
-    assertThat(Main.outOfMemory(256L << 20, 10_000_000, 24 * gib))
+    assertThat(Main.outOfMemory(256L << 20, 10_000_000, 24 * gib, false))
         .contains("10,000,000 objects need about 1 GB").endsWith("MEMDIFF_EXTRA_JAVA_OPTS=-Xmx1g");
-    // 662 M objects: 44 GB, more than a 24 GiB machine holds.
-    assertThat(Main.outOfMemory(16L * gib, 661_796_212, 24 * gib))
+    // 662 M objects: 44 GB, more than a 24 GiB machine holds: a heap file, on a disk with room.
+    assertThat(Main.outOfMemory(16L * gib, 661_796_212, 24 * gib, false))
         .contains("661,796,212 objects need about 44 GB")
         .contains("more than this machine can give (24 GB of memory)")
-        .endsWith("analyse the dumps on a machine with at least 56 GB.")
+        .endsWith("with --memory 12GB the analysis runs in a heap mapped from a file instead, under a --tmp-dir"
+            + " with 56 GB free.")
         .doesNotContain("-Xmx");
+    // Already in a heap file: more room on the disk.
+    assertThat(Main.outOfMemory(40L * gib, 661_796_212, 24 * gib, true))
+        .contains("(40960 MB, mapped from a file under --tmp-dir)")
+        .endsWith("Give --tmp-dir a disk with 56 GB free.");
     // Count unknown: the old advice, twice the heap.
-    assertThat(Main.outOfMemory(4L * gib, 0, 24 * gib)).endsWith("MEMDIFF_EXTRA_JAVA_OPTS=-Xmx8g");
+    assertThat(Main.outOfMemory(4L * gib, 0, 24 * gib, false)).endsWith("MEMDIFF_EXTRA_JAVA_OPTS=-Xmx8g");
   }
 
   @Test

@@ -103,6 +103,14 @@ public final class Engine {
     return MappedFile.describeChangedFile();
   }
 
+  /**
+   * The Java heap analysing this input is expected to take, guessed from its file without parsing
+   * it (erring high); 0 for a summary file, which needs none, and for a file that cannot be read.
+   */
+  public static long heapNeed(Path input) {
+    return HeapNeed.of(input);
+  }
+
   /** The most objects of any dump this process has indexed, 0 before the first: what sizes its heap. */
   public static long largestIndexedObjects() {
     return Memory.largestIndexed();

@@ -162,7 +162,8 @@ public final class HprofFile implements AutoCloseable {
     }
   }
 
-  static boolean isGzip(Path path) throws IOException {
+  /** Whether the file starts as gzip does. */
+  public static boolean isGzip(Path path) throws IOException {
     try (InputStream in = Files.newInputStream(path)) {
       return in.read() == 0x1F && in.read() == 0x8B;
     }
