@@ -2,6 +2,7 @@ package io.memdiff.cli;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.memdiff.engine.Engine;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -77,7 +78,7 @@ final class HeapPlacement {
     // dump), a larger file costs only reserved disk. Where the disk has less room, the analysis is
     // still tried, down to half the guess.
     long wanted = 2 * need;
-    long room = (fileRoom - Math.max(DISK_MARGIN, fileRoom / 20)) / GB * GB;
+    long room = (fileRoom - Math.max(DISK_MARGIN, fileRoom / 20)) >> 20 << 20;
     if (room < need / 2) {
       throw new UsageException(String.format(Locale.ROOT,
           "the analysis may need a heap of about %s, more than --memory (%s), and --tmp-dir has %s free for a"
@@ -115,28 +116,33 @@ final class HeapPlacement {
     }
     long thisHeap = Runtime.getRuntime().maxMemory();
     DumpOptions options = command.dumpOptions();
+    if (need == 0 && options.memory == null) {
+      return null;
+    }
     if (options.memory != null && options.memory < MIN_MEMORY) {
       throw new UsageException("--memory must be at least 1MiB, got " + options.memory + " bytes");
     }
     long budget = options.memory != null ? options.memory : thisHeap;
-    if (need <= Math.min(budget, thisHeap)) {
-      return null;
-    }
-    Plan plan;
     Path dir = null;
-    if (need <= budget) {
-      plan = plan(need, budget, thisHeap, 0);
-    } else {
-      dir = heapFileDir(options.tmpDir);
-      plan = plan(need, budget, thisHeap, usableSpace(dir));
+    long room = 0;
+    if (need > budget) {
       if (!heapFilesSupported()) {
         err.println("memdiff: warning: the analysis may need a heap of about " + Sizes.human(need) + ", more than"
             + " --memory (" + Sizes.human(budget) + "), and this JVM cannot map its heap from a file: analysing it here");
         return null;
       }
+      dir = heapFileDir(options.tmpDir);
+      room = usableSpace(dir);
+    }
+    Plan plan = plan(need, budget, thisHeap, room);
+    if (plan.where() == Where.HERE) {
+      return null;
+    }
+    if (plan.where() == Where.FILE) {
       err.println("memdiff: the analysis may need a heap of about " + Sizes.human(need) + ", more than --memory ("
           + Sizes.human(budget) + "): it runs in a heap mapped from a file under " + dir + " (" + Sizes.human(plan.heapBytes())
-          + " of disk reserved, deleted on exit), slower where the machine's memory runs short");
+          + " of disk reserved, deleted on exit), slower where the machine's memory runs short"
+          + (eagerWriteBack() ? "; faster with the kernel settings in docs/usage.md, 'Dumps bigger than memory'" : ""));
       err.flush();
     }
     return run(command(plan, dir, args), out, err, inherit);
@@ -217,6 +223,20 @@ final class HeapPlacement {
       return store.getUsableSpace();
     } catch (IOException e) {
       throw new UsageException("--tmp-dir " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Whether Linux writes a changed page of the heap file back within ten minutes (its default is 30
+   * s), which keeps the disk and the kernel busy with pages the analysis changes again.
+   */
+  private static boolean eagerWriteBack() {
+    // A line read, since Files.readString stops after the first byte of this file on JDK 17.
+    try (BufferedReader in = Files.newBufferedReader(Path.of("/proc/sys/vm/dirty_expire_centisecs"))) {
+      String expire = in.readLine();
+      return expire != null && Long.parseLong(expire.strip()) < 60_000;
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -85,6 +85,31 @@ class HeapFileTest {
   }
 
   @Test
+  void endingTheFirstJvmEndsTheSecond() throws Exception {
+    Path tmp = onDisk();
+    List<String> command = javaCommand(List.of("summarize", dumps.get(2).toString(), "-o",
+        dir.resolve("ended.json").toString(), "--memory", "1MiB", "--tmp-dir", tmp.toString()));
+    Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(dir.resolve("ended.err").toFile()).start();
+    ProcessHandle second = null;
+    while (p.isAlive() && second == null) {
+      second = p.descendants().filter(h -> mappingUnder(h.pid(), tmp).isPresent()).findFirst().orElse(null);
+      Thread.sleep(5);
+    }
+    assertThat(second).as("the second JVM; stderr: %s", Files.readString(dir.resolve("ended.err"))).isNotNull();
+    p.destroy();
+    p.waitFor();
+    ProcessHandle ended = second;
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (ended.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(ended.isAlive()).as("the second JVM after the first was ended").isFalse();
+    // Ended, not finished: it was stopped at its start, long before it could write its summary.
+    assertThat(dir.resolve("ended.json")).doesNotExist();
+  }
+
+  @Test
   void aDumpThatFitsTheBudgetIsAnalysedInThisJvm() {
     long need = Engine.heapNeed(dumps.get(2));
     assertThat(HeapPlacement.plan(need, need, need, 0).where()).isEqualTo(HeapPlacement.Where.HERE);
