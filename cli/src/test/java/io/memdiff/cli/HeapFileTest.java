@@ -8,6 +8,7 @@ import io.memdiff.engine.Engine;
 import io.memdiff.testdata.ScenarioRunner;
 import io.memdiff.testdata.scenarios.ServiceHeap;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +111,28 @@ class HeapFileTest {
   }
 
   @Test
+  void aHeapLargerThanTheMachineReadsTheNextDumpOnlyAfterTheLastOnesAnalysis() throws Exception {
+    long machine = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize();
+    List<String> args = new ArrayList<>();
+    dumps.forEach(d -> args.add(d.toString()));
+    args.addAll(List.of("--format", "json", "--progress"));
+    List<String> command = javaCommand(args);
+    // A heap of twice the machine's memory, which only a heap file could back; the JVM reserves it unused.
+    command.addAll(command.indexOf("-cp"), List.of("-Xmx" + (2 * machine >> 20) + "m", "-D" + HeapPlacement.PLACED + "=here"));
+    Run large = run(command);
+    Run usual = memdiff(args.subList(0, args.size() - 1), null);
+    assertThat(large.code()).as(large.err()).isEqualTo(usual.code());
+    assertThat(large.out()).isNotEmpty().isEqualTo(usual.out());
+    for (int k = 1; k < dumps.size(); k++) {
+      int summarized = large.err().indexOf("[" + k + "/3] summarizing sites of " + dumps.get(k - 1));
+      int read = large.err().indexOf("[" + (k + 1) + "/3] reading " + dumps.get(k));
+      assertThat(summarized).as(large.err()).isPositive();
+      assertThat(read).as("dump %d read after dump %d's analysis: %s", k + 1, k, large.err()).isGreaterThan(summarized);
+    }
+  }
+
+  @Test
   void aDumpThatFitsTheBudgetIsAnalysedInThisJvm() {
     long need = Engine.heapNeed(dumps.get(2));
     assertThat(HeapPlacement.plan(need, need, need, 0).where()).isEqualTo(HeapPlacement.Where.HERE);
@@ -145,7 +168,7 @@ class HeapFileTest {
     dumps.forEach(d -> args.add(d.toString()));
     args.addAll(List.of("--format", "json"));
     List<String> command = javaCommand(args);
-    command.add(1, "-Xmx" + (need >> 20) + "m");
+    command.add(command.indexOf("-cp"), "-Xmx" + (need >> 20) + "m");
     Run r = run(command);
     assertThat(r.code()).as("the diff with a heap of the guess (%d MB): %s", need >> 20, r.err()).isIn(0, 1);
     assertThat(r.err()).doesNotContain("heap mapped from a file");

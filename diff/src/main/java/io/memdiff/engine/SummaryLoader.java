@@ -80,13 +80,16 @@ final class SummaryLoader {
    * dominator tree and sites take a core or two for a while, and the next dump's catalogue (and its
    * index, when the heap has room for it beside this analysis) is read on another thread meanwhile.
    * No full collection between dumps here: it would stop the read-ahead, and the collector reclaims
-   * the dead analysis's big arrays when the next dump's allocations need the room anyway.
+   * the dead analysis's big arrays when the next dump's allocations need the room anyway. A heap
+   * larger than the machine's memory (mapped from a file) reads nothing ahead: the next dump's pages
+   * would push out the analysis's own.
    */
   private List<SiteSummary> loadInTurn(List<Path> inputs) throws IOException {
     List<SiteSummary> out = new ArrayList<>();
+    boolean readsAhead = Memory.heapFitsMachine();
     Input current = prepare(0, inputs.get(0), false);
     for (int i = 0; i < inputs.size(); i++) {
-      Path next = i + 1 < inputs.size() ? inputs.get(i + 1) : null;
+      Path next = i + 1 < inputs.size() && readsAhead ? inputs.get(i + 1) : null;
       int place = i + 1;
       List<CompletableFuture<Input>> ahead = new ArrayList<>(1);
       Runnable readAhead = () -> {
@@ -110,6 +113,8 @@ final class SummaryLoader {
       }
       if (next != null) {
         current = join(ahead.get(0)); // summarize ran readAhead, whatever the input
+      } else if (i + 1 < inputs.size()) {
+        current = prepare(i + 1, inputs.get(i + 1), false);
       }
     }
     return out;

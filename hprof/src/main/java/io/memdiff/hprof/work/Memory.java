@@ -1,5 +1,6 @@
 package io.memdiff.hprof.work;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -26,6 +27,19 @@ public final class Memory {
   public static long freeHeap() {
     Runtime rt = Runtime.getRuntime();
     return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+  }
+
+  /**
+   * Whether all of this JVM's heap can be resident in the machine's (or container's) memory. It
+   * cannot when the heap is mapped from a file larger than that: then memory, not time, is short,
+   * and work that trades one for the other is better left undone.
+   */
+  public static boolean heapFitsMachine() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      long machine = os.getTotalMemorySize();
+      return machine <= 0 || Runtime.getRuntime().maxMemory() <= machine;
+    }
+    return true;
   }
 
   /** Collects the garbage of the phase that just ended. */
