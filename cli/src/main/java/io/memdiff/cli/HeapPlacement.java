@@ -190,6 +190,9 @@ final class HeapPlacement {
    */
   static Path heapFileDir(Path tmpDir) {
     if (tmpDir != null) {
+      if (!Files.isDirectory(tmpDir)) {
+        throw new UsageException("--tmp-dir " + tmpDir + " is not a directory");
+      }
       if (inMemory(tmpDir)) {
         throw new UsageException("--tmp-dir " + tmpDir + " is in memory (" + storeType(tmpDir) + "): a heap file there"
             + " would take the memory it is meant to spare; give a directory on a disk");

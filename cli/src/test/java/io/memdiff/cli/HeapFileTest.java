@@ -186,6 +186,15 @@ class HeapFileTest {
   }
 
   @Test
+  void aTmpDirThatIsNoDirectoryIsAUsageErrorBeforeAnyHeapFile() {
+    Path missing = dir.resolve("no-such-dir");
+    Cli r = Cli.run("path", dumps.get(0).toString(), "--class", "java.lang.String", "--memory", "1MiB",
+        "--tmp-dir", missing.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.errLines()).containsExactly("memdiff: --tmp-dir " + missing + " is not a directory");
+  }
+
+  @Test
   void aBudgetBelowOneMebibyteIsAUsageError() {
     Cli r = Cli.run("path", dumps.get(0).toString(), "--class", "java.lang.String", "--memory", "1000");
     assertThat(r.exitCode()).isEqualTo(2);
