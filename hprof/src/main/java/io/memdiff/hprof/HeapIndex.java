@@ -34,9 +34,12 @@ public final class HeapIndex {
    * bucket {@code b = (address − base) >>> bucketShift}, so a lookup binary-searches one small bucket
    * instead of the whole array (heap addresses are spread fairly evenly over the heap's range).
    */
-  private final int[] bucketStart;
+  private volatile int[] bucketStart;
   private final long base;
   private final int bucketShift;
+  private final int bucketCount;
+  /** Lookups since {@link #releaseLookup} that searched every address (racy: a count that may lag is enough). */
+  private int lookupsWithoutTable;
   /** The sizes a Ruby dump records, or null. */
   private final RubyDump ruby;
 
@@ -71,8 +74,15 @@ public final class HeapIndex {
       shift++;
     }
     this.bucketShift = shift;
-    int count = (int) ((span - 1) >>> shift) + 1;
-    this.bucketStart = new int[count + 1];
+    this.bucketCount = (int) ((span - 1) >>> shift) + 1;
+    this.bucketStart = lookupTable();
+  }
+
+  /** The address lookup table, filled in a part per core. */
+  private int[] lookupTable() {
+    int n = objectCount;
+    int count = bucketCount;
+    int[] bucketStart = new int[count + 1];
     // A part per core: each starts at the bucket after the previous part's last object.
     int parts = (int) Math.max(1, Math.min(Tasks.cores(), n / MIN_BUCKET_PART));
     int[] firstObject = new int[parts + 1];
@@ -89,9 +99,10 @@ public final class HeapIndex {
       int to = firstObject[k + 1];
       int fromBucket = firstBucket[k];
       int lastBucket = firstBucket[k + 1] - 1;
-      work.add(() -> fillBuckets(from, to, fromBucket, lastBucket));
+      work.add(() -> fillBuckets(bucketStart, from, to, fromBucket, lastBucket));
     }
     Tasks.all("memdiff-index", work);
+    return bucketStart;
   }
 
   /** The fewest objects a thread of the bucket fill takes. */
@@ -102,7 +113,7 @@ public final class HeapIndex {
   }
 
   /** Fills bucketStart[fromBucket..lastBucket] from objects [from, to); buckets after to's last get to. */
-  private void fillBuckets(int from, int to, int fromBucket, int lastBucket) {
+  private void fillBuckets(int[] bucketStart, int from, int to, int fromBucket, int lastBucket) {
     int b = fromBucket;
     for (int i = from; i < to; i++) {
       int bi = bucketOf(i);
@@ -139,11 +150,52 @@ public final class HeapIndex {
   /** The object index of an address, or −1 when the dump has no such object. */
   public int indexOf(long address) {
     long offset = address - base;
-    if (offset < 0 || (offset >>> bucketShift) >= bucketStart.length - 1) {
+    if (offset < 0 || (offset >>> bucketShift) >= bucketCount) {
       return -1;
     }
+    int[] table = bucketStart;
+    if (table == null) {
+      table = tableAfterRelease();
+      if (table == null) {
+        return columns.search(0, objectCount, address);
+      }
+    }
     int b = (int) (offset >>> bucketShift);
-    return columns.search(bucketStart[b], bucketStart[b + 1], address);
+    return columns.search(table[b], table[b + 1], address);
+  }
+
+  /**
+   * Drops the address lookup table (1–2 bytes per object) until lookups come many again: the graph's
+   * build makes nearly all of them, and the dominator pass after it, the analysis's peak, makes none.
+   * Meanwhile a lookup binary-searches every address, a few times slower, which the few dozen of
+   * path steps and stack roots described later do not feel.
+   */
+  public void releaseLookup() {
+    bucketStart = null;
+    lookupsWithoutTable = 0;
+  }
+
+  /** Whether the address lookup table is there (tests). */
+  boolean hasLookupTable() {
+    return bucketStart != null;
+  }
+
+  /** Lookups without the table before it is made again: a caller that looks up every reference. */
+  static final int LOOKUPS_BEFORE_REBUILD = 1 << 14;
+
+  /** Null while lookups since {@link #releaseLookup} are few; then the table, made again. */
+  private int[] tableAfterRelease() {
+    if (++lookupsWithoutTable < LOOKUPS_BEFORE_REBUILD) {
+      return null;
+    }
+    synchronized (this) {
+      int[] table = bucketStart;
+      if (table == null) {
+        table = lookupTable();
+        bucketStart = table;
+      }
+      return table;
+    }
   }
 
   public int classIndexOf(int object) {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.memdiff.testdata.HprofWriter;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
@@ -52,5 +54,56 @@ class HeapIndexAddressTest {
       assertThat(index.indexOf(first + 0x30 + step)).isEqualTo(-1);
       assertThat(index.indexOf(Long.MAX_VALUE)).isEqualTo(-1);
     }
+  }
+
+  /**
+   * Once the analysis drops the lookup table, a lookup searches every address, and after many of
+   * them the table is made again: the answers are the same all along, packed addresses or not.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void lookupsAnswerTheSameWithoutTheTableAndOnceItIsMadeAgain(boolean aligned) throws IOException {
+    HprofWriter w = new HprofWriter(8);
+    long cls = 0x100;
+    w.loadClass(1, cls, 1, w.string("Node"));
+    Random random = new Random(42);
+    long[] addresses = new long[3000];
+    long a = 0x1000;
+    for (int i = 0; i < addresses.length; i++) {
+      a += 16 + 8L * random.nextInt(1 << random.nextInt(12));
+      addresses[i] = aligned ? a : a + 3;
+    }
+    HprofWriter.Bytes heap = w.body().classDump(cls, 0, 0, 0, new long[0][], new long[0][]);
+    for (long x : addresses) {
+      heap.instance(x, 1, cls, w.body());
+    }
+    w.segment(heap);
+    w.heapDumpEnd();
+    try (HprofFile file = HprofFile.open(w.writeTo(dir.resolve("lookup.hprof")))) {
+      HeapIndex index = HeapIndex.build(DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE),
+          ScanOptions.STRICT);
+      assertThat(index.addressesArePacked()).isEqualTo(aligned);
+      index.releaseLookup();
+      assertThat(index.hasLookupTable()).isFalse();
+      everyAddressFound(index, addresses);
+      assertThat(index.hasLookupTable()).as("a few thousand lookups make no table").isFalse();
+      int lookups = 0;
+      while (!index.hasLookupTable() && lookups <= HeapIndex.LOOKUPS_BEFORE_REBUILD) {
+        assertThat(index.indexOf(addresses[lookups % addresses.length])).isEqualTo(lookups % addresses.length + 1);
+        lookups++;
+      }
+      assertThat(index.hasLookupTable()).as("made again after %d lookups", lookups).isTrue();
+      everyAddressFound(index, addresses);
+    }
+  }
+
+  private static void everyAddressFound(HeapIndex index, long[] addresses) {
+    assertThat(index.indexOf(0x100)).isZero();
+    for (int i = 0; i < addresses.length; i++) {
+      assertThat(index.indexOf(addresses[i])).isEqualTo(i + 1);
+      assertThat(index.indexOf(addresses[i] + 8)).isEqualTo(-1);
+    }
+    assertThat(index.indexOf(0)).isEqualTo(-1);
+    assertThat(index.indexOf(addresses[addresses.length - 1] + 16)).isEqualTo(-1);
   }
 }

@@ -68,6 +68,9 @@ public final class HeapAnalysis {
     phase.accept("finding shortest paths");
     boolean concurrent = withDominators && !oneAtATime && roomForAll(graph);
     Reachability reach = Reachability.seed(graph);
+    // The graph and the roots made nearly every address lookup there is: the table's room goes to
+    // the searches' arrays.
+    index.releaseLookup();
     CompletableFuture<DominatorSearch> strong = null;
     if (concurrent) {
       // The dominator pass's depth-first search over strong references needs only the roots: it
