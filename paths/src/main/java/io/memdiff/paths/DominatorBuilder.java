@@ -38,12 +38,13 @@ final class DominatorBuilder {
     int[] heldTwiceNumbers = search.heldTwiceNumbers;
     search.release();
     // The search was the edges' last reader: their arrays become two of the arrays below, where
-    // long enough, instead of garbage for a collection to reclaim before fresh arrays are made.
+    // long enough, instead of garbage for a collection to reclaim before fresh arrays are made. One
+    // that will not do is let go now, before the pair sort and those arrays are allocated.
     int[] spareStarts = null;
     int[] spareTargets = null;
     if (releaseEdges) {
-      spareStarts = g.edgeStarts();
-      spareTargets = g.edgeTargets();
+      spareStarts = reusable(g.edgeStarts(), count);
+      spareTargets = reusable(g.edgeTargets(), count);
       g.releaseEdges();
     }
 
@@ -59,12 +60,16 @@ final class DominatorBuilder {
     // path compression runs for few predecessors, so keeping a vertex's four fields in one cache
     // line (one array of stride 4, which fits in no hole the search's garbage leaves) gains little.
     Memory.collectBetweenPhases(); // the search's stack and the edges' slots are garbage now
-    int[] semi = dfnum.length > count ? dfnum : new int[count + 1];
+    int[] semi = dfnum.length > count ? dfnum : null;
     dfnum = null;
-    int[] label = spare(spareStarts, count);
-    int[] ancestor = spare(spareTargets, count);
+    int[] label = spareStarts;
+    int[] ancestor = spareTargets;
     spareStarts = null;
     spareTargets = null;
+    // A fresh array only where no spent one will do, each once nothing holds the array it replaces.
+    semi = semi != null ? semi : new int[count + 1];
+    label = label != null ? label : new int[count + 1];
+    ancestor = ancestor != null ? ancestor : new int[count + 1];
     unlinked(semi, label, ancestor, count);
     semidominators(semi, label, ancestor, parent, pairs, pairCount, count);
     pairs = null;
@@ -96,15 +101,42 @@ final class DominatorBuilder {
     // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
     // built in.
     permute(end, size, retainedLow, retainedHigh, vertex, count);
-    return new Dominators(g, count, retainedLow, retainedHigh, end, vertex, visited, held);
+    // Nearly always every retained size fits an int in units of the object alignment: the tree then
+    // keeps one array of them, and the other, as long as the edges were, is garbage before the next
+    // phase's arrays are made.
+    int unit = g.shallowSizeUnit();
+    if (fitUnits(retainedLow, retainedHigh, count, unit)) {
+      toUnits(retainedLow, retainedHigh, count, unit);
+      return new Dominators(g, count, retainedLow, null, unit, end, vertex, visited, held);
+    }
+    return new Dominators(g, count, retainedLow, retainedHigh, 1, end, vertex, visited, held);
+  }
+
+  /** Whether each retained size at positions 1..count is a whole number of units below 2^32 of them. */
+  private static boolean fitUnits(int[] low, int[] high, int count, int unit) {
+    for (int i = 1; i <= count; i++) {
+      long bytes = Dominators.toLong(low[i], high[i]);
+      if (bytes % unit != 0 || (bytes / unit) >>> 32 != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The retained sizes at positions 1..count, in units, as unsigned ints in {@code low}. */
+  private static void toUnits(int[] low, int[] high, int count, int unit) {
+    for (int i = 1; i <= count; i++) {
+      low[i] = (int) (Dominators.toLong(low[i], high[i]) / unit);
+    }
   }
 
   /**
-   * A spent array for one of {@code count + 1} entries: it must be long enough, and not much longer,
-   * since it lives on in the tree (a heap with many references per object has far more edges).
+   * A spent array to reuse for one of {@code count + 1} entries, or null: it must be long enough, and
+   * not much longer, since it lives on in the tree (a heap with many references per object has far
+   * more edges).
    */
-  private static int[] spare(int[] a, int count) {
-    return a != null && a.length > count && a.length - count <= count / 4 + 1 ? a : new int[count + 1];
+  private static int[] reusable(int[] a, int count) {
+    return a != null && a.length > count && a.length - count <= count / 4 + 1 ? a : null;
   }
 
   // The loops over every root, weak edge and vertex are methods of their own, here as in the other

@@ -94,20 +94,32 @@ final class DominatorSearch {
    * which is both its immediate dominator and the breadth-first search's parent.
    */
   private void heldTwice(int n) {
-    long[] bits = new long[(n + 63) >>> 6];
-    IntArrayList numbers = new IntArrayList();
+    // Counted first: a list that grows, then copied out, would hold up to three times the numbers at
+    // the dominator pass's peak.
+    int targets = 0;
     int last = -1;
+    for (int k = 0; k < pairCount; k++) {
+      int target = (int) (pairs[k] >>> 32);
+      if (target != last) {
+        targets++;
+        last = target;
+      }
+    }
+    long[] bits = new long[(n + 63) >>> 6];
+    int[] numbers = new int[targets];
+    int next = 0;
+    last = -1;
     for (int k = 0; k < pairCount; k++) {
       int target = (int) (pairs[k] >>> 32);
       if (target != last) {
         int o = vertex[target];
         bits[o >>> 6] |= 1L << o;
-        numbers.add(target);
+        numbers[next++] = target;
         last = target;
       }
     }
     heldTwice = bits;
-    heldTwiceNumbers = numbers.toIntArray();
+    heldTwiceNumbers = numbers;
   }
 
   /**

@@ -22,10 +22,12 @@ public final class Dominators {
   /** Objects in the tree: positions run from 1 to count (the arrays may be longer). */
   private final int count;
   // Per position 1..count of the dominator tree's preorder (its roots' subtrees one after another):
-  // the retained bytes, a long in two ints, the end (exclusive) of the subtree that starts there,
-  // and the object there.
+  // the retained size, the end (exclusive) of the subtree that starts there, and the object there.
+  // The retained size is nearly always an unsigned int of retainedUnit bytes, retainedHigh null;
+  // else bytes, a long in two ints, low half first, and retainedUnit 1.
   private final int[] retainedLow;
   private final int[] retainedHigh;
+  private final int retainedUnit;
   private final int[] subtreeEnd;
   private final int[] objectAt;
   /** One bit per object: whether the search reached it (the others retain only themselves). */
@@ -37,12 +39,13 @@ public final class Dominators {
   private int[] positionOf;
   private int[] idomOf;
 
-  Dominators(ObjectGraph graph, int count, int[] retainedLow, int[] retainedHigh, int[] subtreeEnd,
-      int[] objectAt, long[] reached, HeldTwice heldTwice) {
+  Dominators(ObjectGraph graph, int count, int[] retainedLow, int[] retainedHigh, int retainedUnit,
+      int[] subtreeEnd, int[] objectAt, long[] reached, HeldTwice heldTwice) {
     this.graph = graph;
     this.count = count;
     this.retainedLow = retainedLow;
     this.retainedHigh = retainedHigh;
+    this.retainedUnit = retainedUnit;
     this.subtreeEnd = subtreeEnd;
     this.objectAt = objectAt;
     this.reached = reached;
@@ -104,7 +107,7 @@ public final class Dominators {
     for (int k = 0; k < objects.length; k++) {
       int o = objects[k];
       int i = position.getOrDefault(o, -1);
-      out[k] = i < 0 ? graph.shallowSize(o) : toLong(retainedLow[i], retainedHigh[i]);
+      out[k] = i < 0 ? graph.shallowSize(o) : retainedAt(i);
     }
     return out;
   }
@@ -113,8 +116,7 @@ public final class Dominators {
     if (!isSet(reached, object)) {
       return graph.shallowSize(object);
     }
-    int position = positionOf()[object];
-    return toLong(retainedLow[position], retainedHigh[position]);
+    return retainedAt(positionOf()[object]);
   }
 
   public long shallow(int object) {
@@ -194,7 +196,7 @@ public final class Dominators {
       int gr = groupOf[objectAt[i]];
       if (gr >= 0) {
         if (open[gr] == 0) {
-          totals[gr] += toLong(retainedLow[i], retainedHigh[i]);
+          totals[gr] += retainedAt(i);
         }
         open[gr]++;
         stack.push(subtreeEnd[i], gr);
@@ -275,6 +277,18 @@ public final class Dominators {
       }
       open[top++] = i;
     }
+  }
+
+  /** Whether the retained sizes are kept as ints of units (tests). */
+  boolean retainedInUnits() {
+    return retainedHigh == null;
+  }
+
+  /** The retained bytes at a position of the tree. */
+  private long retainedAt(int position) {
+    return retainedHigh == null
+        ? (retainedLow[position] & 0xFFFF_FFFFL) * retainedUnit
+        : toLong(retainedLow[position], retainedHigh[position]);
   }
 
   /** A retained size from the two ints the tree keeps it in, low half first. */

@@ -267,6 +267,11 @@ public final class ObjectGraph {
     return weakKinds[i];
   }
 
+  /** The unit every shallow size is a multiple of (see {@link HeapIndex#shallowSizeUnit}). */
+  int shallowSizeUnit() {
+    return shallowUnit;
+  }
+
   /** Estimated shallow size of each object (see {@link HeapIndex#shallowSize}). */
   public long shallowSize(int object) {
     int units = shallowUnits[object] & 0xFF;
