@@ -98,8 +98,12 @@ class HeapFileTest {
       Thread.sleep(5);
     }
     assertThat(second).as("the second JVM; stderr: %s", Files.readString(dir.resolve("ended.err"))).isNotNull();
+    // Held still until the first is gone, so that it cannot finish its small summary meanwhile: the
+    // signal the first sends it waits, and ends it as soon as it runs again.
+    signal("-STOP", second.pid());
     p.destroy();
     p.waitFor();
+    signal("-CONT", second.pid());
     ProcessHandle ended = second;
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (ended.isAlive() && System.nanoTime() < deadline) {
@@ -108,6 +112,10 @@ class HeapFileTest {
     assertThat(ended.isAlive()).as("the second JVM after the first was ended").isFalse();
     // Ended, not finished: it was stopped at its start, long before it could write its summary.
     assertThat(dir.resolve("ended.json")).doesNotExist();
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    assertThat(new ProcessBuilder("kill", signal, Long.toString(pid)).start().waitFor()).isZero();
   }
 
   @Test
