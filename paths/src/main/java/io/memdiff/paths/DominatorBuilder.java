@@ -88,8 +88,19 @@ final class DominatorBuilder {
     // take the retained bytes, a long in two ints; the parent array takes the subtree sizes.
     int[] retainedLow = semi;
     int[] retainedHigh = ancestor;
+    ancestor = null;
     int[] size = parent;
     sumUp(g, dom, vertex, retainedLow, retainedHigh, size, count);
+
+    // Nearly always every retained size fits an int in units of the object alignment: the tree then
+    // keeps one array of them, and the other, as long as the edges were, is garbage before the
+    // permutation below (which then moves one array fewer) and the next phase's arrays.
+    int unit = g.shallowSizeUnit();
+    if (toUnits(retainedLow, retainedHigh, count, unit)) {
+      retainedHigh = null;
+    } else {
+      unit = 1;
+    }
 
     // 5. The dominator tree in preorder, positions 1..count, so a subtree is a run of positions that
     // retainedByGroup sweeps without building the tree. A vertex is placed before those it
@@ -97,37 +108,31 @@ final class DominatorBuilder {
     // vertex's own next free position, and once its last child is placed, the end of its subtree.
     int[] end = dom;
     place(end, size, count);
-    // Each vertex moves to its position (end − size) with its retained bytes and its object: a
+    // Each vertex moves to its position (end − size) with its retained size and its object: a
     // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
     // built in.
     permute(end, size, retainedLow, retainedHigh, vertex, count);
-    // Nearly always every retained size fits an int in units of the object alignment: the tree then
-    // keeps one array of them, and the other, as long as the edges were, is garbage before the next
-    // phase's arrays are made.
-    int unit = g.shallowSizeUnit();
-    if (fitUnits(retainedLow, retainedHigh, count, unit)) {
-      toUnits(retainedLow, retainedHigh, count, unit);
-      return new Dominators(g, count, retainedLow, null, unit, end, vertex, visited, held);
-    }
-    return new Dominators(g, count, retainedLow, retainedHigh, 1, end, vertex, visited, held);
+    return new Dominators(g, count, retainedLow, retainedHigh, unit, end, vertex, visited, held);
   }
 
-  /** Whether each retained size at positions 1..count is a whole number of units below 2^32 of them. */
-  private static boolean fitUnits(int[] low, int[] high, int count, int unit) {
-    for (int i = 1; i <= count; i++) {
-      long bytes = Dominators.toLong(low[i], high[i]);
-      if (bytes % unit != 0 || (bytes / unit) >>> 32 != 0) {
+  /**
+   * Turns the retained bytes of vertices 1..count into unsigned ints of units in {@code low}, if each
+   * is a whole number of units below 2^32 of them; else leaves them as they were and says so.
+   */
+  private static boolean toUnits(int[] low, int[] high, int count, int unit) {
+    int shift = Integer.bitCount(unit) == 1 ? Integer.numberOfTrailingZeros(unit) : -1;
+    for (int w = 1; w <= count; w++) {
+      long bytes = Dominators.toLong(low[w], high[w]);
+      long units = shift >= 0 ? bytes >>> shift : bytes / unit;
+      if (units * unit != bytes || units >>> 32 != 0) {
+        for (int v = 1; v < w; v++) {
+          low[v] = (int) ((low[v] & 0xFFFF_FFFFL) * unit); // the low half of its bytes again
+        }
         return false;
       }
+      low[w] = (int) units;
     }
     return true;
-  }
-
-  /** The retained sizes at positions 1..count, in units, as unsigned ints in {@code low}. */
-  private static void toUnits(int[] low, int[] high, int count, int unit) {
-    for (int i = 1; i <= count; i++) {
-      low[i] = (int) (Dominators.toLong(low[i], high[i]) / unit);
-    }
   }
 
   /**
@@ -240,13 +245,18 @@ final class DominatorBuilder {
     }
   }
 
-  /** Step 5 of {@link #complete}: each vertex to its preorder position, cycle by cycle, in place. */
+  /**
+   * Step 5 of {@link #complete}: each vertex to its preorder position, cycle by cycle, in place;
+   * {@code retainedHigh} may be null.
+   */
   private static void permute(int[] end, int[] size, int[] retainedLow, int[] retainedHigh, int[] vertex, int count) {
     for (int i = 1; i <= count; i++) {
       int target;
       while ((target = end[i] - size[i]) != i) {
         swap(retainedLow, i, target);
-        swap(retainedHigh, i, target);
+        if (retainedHigh != null) {
+          swap(retainedHigh, i, target);
+        }
         swap(end, i, target);
         swap(size, i, target);
         swap(vertex, i, target);

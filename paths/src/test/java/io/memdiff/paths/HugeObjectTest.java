@@ -88,6 +88,11 @@ class HugeObjectTest {
       assertThat(a.dominators().retainedInUnits()).isEqualTo(inUnits);
       assertThat(a.dominators().retained(h)).isEqualTo(expected);
       assertThat(a.dominators().retained(new int[] {h})).containsExactly(expected);
+      // The class's mirror comes first in the search, so its size was in units when the holder's
+      // turned out not to fit: it must be bytes again.
+      int mirror = a.index().indexOf(holderClass);
+      assertThat(a.index().shallowSize(mirror)).isPositive();
+      assertThat(a.dominators().retained(mirror)).isEqualTo(a.index().shallowSize(mirror));
       int[] group = new int[a.index().objectCount()];
       java.util.Arrays.fill(group, -1);
       group[h] = 0;
