@@ -38,7 +38,7 @@ public final class SiteSummarizer {
   private final List<SiteReachability> labels = new ArrayList<>();
   /**
    * Each distinct step once: sites' paths share most of their steps, and the summary outlives the
-   * dump's analysis, held beside the next dumps' (tens of MB for 20,000 sites otherwise).
+   * dump's analysis, held beside the next dumps'.
    */
   private final Map<PathStep, PathStep> steps = new HashMap<>();
 
