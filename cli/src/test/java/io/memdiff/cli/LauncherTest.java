@@ -8,12 +8,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +98,49 @@ class LauncherTest {
     assertThat(damaged.code).isZero();
     assertThat(damaged.out).isEqualTo(first.out);
     assertThat(damaged.err).isEqualTo(first.err);
+  }
+
+  /**
+   * Two installs share the user's cache: each keeps its own archive when the other archives, and a
+   * new jar in one install drops that install's old archive and any named the way older launchers
+   * named them.
+   */
+  @Test
+  void installsSharingACacheDropOnlyTheirOwnOldArchives() throws Exception {
+    Assumptions.assumeTrue(baseArchive(), "this Java cannot make an application's class archive");
+    String[] dumps = GoldenDumps.writeSeries(Files.createDirectories(dir.resolve("dumps")));
+    Path cache = dir.resolve("cache");
+    Path archives = cache.resolve("memdiff");
+    Path a = Files.createDirectories(dir.resolve("a"));
+    Path scriptA = copyLauncher(a);
+    packedJar(a.resolve("memdiff.jar"));
+    Files.createDirectories(archives);
+    Path legacy = Files.writeString(archives.resolve("memdiff-12345.jsa"), "an older launcher's archive");
+    Files.setLastModifiedTime(legacy, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    assertThat(run(scriptA, dir, cache, dumps).code).isZero();
+    List<Path> afterA = archives(archives);
+    assertThat(afterA).as("A's archive, the legacy one dropped").hasSize(1).doesNotContain(legacy);
+    Path archiveA = afterA.get(0);
+
+    // B's jar is newer than A's archive, as when B is installed later.
+    Path b = Files.createDirectories(dir.resolve("b"));
+    Path scriptB = copyLauncher(b);
+    packedJar(b.resolve("memdiff.jar"));
+    later(b.resolve("memdiff.jar"), archiveA);
+    assertThat(run(scriptB, dir, cache, dumps).code).isZero();
+    assertThat(archives(archives)).as("B's archive beside A's").hasSize(2).contains(archiveA);
+
+    // A new jar in A: its archive is made anew and the old one goes; B's stays.
+    Path archiveB = archives(archives).stream().filter(p -> !p.equals(archiveA)).findFirst().orElseThrow();
+    packedJar(a.resolve("memdiff.jar"));
+    later(a.resolve("memdiff.jar"), archiveB);
+    assertThat(run(scriptA, dir, cache, dumps).code).isZero();
+    assertThat(archives(archives)).hasSize(2).contains(archiveB).doesNotContain(archiveA);
+  }
+
+  /** Gives a file a modification time a minute after another's. */
+  private static void later(Path file, Path than) throws IOException {
+    Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(than).toMillis() + 60_000));
   }
 
   /** Whether this Java has the class archive of its own that an application's archive builds on. */
