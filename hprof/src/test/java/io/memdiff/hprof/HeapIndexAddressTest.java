@@ -27,18 +27,10 @@ class HeapIndexAddressTest {
       "34359734496, false", // 8 bytes farther
   })
   void everyAddressIsFoundAndNoOtherIs(long step, boolean packed) throws IOException {
-    HprofWriter w = new HprofWriter(8);
     long cls = 0x100;
-    w.loadClass(1, cls, 1, w.string("Node"));
     long first = 0x1000;
     long[] addresses = {first, first + 0x10, first + 0x10 + step, first + 0x20 + step};
-    HprofWriter.Bytes heap = w.body().classDump(cls, 0, 0, 0, new long[0][], new long[0][]);
-    for (long a : addresses) {
-      heap.instance(a, 1, cls, w.body());
-    }
-    w.segment(heap);
-    w.heapDumpEnd();
-    try (HprofFile file = HprofFile.open(w.writeTo(dir.resolve("addresses.hprof")))) {
+    try (HprofFile file = HprofFile.open(nodes(cls, addresses, "addresses.hprof"))) {
       HeapIndex index = HeapIndex.build(DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE),
           ScanOptions.STRICT);
       assertThat(index.addressesArePacked()).isEqualTo(packed);
@@ -63,9 +55,6 @@ class HeapIndexAddressTest {
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void lookupsAnswerTheSameWithoutTheTableAndOnceItIsMadeAgain(boolean aligned) throws IOException {
-    HprofWriter w = new HprofWriter(8);
-    long cls = 0x100;
-    w.loadClass(1, cls, 1, w.string("Node"));
     Random random = new Random(42);
     long[] addresses = new long[3000];
     long a = 0x1000;
@@ -73,13 +62,7 @@ class HeapIndexAddressTest {
       a += 16 + 8L * random.nextInt(1 << random.nextInt(12));
       addresses[i] = aligned ? a : a + 3;
     }
-    HprofWriter.Bytes heap = w.body().classDump(cls, 0, 0, 0, new long[0][], new long[0][]);
-    for (long x : addresses) {
-      heap.instance(x, 1, cls, w.body());
-    }
-    w.segment(heap);
-    w.heapDumpEnd();
-    try (HprofFile file = HprofFile.open(w.writeTo(dir.resolve("lookup.hprof")))) {
+    try (HprofFile file = HprofFile.open(nodes(0x100, addresses, "lookup.hprof"))) {
       HeapIndex index = HeapIndex.build(DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE),
           ScanOptions.STRICT);
       assertThat(index.addressesArePacked()).isEqualTo(aligned);
@@ -95,6 +78,19 @@ class HeapIndexAddressTest {
       assertThat(index.hasLookupTable()).as("made again after %d lookups", lookups).isTrue();
       everyAddressFound(index, addresses);
     }
+  }
+
+  /** A dump of one class, Node, whose mirror is at {@code cls}, and an instance at each address. */
+  private Path nodes(long cls, long[] addresses, String name) throws IOException {
+    HprofWriter w = new HprofWriter(8);
+    w.loadClass(1, cls, 1, w.string("Node"));
+    HprofWriter.Bytes heap = w.body().classDump(cls, 0, 0, 0, new long[0][], new long[0][]);
+    for (long a : addresses) {
+      heap.instance(a, 1, cls, w.body());
+    }
+    w.segment(heap);
+    w.heapDumpEnd();
+    return w.writeTo(dir.resolve(name));
   }
 
   private static void everyAddressFound(HeapIndex index, long[] addresses) {
