@@ -163,6 +163,9 @@ final class HeapPlacement {
     }
     command.add("-Xmx" + (plan.heapBytes() >> 20) + "m");
     if (plan.where() == Where.FILE) {
+      // The JVM reserves the whole file at its start anyway. A heap committed whole never grows, and
+      // growing costs a full collection each time, which reads the heap back from the disk.
+      command.add("-Xms" + (plan.heapBytes() >> 20) + "m");
       command.add("-XX:AllocateHeapAt=" + heapDir);
     }
     command.add("-D" + PLACED + "=" + plan.where().name().toLowerCase(Locale.ROOT));

@@ -218,6 +218,11 @@ class HeapFileTest {
     assertThat(command.subList(command.size() - 3, command.size())).containsExactly("a.hprof", "--top", "3");
     assertThat(command).noneMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit") || o.startsWith("-agentlib:jdwp"));
     assertThat(command.stream().filter(o -> o.startsWith("-Xmx"))).containsExactly("-Xmx6144m");
+    // A heap file's heap is committed whole; a larger heap in memory grows as it is used.
+    assertThat(command.stream().filter(o -> o.startsWith("-Xms"))).containsExactly("-Xms6144m");
+    List<String> larger = HeapPlacement.command(new HeapPlacement.Plan(HeapPlacement.Where.LARGER_HEAP, 5L << 30,
+        6L << 30), Path.of("/var/tmp"), new String[] {"a.hprof"});
+    assertThat(larger).contains("-Xmx6144m").noneMatch(o -> o.startsWith("-Xms") || o.startsWith("-XX:AllocateHeapAt"));
   }
 
   private static Optional<String> mappingUnder(long pid, Path tmp) {
