@@ -1,6 +1,5 @@
 package io.memdiff.paths;
 
-import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.Arrays;
 
 /**
