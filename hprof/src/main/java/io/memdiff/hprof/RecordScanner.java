@@ -3,10 +3,10 @@ package io.memdiff.hprof;
 import static io.memdiff.hprof.Tags.*;
 
 import io.memdiff.hprof.work.Tasks;
-import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -29,8 +29,8 @@ public final class RecordScanner {
   private final long[] recordCounts = new long[256];
   private int heapDumps;
   private long unknownRecords;
-  /** When not null, the selected dump's heap records are listed here (body start, end) instead of parsed. */
-  private LongArrayList deferred;
+  /** When not null, the selected dump's heap records are published here (body start, end) instead of parsed. */
+  private FoundRanges deferred;
 
   private RecordScanner(HprofFile file, HprofVisitor visitor, ScanOptions options) {
     this.file = file;
@@ -50,9 +50,11 @@ public final class RecordScanner {
 
   /**
    * Scans with the heap dump's sub-records split over threads: top-level records go to {@code main} in
-   * order; the heap records of the selected dump are cut into {@code parts.size()} runs of about equal
-   * bytes, each parsed by its own visitor on its own thread. Visitors see their part in file order, and
-   * parts follow one another in file order. Strict mode only: a lenient scan stays sequential.
+   * order, on this thread; the heap records of the selected dump are cut into {@code parts.size()}
+   * runs of about equal bytes (see {@link #readPart}), each parsed by its own visitor on its own
+   * thread, from the moment the walk over the top-level records finds them. Visitors see their part
+   * in file order, and parts follow one another in file order. Of the errors, the one at the lowest
+   * offset is thrown, as a sequential scan would. Strict mode only: a lenient scan stays sequential.
    */
   public static ScanResult scanInParts(HprofFile file, HprofVisitor main, List<? extends HprofVisitor> parts,
       ScanOptions options) throws HprofFormatException {
@@ -60,48 +62,53 @@ public final class RecordScanner {
       throw new IllegalArgumentException("parts need a strict scan and at least two visitors");
     }
     RecordScanner top = new RecordScanner(file, main, options);
-    top.deferred = new LongArrayList();
-    ScanResult result = top.run();
-    long[] ranges = top.deferred.toLongArray();
-    long total = 0;
-    for (int i = 0; i < ranges.length; i += 2) {
-      total += ranges[i + 1] - ranges[i];
-    }
+    FoundRanges found = new FoundRanges();
+    top.deferred = found;
     int n = parts.size();
-    int[] startRange = new int[n + 1];
-    long acc = 0;
-    int part = 1;
-    for (int i = 0; i < ranges.length && part < n; i += 2) {
-      acc += ranges[i + 1] - ranges[i];
-      while (part < n && acc >= total * part / n) {
-        startRange[part++] = i + 2;
-      }
-    }
-    while (part <= n) {
-      startRange[part++] = ranges.length;
-    }
+    long length = file.length();
     SubRecordDecoder[] decoders = new SubRecordDecoder[n];
-    List<Runnable> work = new ArrayList<>(n);
+    List<CompletableFuture<Void>> reading = new ArrayList<>(n);
+    // The parts read at once with the walk: a walk over a file that is not in memory waits on the
+    // disk, and the parts' parsing overlaps that wait.
     for (int k = 0; k < n; k++) {
       SubRecordDecoder s = new SubRecordDecoder(file, parts.get(k), new ScanProblems(file.path(), options.lenient()));
       decoders[k] = s;
-      int from = startRange[k];
-      int to = startRange[k + 1];
-      work.add(() -> {
+      int part = k;
+      reading.add(Tasks.run("memdiff-scan", () -> {
         try {
-          s.subRecords(ranges, from, to, false);
+          readPart((ranges, from, to) -> s.subRecords(ranges, from, to, false), found, part, n, length);
         } catch (HprofFormatException e) {
           throw new CompletionException(e);
         }
-      });
+      }));
+    }
+    ScanResult result = null;
+    HprofFormatException walkFailed = null;
+    try {
+      result = top.run();
+    } catch (HprofFormatException e) {
+      walkFailed = e; // told unless a part fails first: the parts read only what precedes it
+    } catch (RuntimeException | Error e) {
+      found.abandon();
+      for (CompletableFuture<Void> f : reading) {
+        f.exceptionally(t -> null).join();
+      }
+      throw e;
+    } finally {
+      found.finish();
     }
     try {
-      Tasks.all("memdiff-scan", work); // the first part's error first: the lowest offset
+      for (CompletableFuture<Void> f : reading) {
+        Tasks.join(f); // the first part's error first: the lowest offset
+      }
     } catch (CompletionException e) {
       if (e.getCause() instanceof HprofFormatException f) {
         throw f;
       }
       throw e;
+    }
+    if (walkFailed != null) {
+      throw walkFailed;
     }
     long[] subCounts = result.subRecordCounts();
     for (SubRecordDecoder s : decoders) {
@@ -110,6 +117,50 @@ public final class RecordScanner {
       }
     }
     return result;
+  }
+
+  /** Parses a run of the ranges a walk found: {@code ranges[from, to)}, body start and end of each. */
+  interface RangeReader {
+    void read(long[] ranges, int from, int to) throws HprofFormatException;
+  }
+
+  /**
+   * Reads part {@code part} of {@code parts} of the ranges the walk finds, in order, as they are found:
+   * those whose bodies start in its share of the bytes from the first range's body to the file's end
+   * ({@code length}). The shares are about equal where the heap records fill that stretch, as they do
+   * in a HotSpot dump.
+   */
+  static void readPart(RangeReader reader, FoundRanges found, int part, int parts, long length)
+      throws HprofFormatException {
+    found.awaitMore(0);
+    if (found.count() == 0) {
+      return; // the walk ended (or failed) before any range
+    }
+    long first = found.ranges()[0];
+    long share = (length - first) / parts;
+    long from = part == 0 ? Long.MIN_VALUE : first + share * part;
+    long to = part + 1 == parts ? Long.MAX_VALUE : first + share * (part + 1);
+    int i = 0;
+    while (!found.abandoned()) {
+      boolean ended = found.done(); // read before the count: a count read after it is final
+      int count = found.count();
+      long[] ranges = found.ranges();
+      while (i < count && ranges[i] < from) {
+        i += 2;
+      }
+      int j = i;
+      while (j < count && ranges[j] < to) {
+        j += 2;
+      }
+      if (j > i) {
+        reader.read(ranges, i, j);
+        i = j;
+      }
+      if (j < count || ended) {
+        return; // the rest is the next parts'
+      }
+      found.awaitMore(count);
+    }
   }
 
   private ScanResult run() throws HprofFormatException {
@@ -247,8 +298,7 @@ public final class RecordScanner {
               selectedStarted = true;
             }
             if (deferred != null) {
-              deferred.add(body);
-              deferred.add(recordEnd);
+              deferred.add(body, recordEnd);
             } else {
               decoder.subRecords(new long[] {body, recordEnd}, 0, 2, false);
             }

@@ -138,4 +138,28 @@ class SplitScanTest {
           .hasMessageContaining("at offset 0x" + Long.toHexString(secondSegment + 9 + 1 + 8));
     }
   }
+
+  @Test
+  void anErrorInAPartIsToldBeforeATruncationTheWalkFindsLater() throws IOException {
+    // The sequential scan tells the bad sub-record, the lower offset: so must the split one, whose
+    // parts parse while the walk goes on to the cut end.
+    io.memdiff.testdata.HprofWriter w = new io.memdiff.testdata.HprofWriter(8);
+    w.segment(w.body().root(0x05, 0x10).u1(0x42).u8(0));
+    w.segment(w.body().root(0x05, 0x30));
+    w.heapDumpEnd();
+    Path whole = w.writeTo(dir.resolve("whole.hprof"));
+    byte[] bytes = java.nio.file.Files.readAllBytes(whole);
+    Path cut = java.nio.file.Files.write(dir.resolve("cut.hprof"), java.util.Arrays.copyOf(bytes, bytes.length - 4));
+    try (HprofFile file = HprofFile.open(cut)) {
+      String sequential = org.assertj.core.api.Assertions.catchThrowableOfType(
+          () -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, Long.MAX_VALUE),
+          HprofFormatException.class).getMessage();
+      assertThat(sequential).contains("unknown heap-dump sub-record 0x42");
+      for (int i = 0; i < 20; i++) {
+        assertThatThrownBy(() -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, 0))
+            .isInstanceOf(HprofFormatException.class)
+            .hasMessage(sequential);
+      }
+    }
+  }
 }
