@@ -128,7 +128,8 @@ public final class RecordScanner {
    * Reads part {@code part} of {@code parts} of the ranges the walk finds, in order, as they are found:
    * those whose bodies start in its share of the bytes from the first range's body to the file's end
    * ({@code length}). The shares are about equal where the heap records fill that stretch, as they do
-   * in a HotSpot dump.
+   * in a HotSpot dump; in a file of several heap dumps (the hprof agent's) any but the last splits
+   * unevenly, since where the selected one ends is known only once the walk is over.
    */
   static void readPart(RangeReader reader, FoundRanges found, int part, int parts, long length)
       throws HprofFormatException {

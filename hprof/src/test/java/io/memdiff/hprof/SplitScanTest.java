@@ -162,4 +162,33 @@ class SplitScanTest {
       }
     }
   }
+
+  @Test
+  void aTruncationAloneIsToldAsTheSequentialScanTellsIt() throws IOException {
+    io.memdiff.testdata.HprofWriter w = new io.memdiff.testdata.HprofWriter(8);
+    w.segment(w.body().root(0x05, 0x10));
+    w.segment(w.body().root(0x05, 0x30));
+    w.heapDumpEnd();
+    byte[] bytes = java.nio.file.Files.readAllBytes(w.writeTo(dir.resolve("whole.hprof")));
+    // Cut inside the second segment's body: the walk finds its length a lie while the first part reads.
+    Path cut = java.nio.file.Files.write(dir.resolve("cut.hprof"), java.util.Arrays.copyOf(bytes, bytes.length - 12));
+    try (HprofFile file = HprofFile.open(cut)) {
+      String sequential = org.assertj.core.api.Assertions.catchThrowableOfType(
+          () -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, Long.MAX_VALUE),
+          HprofFormatException.class).getMessage();
+      assertThat(sequential).contains("truncated file");
+      assertThatThrownBy(() -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, 0))
+          .isInstanceOf(HprofFormatException.class)
+          .hasMessage(sequential);
+    }
+  }
+
+  @Test
+  void aDumpIndexPastTheFilesDumpsIsToldWhenSplit() throws IOException {
+    Path f2 = Fixtures.twoHeapDumps(8).writeTo(dir.resolve("two.hprof"));
+    try (HprofFile f = HprofFile.open(f2)) {
+      assertThatThrownBy(() -> DumpCatalog.build(f, new ScanOptions(2, false), LayoutOverrides.NONE, false, 0))
+          .isInstanceOf(NoSuchDumpException.class);
+    }
+  }
 }
