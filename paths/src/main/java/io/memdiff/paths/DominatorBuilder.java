@@ -44,7 +44,7 @@ final class DominatorBuilder {
     int[] spareTargets = null;
     if (releaseEdges) {
       spareStarts = reusable(g.edgeStarts(), count);
-      spareTargets = reusable(g.edgeTargets(), count);
+      spareTargets = g.chunkCount() == 1 ? reusable(g.edgeTargets()[0], count) : null;
       g.releaseEdges();
     }
 

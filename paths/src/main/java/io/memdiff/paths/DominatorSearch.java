@@ -11,6 +11,8 @@ import java.util.Arrays;
  * is read only for a non-tree edge. {@link DominatorBuilder} takes it from there.
  */
 final class DominatorSearch {
+  /** The longest array of pairs or stack entries. */
+  private static final int MAX_ENTRIES = Integer.MAX_VALUE - 16;
   /** References of one object the search pushes at a time (see {@link #run}). */
   private static final int BATCH = 4096;
 
@@ -50,8 +52,8 @@ final class DominatorSearch {
     // from reached objects only; with instances' edges to their classes out of the graph, few
     // lead into roots. Unreachable objects are a few per cent and mostly leaves (the slack), so the
     // estimate holds unless the heap is odd, and then the array grows.
-    long estimate = (long) graph.edgeCount() - n + roots + n / 16;
-    pairs = new long[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(16, estimate))];
+    long estimate = graph.edgeCount() - n + roots + n / 16;
+    pairs = new long[(int) Math.min(MAX_ENTRIES, Math.max(16, estimate))];
     todo = new long[Math.max(16, Math.min(n + 1, 1 << 16))];
   }
 
@@ -162,7 +164,9 @@ final class DominatorSearch {
    */
   private void run(int[] seeds, int floor) {
     int[] first = graph.edgeStarts();
-    int[] targets = graph.edgeTargets();
+    int[][] targetChunks = graph.edgeTargets();
+    int shift = graph.chunkShift();
+    int[] base = graph.chunkBases();
     long[] isRoot = this.isRoot;
     long[] visited = this.visited;
     int[] dfnum = this.dfnum;
@@ -180,10 +184,18 @@ final class DominatorSearch {
       int num;
       int firstEdge;
       int endEdge;
+      int[] targets = null;
       if (next < 0) {
         num = (int) entry;
         firstEdge = -1 - next;
-        endEdge = num == 0 ? seeds.length : first[vertex[num] + 1];
+        if (num == 0) {
+          endEdge = seeds.length;
+        } else {
+          int v = vertex[num];
+          int c = v >>> shift;
+          targets = targetChunks[c];
+          endEdge = first[v + 1] - base[c];
+        }
       } else {
         if (isSet(visited, next)) {
           int d = dfnum[next];
@@ -200,13 +212,19 @@ final class DominatorSearch {
         dfnum[next] = num;
         vertex[num] = next;
         parent[num] = (int) entry;
-        firstEdge = first[next];
-        endEdge = first[next + 1];
+        int c = next >>> shift;
+        targets = targetChunks[c];
+        firstEdge = first[next] - base[c];
+        endEdge = first[next + 1] - base[c];
       }
       int batchEnd = endEdge - firstEdge > batch ? firstEdge + batch : endEdge;
       long needed = (long) top + 1 + (batchEnd - firstEdge);
       if (needed > todo.length) {
-        todo = Arrays.copyOf(todo, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(2L * todo.length, needed)));
+        if (needed > MAX_ENTRIES) {
+          throw new IllegalStateException("the dominator pass's search is deeper than " + MAX_ENTRIES
+              + " references, which memdiff does not support");
+        }
+        todo = Arrays.copyOf(todo, (int) Math.min(MAX_ENTRIES, Math.max(2L * todo.length, needed)));
       }
       if (batchEnd < endEdge) {
         todo[top++] = (long) (-1 - batchEnd) << 32 | num;
@@ -268,6 +286,10 @@ final class DominatorSearch {
 
   /** By half: the pairs' estimate is close, and the array is the pass's largest. */
   private static long[] grow(long[] a) {
-    return Arrays.copyOf(a, (int) Math.min(Integer.MAX_VALUE - 16, a.length + (a.length >> 1) + 16));
+    if (a.length >= MAX_ENTRIES) {
+      throw new IllegalStateException("the dominator pass meets more than " + MAX_ENTRIES
+          + " references outside its search tree, which memdiff does not support");
+    }
+    return Arrays.copyOf(a, (int) Math.min(MAX_ENTRIES, a.length + (a.length >> 1) + 16));
   }
 }

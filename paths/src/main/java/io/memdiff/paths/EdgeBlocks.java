@@ -35,9 +35,6 @@ final class EdgeBlocks {
     fullTargets.add(targets);
     fullSlots.add(slots);
     before += BLOCK;
-    if (before > ObjectGraph.MAX_EDGES) {
-      throw new IllegalStateException("more than 2^31 references are not supported yet: " + before);
-    }
     targets = new int[BLOCK];
     slots = new byte[BLOCK];
     used = 0;
@@ -47,19 +44,39 @@ final class EdgeBlocks {
     return before + used;
   }
 
-  /** The index the next edge gets, within these blocks. */
+  /** The index the next edge gets, within these blocks, modulo 2^32 (see {@link ObjectGraph}). */
   int offset() {
     return (int) (before + used);
   }
 
-  void copyTo(int[] allTargets, byte[] allSlots, int at) {
-    int p = at;
+  /**
+   * Copies every edge to the chunks' arrays, the first to position {@code at} over all chunks.
+   *
+   * @param chunkStart per chunk, the position over all chunks of its first edge (see {@link ObjectGraph.Chunks})
+   */
+  void copyTo(int[][] allTargets, byte[][] allSlots, long[] chunkStart, long at) {
+    long p = at;
     for (int b = 0; b < fullTargets.size(); b++) {
-      System.arraycopy(fullTargets.get(b), 0, allTargets, p, BLOCK);
-      System.arraycopy(fullSlots.get(b), 0, allSlots, p, BLOCK);
+      copy(fullTargets.get(b), fullSlots.get(b), BLOCK, allTargets, allSlots, chunkStart, p);
       p += BLOCK;
     }
-    System.arraycopy(targets, 0, allTargets, p, used);
-    System.arraycopy(slots, 0, allSlots, p, used);
+    copy(targets, slots, used, allTargets, allSlots, chunkStart, p);
+  }
+
+  /** One block's first {@code length} edges to position {@code at} over all chunks, cut where a chunk ends. */
+  private static void copy(int[] blockTargets, byte[] blockSlots, int length, int[][] allTargets, byte[][] allSlots,
+      long[] chunkStart, long at) {
+    int c = 0;
+    int from = 0;
+    while (from < length) {
+      long p = at + from;
+      while (chunkStart[c + 1] <= p) {
+        c++;
+      }
+      int n = (int) Math.min(length - from, chunkStart[c + 1] - p);
+      System.arraycopy(blockTargets, from, allTargets[c], (int) (p - chunkStart[c]), n);
+      System.arraycopy(blockSlots, from, allSlots[c], (int) (p - chunkStart[c]), n);
+      from += n;
+    }
   }
 }

@@ -18,16 +18,33 @@ import java.util.List;
  * takes them first), so such an edge is on no shortest path and changes no dominator, while every
  * instance has one, which makes them a large share of a heap's references. The few references to
  * classes from fields, statics and arrays stay.
+ *
+ * <p>A Java array holds fewer than 2^31 entries, and a heap can have more references than that. So
+ * the objects are cut into chunks of 2^{@link #chunkShift} consecutive indexes, each with arrays of
+ * its own for its targets and slots, as few as keep each chunk's under the limit: nearly always one.
+ * {@code first} stays one array, of edge positions counted over all chunks and kept modulo 2^32: an
+ * object's row is {@code first[o + 1] - first[o]} long (exact, as every chunk has fewer than 2^31
+ * edges), and starts at {@code first[o] - chunkBase[c]} in its chunk {@code c = o >>> chunkShift}.
+ * This costs no memory per object or reference, and the searches a few instructions per object.
  */
 public final class ObjectGraph {
   private final HeapIndex index;
   private final int nodeCount;
-  private final int edgeCount;
+  private final long edgeCount;
   // The strong edges; null after releaseEdges.
+  /** Per object, its first edge's position over all chunks, modulo 2^32; one more entry at the end. */
   private int[] first;
-  private int[] targets;
-  /** Per edge, how the source holds the target, as an {@link EdgeSlots} code (one byte). */
-  private byte[] slots;
+  /** Per chunk, the targets of its objects' edges. */
+  private int[][] targets;
+  /** Per chunk and edge, how the source holds the target, as an {@link EdgeSlots} code (one byte). */
+  private byte[][] slots;
+  /** Objects {@code [c << chunkShift, (c + 1) << chunkShift)} are chunk c's: 31 for one chunk. */
+  private final int chunkShift;
+  /**
+   * Per chunk, the low 32 bits of the position of its first edge over all chunks, which a row's start
+   * in {@code first} less gives the row's start in the chunk; one more entry, for the edge count.
+   */
+  private final int[] chunkBase;
   private final int[] weakSources;
   private final int[] weakTargets;
   private final byte[] weakKinds;
@@ -46,14 +63,20 @@ public final class ObjectGraph {
   /** Per class index, whether the class is a root (see {@link ClassRoots}). */
   private boolean[] rootClasses;
 
-  private ObjectGraph(HeapIndex index, int[] first, int[] targets, byte[] slots, IntArrayList weakSources,
-      IntArrayList weakTargets, IntArrayList weakKinds, IntArrayList weakSlots, long dangling) {
+  private ObjectGraph(HeapIndex index, int[] first, Chunks chunks, int[][] targets, byte[][] slots,
+      IntArrayList weakSources, IntArrayList weakTargets, IntArrayList weakKinds, IntArrayList weakSlots,
+      long dangling) {
     this.index = index;
     this.nodeCount = first.length - 1;
-    this.edgeCount = first[first.length - 1];
+    this.edgeCount = chunks.start[chunks.start.length - 1];
     this.first = first;
     this.targets = targets;
     this.slots = slots;
+    this.chunkShift = chunks.shift;
+    this.chunkBase = new int[chunks.start.length];
+    for (int c = 0; c < chunkBase.length; c++) {
+      chunkBase[c] = (int) chunks.start[c];
+    }
     this.weakSlots = new byte[weakSlots.size()];
     for (int i = 0; i < this.weakSlots.length; i++) {
       this.weakSlots[i] = (byte) weakSlots.getInt(i);
@@ -112,23 +135,28 @@ public final class ObjectGraph {
       start[k] = total;
       total += read[k].edges.size();
     }
-    if (total > MAX_EDGES) {
-      throw new IllegalStateException("more than 2^31 references are not supported yet: " + total);
+    // Each part's offsets, counted from its start modulo 2^32, become positions over all parts.
+    List<Runnable> shifts = new ArrayList<>(parts);
+    for (int k = 1; k < parts; k++) {
+      int part = k;
+      shifts.add(() -> shiftUp(offsets, bound[part], bound[part + 1], (int) start[part]));
     }
-    int[] targets = new int[(int) total];
-    byte[] slots = new byte[(int) total];
+    Tasks.all("memdiff-graph", shifts);
+    offsets[n] = (int) total;
+    Chunks chunks = Chunks.of(offsets, total, maxChunkEdges > 0 ? maxChunkEdges : MAX_EDGES);
+    int[][] targets = new int[chunks.count()][];
+    byte[][] slots = new byte[chunks.count()][];
+    for (int c = 0; c < chunks.count(); c++) {
+      int length = (int) (chunks.start[c + 1] - chunks.start[c]);
+      targets[c] = new int[length];
+      slots[c] = new byte[length];
+    }
     List<Runnable> copies = new ArrayList<>(parts);
     for (int k = 0; k < parts; k++) {
       int part = k;
-      copies.add(() -> {
-        read[part].edges.copyTo(targets, slots, (int) start[part]);
-        if (part > 0) {
-          shiftUp(offsets, bound[part], bound[part + 1], (int) start[part]);
-        }
-      });
+      copies.add(() -> read[part].edges.copyTo(targets, slots, chunks.start, start[part]));
     }
     Tasks.all("memdiff-graph", copies);
-    offsets[n] = (int) total;
     GraphPart first = read[0];
     long dangling = first.dangling;
     for (int k = 1; k < parts; k++) {
@@ -140,7 +168,7 @@ public final class ObjectGraph {
       first.largeShallow.putAll(p.largeShallow);
       dangling += p.dangling;
     }
-    ObjectGraph g = new ObjectGraph(index, offsets, targets, slots, first.weakSources, first.weakTargets,
+    ObjectGraph g = new ObjectGraph(index, offsets, chunks, targets, slots, first.weakSources, first.weakTargets,
         first.weakKinds, first.weakSlots, dangling);
     g.shallowUnits = shallow;
     g.shallowUnit = unit;
@@ -152,8 +180,58 @@ public final class ObjectGraph {
   /** The fewest objects a thread of {@link #build} reads. */
   private static final int MIN_PART = 1 << 16;
 
-  /** The most strong edges a graph holds: its edge indexes are ints. */
+  /** The most edges a chunk holds: the length of its arrays. */
   static final long MAX_EDGES = Integer.MAX_VALUE - 16;
+
+  /** When positive, the most edges a chunk holds instead of {@link #MAX_EDGES}: tests try small ones. */
+  static volatile long maxChunkEdges;
+
+  /**
+   * How the objects are cut into chunks: the largest power of two of objects per chunk (2^31: one
+   * chunk) whose chunks each hold at most {@code max} edges, and where each chunk's edges start.
+   */
+  record Chunks(int shift, long[] start) {
+    int count() {
+      return start.length - 1;
+    }
+
+    /**
+     * @param first each object's first edge's position, modulo 2^32, and the edge count's after the
+     *     last
+     */
+    static Chunks of(int[] first, long total, long max) {
+      int n = first.length - 1;
+      if (total <= max) {
+        return new Chunks(31, new long[] {0, total});
+      }
+      // The exact positions where chunks of the finest size start; a larger chunk starts at one of them.
+      int fine = n < 1 << 20 ? 0 : 10;
+      long[] at = new long[(n >>> fine) + 2];
+      long position = 0;
+      for (int o = 0; o < n; o++) {
+        if ((o & ((1 << fine) - 1)) == 0) {
+          at[o >>> fine] = position;
+        }
+        position += first[o + 1] - first[o];
+      }
+      for (int shift = 30; shift >= fine; shift--) {
+        int count = (int) (((long) n + (1L << shift) - 1) >>> shift);
+        long[] start = new long[count + 1];
+        boolean fits = true;
+        for (int c = 0; c < count && fits; c++) {
+          start[c] = at[(int) (((long) c << shift) >>> fine)];
+          long end = c + 1 < count ? at[(int) (((long) (c + 1) << shift) >>> fine)] : total;
+          fits = end - start[c] <= max;
+        }
+        start[count] = total;
+        if (fits) {
+          return new Chunks(shift, start);
+        }
+      }
+      throw new IllegalStateException("a run of " + (1 << fine) + " objects holds more than " + max
+          + " references, which memdiff does not support");
+    }
+  }
 
   // The loops of build are methods of their own: build runs once per dump, and a loop in it had C2
   // compile all of build with everything it calls inlined, taking a core from the analysis for code
@@ -188,7 +266,7 @@ public final class ObjectGraph {
   }
 
   /** Strong edges, counted when built (also after {@link #releaseEdges}). */
-  public int edgeCount() {
+  public long edgeCount() {
     return edgeCount;
   }
 
@@ -211,39 +289,47 @@ public final class ObjectGraph {
     slots = null;
   }
 
-  public int firstEdge(int node) {
-    return first[node];
+  /** How many strong references the object has. */
+  public int referenceCount(int node) {
+    return first[node + 1] - first[node];
   }
 
-  public int endEdge(int node) {
-    return first[node + 1];
-  }
-
-  public int target(int edge) {
-    return targets[edge];
-  }
-
-  /** The {@link EdgeSlots} code of an edge. */
-  public byte slot(int edge) {
-    return slots[edge];
+  /** The object's {@code k}th strong reference's target, from 0. */
+  public int target(int node, int k) {
+    int c = node >>> chunkShift;
+    return targets[c][first[node] - chunkBase[c] + k];
   }
 
   // The arrays themselves, for the searches' loops: held in locals, they stay loop-invariant across
   // the rare calls those loops make, where a field read through the graph is read again each edge.
 
-  /** Per node, its first edge; node + 1's is its end (see {@link #firstEdge}). */
+  /** Per node, its first edge's position modulo 2^32; node + 1's is its end (see the class comment). */
   int[] edgeStarts() {
     return first;
   }
 
-  /** Per edge, its target (see {@link #target}). */
-  int[] edgeTargets() {
+  /** Per chunk, the targets of its edges. */
+  int[][] edgeTargets() {
     return targets;
   }
 
-  /** Per edge, its {@link EdgeSlots} code (see {@link #slot}). */
-  byte[] edgeSlots() {
+  /** Per chunk, its edges' {@link EdgeSlots} codes. */
+  byte[][] edgeSlots() {
     return slots;
+  }
+
+  /** Object o is in chunk {@code o >>> chunkShift()}. */
+  int chunkShift() {
+    return chunkShift;
+  }
+
+  /** Per chunk, what {@code first[o]} less gives the start of o's row in that chunk's arrays. */
+  int[] chunkBases() {
+    return chunkBase;
+  }
+
+  int chunkCount() {
+    return chunkBase.length - 1;
   }
 
   public byte weakSlot(int i) {

@@ -207,8 +207,10 @@ public final class Reachability {
    */
   private int bfs(int head, int tail, byte kind, Int2IntOpenHashMap sourcePosition) {
     int[] first = graph.edgeStarts();
-    int[] targets = graph.edgeTargets();
-    byte[] slots = graph.edgeSlots();
+    int[][] targetChunks = graph.edgeTargets();
+    byte[][] slotChunks = graph.edgeSlots();
+    int shift = graph.chunkShift();
+    int[] base = graph.chunkBases();
     byte[] label = this.label;
     int[] queue = order;
     int[] parentPosition = this.parentPosition;
@@ -216,7 +218,10 @@ public final class Reachability {
     while (head < tail) {
       int position = head;
       int o = queue[head++];
-      for (int e = first[o], end = first[o + 1]; e < end; e++) {
+      int c = o >>> shift;
+      int[] targets = targetChunks[c];
+      byte[] slots = slotChunks[c];
+      for (int e = first[o] - base[c], end = first[o + 1] - base[c]; e < end; e++) {
         int t = targets[e];
         byte l = label[t];
         if (l <= UNREACHABLE) {

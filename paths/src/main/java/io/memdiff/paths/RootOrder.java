@@ -120,8 +120,8 @@ final class RootOrder {
     boolean[] thread = classesNamed("Thread");
     for (int o = 0; o < index.objectCount(); o++) {
       if (ractor[index.classIndexOf(o)]) {
-        for (int e = graph.firstEdge(o); e < graph.endEdge(o); e++) {
-          int t = graph.target(e);
+        for (int k = 0; k < graph.referenceCount(o); k++) {
+          int t = graph.target(o, k);
           if (thread[index.classIndexOf(t)]) {
             take(t, RootRecord.THREAD);
           }

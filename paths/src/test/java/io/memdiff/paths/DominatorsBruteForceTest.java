@@ -127,11 +127,27 @@ class DominatorsBruteForceTest {
    */
   private static void assertMatchesTheDefinitionInSmallBatches(HprofFile file, List<List<Integer>> edges,
       List<Integer> roots, Random random, int seed) throws java.io.IOException {
+    int widest = 0;
     for (int batch : new int[] {1, 2}) {
       DumpCatalog catalog = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE);
       HeapAnalysis plain = HeapAnalysis.analyse(catalog, ScanOptions.STRICT, false, x -> {});
       Dominators d = Dominators.compute(plain.reachability(), false, batch);
       assertMatchesTheDefinition(plain, d, edges, roots, random, seed);
+      ObjectGraph g = plain.reachability().graph();
+      for (int o = 0; o < g.nodeCount(); o++) {
+        widest = Math.max(widest, g.referenceCount(o));
+      }
+    }
+    // And with the references cut into chunks as small as the widest row allows (an object or a few
+    // each), so that nearly every rest of an object on the stack resumes in a chunk of its own.
+    ObjectGraph.maxChunkEdges = widest;
+    try {
+      DumpCatalog catalog = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE);
+      HeapAnalysis cut = HeapAnalysis.analyse(catalog, ScanOptions.STRICT, false, x -> {});
+      assertThat(cut.reachability().graph().chunkCount()).isGreaterThan(1);
+      assertMatchesTheDefinition(cut, Dominators.compute(cut.reachability(), false, 1), edges, roots, random, seed);
+    } finally {
+      ObjectGraph.maxChunkEdges = 0;
     }
   }
 

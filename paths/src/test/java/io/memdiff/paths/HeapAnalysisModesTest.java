@@ -50,4 +50,36 @@ class HeapAnalysisModesTest {
       assertThat(dominated).isGreaterThan(n / 2); // a real tree, not every object under the virtual root
     }
   }
+
+  /**
+   * References cut into chunks of at most 5,000 (a heap with more than 2^31 of them is cut so): the
+   * same shortest paths, dominators and retained sizes as in one chunk.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void referencesCutIntoChunksGiveTheSameAnalysis() throws Exception {
+    try (HprofFile f = HprofFile.open(dump)) {
+      HeapAnalysis whole = HeapAnalysis.analyse(index(f), true, p -> {}, false);
+      HeapAnalysis cut;
+      ObjectGraph.maxChunkEdges = 5000;
+      try {
+        cut = HeapAnalysis.analyse(index(f), true, p -> {}, false);
+      } finally {
+        ObjectGraph.maxChunkEdges = 0;
+      }
+      assertThat(cut.reachability().graph().chunkCount()).isGreaterThan(100);
+      int n = whole.index().objectCount();
+      int reached = 0;
+      for (int o = 0; o < n; o++) {
+        assertThat(cut.reachability().parent(o)).as("parent of object %d", o).isEqualTo(whole.reachability().parent(o));
+        assertThat(cut.reachability().label(o)).isEqualTo(whole.reachability().label(o));
+        assertThat(cut.dominators().idom(o)).as("dominator of object %d", o).isEqualTo(whole.dominators().idom(o));
+        assertThat(cut.dominators().retained(o)).as("retained by object %d", o).isEqualTo(whole.dominators().retained(o));
+        if (whole.reachability().label(o) == Reachability.STRONG) {
+          reached++;
+        }
+      }
+      assertThat(reached).isGreaterThan(n / 2);
+    }
+  }
 }
