@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memdiff.testdata.ScenarioRunner;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +54,7 @@ class CaptureKillTest {
       capture.destroy();
     }
     assertThat(capture.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    settle(out);
+    settle(out, live.pid());
 
     // The next capture removes what the dead one left, whether or not it then refuses the directory.
     Cli next = Cli.run("capture", Long.toString(live.pid()), "--count", "1", "--no-jfr", "--out", out.toString());
@@ -77,19 +79,44 @@ class CaptureKillTest {
     }
   }
 
-  /** Waits until no file in the directory has grown for a second: the JVM may finish a dump asked for. */
-  static void settle(Path out) throws Exception {
+  /**
+   * Waits until the JVM {@code pid} has no file of the directory open and none has grown for a
+   * second: the JVM may finish a dump asked for. A dump's file stays open from before the JVM's
+   * collection until its last byte, which on a loaded machine may be more than a second without
+   * growth; a second of quiet is still waited for, for a request the JVM has not yet begun.
+   */
+  static void settle(Path out, long pid) throws Exception {
     long last = -1;
     for (int i = 0; i < 60; i++) {
       long size = 0;
       for (Path f : files(out)) {
-        size += Files.exists(f) ? Files.size(f) : 0;
+        try {
+          size += Files.size(f);
+        } catch (NoSuchFileException gone) {
+          // deleted since it was listed
+        }
       }
-      if (size == last) {
+      if (size == last && !holdsFileIn(pid, out)) {
         return;
       }
       last = size;
       Thread.sleep(1000);
+    }
+  }
+
+  /** Whether the process has a file in {@code dir} open (Linux shows it in /proc; elsewhere: no). */
+  private static boolean holdsFileIn(long pid, Path dir) {
+    String prefix = dir.toAbsolutePath() + "/";
+    try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      return fds.anyMatch(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).toString().startsWith(prefix);
+        } catch (IOException e) {
+          return false;
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      return false;
     }
   }
 

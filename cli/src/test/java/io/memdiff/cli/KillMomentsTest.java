@@ -138,7 +138,7 @@ class KillMomentsTest {
           Thread.sleep(at);
           signal(p, hard);
           assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(what).isTrue();
-          CaptureKillTest.settle(out);
+          CaptureKillTest.settle(out, live.pid());
           // The next capture removes what the dead one left, whether or not it then refuses the directory.
           Cli next = Cli.run("capture", Long.toString(live.pid()), "--count", "1", "--no-jfr", "--out", out.toString());
           assertThat(next.exitCode()).as("%s: %s", what, next.err()).isIn(ExitCodes.OK, ExitCodes.USAGE);
