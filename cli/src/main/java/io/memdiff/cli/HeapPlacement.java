@@ -269,14 +269,32 @@ final class HeapPlacement {
     } else {
       builder.redirectInput(ProcessBuilder.Redirect.INHERIT);
     }
-    Process child;
-    try {
-      child = builder.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start a JVM for the analysis: " + e.getMessage(), e);
-    }
-    Thread stop = new Thread(child::destroy, "memdiff-stop-analysis");
+    // The hook is in place before the second JVM starts, and starting it and the hook exclude each
+    // other: this JVM ended at any moment leaves no second one running.
+    Process[] started = new Process[1];
+    boolean[] ending = new boolean[1];
+    Thread stop = new Thread(() -> {
+      synchronized (started) {
+        ending[0] = true;
+        if (started[0] != null) {
+          started[0].destroy();
+        }
+      }
+    }, "memdiff-stop-analysis");
     Runtime.getRuntime().addShutdownHook(stop);
+    Process child;
+    synchronized (started) {
+      if (ending[0]) {
+        return ExitCodes.INTERNAL;
+      }
+      try {
+        child = builder.start();
+      } catch (IOException e) {
+        unhook(stop);
+        throw new UncheckedIOException("could not start a JVM for the analysis: " + e.getMessage(), e);
+      }
+      started[0] = child;
+    }
     try {
       Thread copyErr = null;
       if (!inherit) {
@@ -290,11 +308,15 @@ final class HeapPlacement {
       Thread.currentThread().interrupt();
       return ExitCodes.INTERNAL;
     } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(stop);
-      } catch (IllegalStateException e) {
-        // Already shutting down: the hook runs.
-      }
+      unhook(stop);
+    }
+  }
+
+  private static void unhook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the hook runs.
     }
   }
 
