@@ -93,10 +93,12 @@ final class DominatorBuilder {
     sumUp(g, dom, vertex, retainedLow, retainedHigh, size, count);
 
     // Nearly always every retained size fits an int in units of the object alignment: the tree then
-    // keeps one array of them, and the other, as long as the edges were, is garbage before the
-    // permutation below (which then moves one array fewer) and the next phase's arrays.
+    // keeps one array of them, and the other is the spare the move below writes into (which then
+    // moves one array fewer).
     int unit = g.shallowSizeUnit();
+    int[] spare = null;
     if (toUnits(retainedLow, retainedHigh, count, unit)) {
+      spare = retainedHigh;
       retainedHigh = null;
     } else {
       unit = 1;
@@ -108,10 +110,26 @@ final class DominatorBuilder {
     // vertex's own next free position, and once its last child is placed, the end of its subtree.
     int[] end = dom;
     place(end, size, count);
-    // Each vertex moves to its position (end − size) with its retained size and its object: a
-    // cycle-by-cycle permutation in place, so the tree costs no memory beyond the arrays it was
-    // built in.
-    permute(end, size, retainedLow, retainedHigh, vertex, count);
+    // Each vertex moves to its position (end − size) with its retained size and its object, one
+    // array at a time into a spare one, whose place the moved array then takes. A permutation in
+    // place, cycle by cycle, needed no spare, but went through all the arrays at random at once:
+    // from a heap larger than memory, paging each in and out.
+    int[] position = size;
+    positions(position, end, count);
+    spare = spare != null ? spare : new int[count + 1];
+    int[][] moved = retainedHigh != null ? new int[][] {retainedLow, retainedHigh, end, vertex}
+        : new int[][] {retainedLow, end, vertex};
+    for (int k = 0; k < moved.length; k++) {
+      int[] from = moved[k];
+      move(from, position, spare, count);
+      moved[k] = spare;
+      spare = from;
+    }
+    int m = 0;
+    retainedLow = moved[m++];
+    retainedHigh = retainedHigh != null ? moved[m++] : null;
+    end = moved[m++];
+    vertex = moved[m];
     return new Dominators(g, count, retainedLow, retainedHigh, unit, end, vertex, visited, held);
   }
 
@@ -245,29 +263,19 @@ final class DominatorBuilder {
     }
   }
 
-  /**
-   * Step 5 of {@link #complete}: each vertex to its preorder position, cycle by cycle, in place;
-   * {@code retainedHigh} may be null.
-   */
-  private static void permute(int[] end, int[] size, int[] retainedLow, int[] retainedHigh, int[] vertex, int count) {
-    for (int i = 1; i <= count; i++) {
-      int target;
-      while ((target = end[i] - size[i]) != i) {
-        swap(retainedLow, i, target);
-        if (retainedHigh != null) {
-          swap(retainedHigh, i, target);
-        }
-        swap(end, i, target);
-        swap(size, i, target);
-        swap(vertex, i, target);
-      }
+  /** Step 5 of {@link #complete}: each vertex's preorder position, end − size, in place of its size. */
+  private static void positions(int[] size, int[] end, int count) {
+    for (int w = 1; w <= count; w++) {
+      size[w] = end[w] - size[w];
     }
   }
 
-  private static void swap(int[] a, int i, int j) {
-    int t = a[i];
-    a[i] = a[j];
-    a[j] = t;
+  /** Step 5 of {@link #complete}: {@code from}'s entries 1..count to their positions in {@code to}. */
+  private static void move(int[] from, int[] position, int[] to, int count) {
+    to[0] = from[0];
+    for (int w = 1; w <= count; w++) {
+      to[position[w]] = from[w];
+    }
   }
 
   /** Lengauer–Tarjan's eval with iterative path compression. */
