@@ -2,12 +2,16 @@ package io.memdiff.hprof;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.memdiff.testdata.Fixtures;
+import io.memdiff.testdata.HprofWriter;
 import io.memdiff.testdata.ScenarioRunner;
 import io.memdiff.testdata.scenarios.LeakyService;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,7 +129,7 @@ class SplitScanTest {
 
   @Test
   void anErrorInTheSecondPartIsReportedWithItsOffset() throws IOException {
-    io.memdiff.testdata.HprofWriter w = new io.memdiff.testdata.HprofWriter(8);
+    HprofWriter w = new HprofWriter(8);
     w.segment(w.body().root(0x05, 0x10).root(0x05, 0x20));
     w.segment(w.body().root(0x05, 0x30).u1(0x42).u8(0));
     w.heapDumpEnd();
@@ -143,43 +147,41 @@ class SplitScanTest {
   void anErrorInAPartIsToldBeforeATruncationTheWalkFindsLater() throws IOException {
     // The sequential scan tells the bad sub-record, the lower offset: so must the split one, whose
     // parts parse while the walk goes on to the cut end.
-    io.memdiff.testdata.HprofWriter w = new io.memdiff.testdata.HprofWriter(8);
+    HprofWriter w = new HprofWriter(8);
     w.segment(w.body().root(0x05, 0x10).u1(0x42).u8(0));
     w.segment(w.body().root(0x05, 0x30));
     w.heapDumpEnd();
-    Path whole = w.writeTo(dir.resolve("whole.hprof"));
-    byte[] bytes = java.nio.file.Files.readAllBytes(whole);
-    Path cut = java.nio.file.Files.write(dir.resolve("cut.hprof"), java.util.Arrays.copyOf(bytes, bytes.length - 4));
-    try (HprofFile file = HprofFile.open(cut)) {
-      String sequential = org.assertj.core.api.Assertions.catchThrowableOfType(
-          () -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, Long.MAX_VALUE),
-          HprofFormatException.class).getMessage();
-      assertThat(sequential).contains("unknown heap-dump sub-record 0x42");
-      for (int i = 0; i < 20; i++) {
-        assertThatThrownBy(() -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, 0))
-            .isInstanceOf(HprofFormatException.class)
-            .hasMessage(sequential);
-      }
-    }
+    assertSplitTellsWhatSequentialTells(cut(w, 4), "unknown heap-dump sub-record 0x42", 20);
   }
 
   @Test
   void aTruncationAloneIsToldAsTheSequentialScanTellsIt() throws IOException {
-    io.memdiff.testdata.HprofWriter w = new io.memdiff.testdata.HprofWriter(8);
+    HprofWriter w = new HprofWriter(8);
     w.segment(w.body().root(0x05, 0x10));
     w.segment(w.body().root(0x05, 0x30));
     w.heapDumpEnd();
-    byte[] bytes = java.nio.file.Files.readAllBytes(w.writeTo(dir.resolve("whole.hprof")));
     // Cut inside the second segment's body: the walk finds its length a lie while the first part reads.
-    Path cut = java.nio.file.Files.write(dir.resolve("cut.hprof"), java.util.Arrays.copyOf(bytes, bytes.length - 12));
-    try (HprofFile file = HprofFile.open(cut)) {
-      String sequential = org.assertj.core.api.Assertions.catchThrowableOfType(
+    assertSplitTellsWhatSequentialTells(cut(w, 12), "truncated file", 1);
+  }
+
+  /** The dump {@code w} wrote, less its last {@code bytes}. */
+  private Path cut(HprofWriter w, int bytes) throws IOException {
+    byte[] whole = Files.readAllBytes(w.writeTo(dir.resolve("whole.hprof")));
+    return Files.write(dir.resolve("cut.hprof"), Arrays.copyOf(whole, whole.length - bytes));
+  }
+
+  /** The sequential scan's error says {@code what}; the split scan's is the same, {@code times} over. */
+  private static void assertSplitTellsWhatSequentialTells(Path dump, String what, int times) throws IOException {
+    try (HprofFile file = HprofFile.open(dump)) {
+      String sequential = catchThrowableOfType(
           () -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, Long.MAX_VALUE),
           HprofFormatException.class).getMessage();
-      assertThat(sequential).contains("truncated file");
-      assertThatThrownBy(() -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, 0))
-          .isInstanceOf(HprofFormatException.class)
-          .hasMessage(sequential);
+      assertThat(sequential).contains(what);
+      for (int i = 0; i < times; i++) {
+        assertThatThrownBy(() -> DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE, false, 0))
+            .isInstanceOf(HprofFormatException.class)
+            .hasMessage(sequential);
+      }
     }
   }
 
