@@ -77,7 +77,8 @@ public final class HeapAnalysis {
       // runs on the other core beside the breadth-first search.
       strong = Tasks.async("memdiff-dominators", () -> DominatorSearch.strong(reach));
     }
-    reach.search();
+    // Every core the dominator pass's search does not take reads rows for the breadth-first search.
+    reach.search(Math.max(0, Tasks.cores() - (concurrent ? 2 : 1)));
     graph.releaseSlots();
     CompletableFuture<Dominators> dom = null;
     CompletableFuture<HeldTwice> heldTwice = new CompletableFuture<>();

@@ -22,7 +22,7 @@ public final class Reachability {
   public static final byte FINALIZER = 4;
   public static final byte PHANTOM = 5;
   /** During the search only: a holder of a soft/weak/finalizer/phantom reference not reached yet. */
-  private static final byte UNREACHED_HOLDER = -1;
+  static final byte UNREACHED_HOLDER = -1;
 
   private static final String[] LABELS = {"unreachable", "strong", "soft", "weak", "finalizer", "phantom"};
 
@@ -106,6 +106,26 @@ public final class Reachability {
    * phantom referents into what is left. Runs once, on one thread.
    */
   void search() {
+    search(0);
+  }
+
+  /**
+   * {@link #search()}, with {@code scanners} more threads reading the rows (the same result whatever
+   * their number; see {@link PipelinedSearch}).
+   */
+  void search(int scanners) {
+    try (PipelinedSearch pipeline = PipelinedSearch.start(graph, label, order, scanners)) {
+      this.pipeline = pipeline;
+      searchAll();
+    } finally {
+      this.pipeline = null;
+    }
+  }
+
+  /** Set during {@link #search(int)} when other threads read the rows. */
+  private PipelinedSearch pipeline;
+
+  private void searchAll() {
     ObjectGraph graph = this.graph;
     int weakEdges = graph.weakEdgeCount();
     // Referents are taken in the breadth-first order of the references that hold them, not in the
@@ -206,34 +226,15 @@ public final class Reachability {
    * noting the position of each reference holder it adds.
    */
   private int bfs(int head, int tail, byte kind, Int2IntOpenHashMap sourcePosition) {
-    int[] first = graph.edgeStarts();
-    int[][] targetChunks = graph.edgeTargets();
-    byte[][] slotChunks = graph.edgeSlots();
-    int shift = graph.chunkShift();
-    int[] base = graph.chunkBases();
-    byte[] label = this.label;
-    int[] queue = order;
-    int[] parentPosition = this.parentPosition;
-    byte[] slotAtPosition = this.slotAtPosition;
+    if (pipeline != null) {
+      return pipeline.run(head, tail, kind, parentPosition, slotAtPosition, sourcePosition);
+    }
+    // A level at a time: what a level adds comes after it, as a queue read position by position has it.
     while (head < tail) {
-      int position = head;
-      int o = queue[head++];
-      int c = o >>> shift;
-      int[] targets = targetChunks[c];
-      byte[] slots = slotChunks[c];
-      for (int e = first[o] - base[c], end = first[o + 1] - base[c]; e < end; e++) {
-        int t = targets[e];
-        byte l = label[t];
-        if (l <= UNREACHABLE) {
-          if (l == UNREACHED_HOLDER) {
-            sourcePosition.put(t, tail);
-          }
-          label[t] = kind;
-          parentPosition[tail] = position;
-          slotAtPosition[tail] = slots[e];
-          queue[tail++] = t;
-        }
-      }
+      int end = tail;
+      tail = PipelinedSearch.readRows(graph, label, order, head, end, tail, kind, parentPosition, slotAtPosition,
+          sourcePosition);
+      head = end;
     }
     return tail;
   }
