@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * same positions with the same parents. A scanner may read a label before this thread sets it, which
  * only keeps a reference this thread then drops, since labels only change from unreached to reached.
  * The rows' reads (a jump to each row and one to each target's label) are most of a search's time;
- * this thread's share is one label per kept reference.
+ * this thread's share is one label per kept reference, so while it waits for the next block it reads
+ * a later one no scanner has started.
  */
 final class PipelinedSearch implements AutoCloseable {
   /** Positions per block (a test sets a few). */
@@ -128,6 +129,16 @@ final class PipelinedSearch implements AutoCloseable {
         // No scanner has started the block this thread needs next: read it here rather than wait.
         scan(b);
       } else {
+        // While a scanner reads it, read a later block no scanner has started.
+        for (Block later : inFlight) {
+          if (b.state.get() == DONE) {
+            break;
+          }
+          if (later.take()) {
+            scan(later);
+            later.finish(null);
+          }
+        }
         b.await();
         if (b.failure != null) {
           throw failure(b.failure);

@@ -69,17 +69,7 @@ class DominatorsBruteForceTest {
     Random random = new Random(seed);
     int nodes = 40 + random.nextInt(40);
     HprofWriter w = new HprofWriter(8);
-    long reference = 0x100;
-    long weakReference = 0x110;
-    long nodeClass = 0x120;
-    w.loadClass(1, reference, 1, w.string("java.lang.ref.Reference"));
-    w.loadClass(2, weakReference, 1, w.string("java.lang.ref.WeakReference"));
-    w.loadClass(3, nodeClass, 1, w.string("Node"));
-    long[][] none = new long[0][];
-    HprofWriter.Bytes heap = w.body()
-        .classDump(reference, 0, 0, 8, none, new long[][] {{w.string("referent"), Hprof.OBJECT}})
-        .classDump(weakReference, reference, 0, 8, none, none)
-        .classDump(nodeClass, 0, 0, 2 * 8, none, new long[][] {{w.string("a"), Hprof.OBJECT}, {w.string("b"), Hprof.OBJECT}});
+    HprofWriter.Bytes heap = WeakHeaps.classes(w, 2);
     boolean[] isWeak = new boolean[nodes];
     for (int i = 0; i < nodes; i++) {
       isWeak[i] = random.nextInt(4) == 0;
@@ -87,7 +77,7 @@ class DominatorsBruteForceTest {
       for (int f = 0; f < (isWeak[i] ? 1 : 2); f++) {
         values.id(random.nextInt(4) == 0 ? 0 : 0x1000 + 0x10L * random.nextInt(nodes));
       }
-      heap.instance(0x1000 + 0x10L * i, 1, isWeak[i] ? weakReference : nodeClass, values);
+      heap.instance(0x1000 + 0x10L * i, 1, isWeak[i] ? WeakHeaps.WEAK_REFERENCE : WeakHeaps.NODE, values);
     }
     try (HprofFile file = write(w, heap, random, nodes, "weak-" + seed + ".hprof")) {
       HeapAnalysis a = analyse(file);

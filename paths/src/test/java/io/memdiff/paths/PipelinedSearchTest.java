@@ -7,7 +7,6 @@ import io.memdiff.hprof.HeapIndex;
 import io.memdiff.hprof.HprofFile;
 import io.memdiff.hprof.LayoutOverrides;
 import io.memdiff.hprof.ScanOptions;
-import io.memdiff.testdata.Hprof;
 import io.memdiff.testdata.HprofWriter;
 import java.nio.file.Path;
 import java.util.Random;
@@ -74,18 +73,7 @@ class PipelinedSearchTest {
     Random random = new Random(seed);
     int nodes = 2000 + random.nextInt(2000);
     HprofWriter w = new HprofWriter(8);
-    long reference = 0x100;
-    long weakReference = 0x110;
-    long nodeClass = 0x120;
-    w.loadClass(1, reference, 1, w.string("java.lang.ref.Reference"));
-    w.loadClass(2, weakReference, 1, w.string("java.lang.ref.WeakReference"));
-    w.loadClass(3, nodeClass, 1, w.string("Node"));
-    long[][] none = new long[0][];
-    HprofWriter.Bytes heap = w.body()
-        .classDump(reference, 0, 0, 8, none, new long[][] {{w.string("referent"), Hprof.OBJECT}})
-        .classDump(weakReference, reference, 0, 8, none, none)
-        .classDump(nodeClass, 0, 0, 3 * 8, none,
-            new long[][] {{w.string("a"), Hprof.OBJECT}, {w.string("b"), Hprof.OBJECT}, {w.string("c"), Hprof.OBJECT}});
+    HprofWriter.Bytes heap = WeakHeaps.classes(w, 3);
     for (int i = 0; i < nodes; i++) {
       boolean weak = random.nextInt(5) == 0;
       HprofWriter.Bytes values = w.body();
@@ -94,7 +82,7 @@ class PipelinedSearchTest {
         int to = random.nextInt(3) == 0 ? random.nextInt(nodes) : Math.min(nodes - 1, i + 1 + random.nextInt(8));
         values.id(random.nextInt(6) == 0 ? 0 : 0x1000 + 0x10L * to);
       }
-      heap.instance(0x1000 + 0x10L * i, 1, weak ? weakReference : nodeClass, values);
+      heap.instance(0x1000 + 0x10L * i, 1, weak ? WeakHeaps.WEAK_REFERENCE : WeakHeaps.NODE, values);
     }
     for (int r = 0; r < 4; r++) {
       heap.rootJniGlobal(0x1000 + 0x10L * random.nextInt(nodes), r + 1);
