@@ -56,6 +56,8 @@ public final class Reachability {
   /** The stack roots' objects and records, in their order: searched from after the lasting roots. */
   private final IntArrayList stackObjects;
   private final IntArrayList stackRecords;
+  /** Set during {@link #search(int)} when other threads read the rows. */
+  private PipelinedSearch pipeline;
 
   private Reachability(ObjectGraph graph, byte[] label, int[] order, int reached, int[] parentPosition,
       byte[] slotAtPosition, int rootCount, Int2IntOpenHashMap rootRecordOf, Int2IntOpenHashMap referentHolder,
@@ -121,9 +123,6 @@ public final class Reachability {
       this.pipeline = null;
     }
   }
-
-  /** Set during {@link #search(int)} when other threads read the rows. */
-  private PipelinedSearch pipeline;
 
   private void searchAll() {
     ObjectGraph graph = this.graph;
