@@ -116,46 +116,41 @@ final class PipelinedSearch implements AutoCloseable {
         if (scanFrom >= tail) {
           return tail;
         }
-        // A short run of positions and nothing being read: read it here.
-        Block b = block(scanFrom, tail, TAKEN);
-        scanFrom = tail;
-        scan(b);
-        tail = merge(b, tail, kind, parentPosition, slotAtPosition, sourcePosition);
-        spare.add(b);
+        // A short run of positions and nothing being read: read it here, as one thread would.
+        int end = tail;
+        tail = readRows(graph, label, queue, scanFrom, end, tail, kind, parentPosition, slotAtPosition, sourcePosition);
+        scanFrom = end;
         continue;
       }
       Block b = inFlight.poll();
       if (b.take()) {
-        // No scanner has started the block this thread needs next: read it here rather than wait.
-        scan(b);
-      } else {
-        // While a scanner reads it, read a later block no scanner has started.
-        for (Block later : inFlight) {
-          if (b.state.get() == DONE) {
-            break;
-          }
-          if (later.take()) {
-            scan(later);
-            later.finish(null);
-          }
+        // No scanner has started the block this thread needs next: read it here, as one thread would,
+        // rather than wait (its entry left in the queue is skipped: taken).
+        tail = readRows(graph, label, queue, b.from, b.to, tail, kind, parentPosition, slotAtPosition, sourcePosition);
+        spare.add(b);
+        continue;
+      }
+      // While a scanner reads it, read a later block no scanner has started.
+      for (Block later : inFlight) {
+        if (b.state.get() == DONE) {
+          break;
         }
-        b.await();
-        if (b.failure != null) {
-          throw failure(b.failure);
+        if (later.take()) {
+          scan(later);
+          later.finish(null);
         }
+      }
+      b.await();
+      if (b.failure != null) {
+        throw failure(b.failure);
       }
       tail = merge(b, tail, kind, parentPosition, slotAtPosition, sourcePosition);
       spare.add(b);
     }
   }
 
+  /** Queues a block of positions for the scanners. */
   private Block handOut(int from, int to) {
-    Block b = block(from, to, QUEUED);
-    work.add(b);
-    return b;
-  }
-
-  private Block block(int from, int to, int state) {
     Block b = spare.isEmpty() ? new Block() : spare.poll();
     b.from = from;
     b.to = to;
@@ -163,7 +158,8 @@ final class PipelinedSearch implements AutoCloseable {
     b.failure = null;
     // Last: a scanner that takes the block (from this hand-out or an old one of it still queued)
     // sees the fields above.
-    b.state.set(state);
+    b.state.set(QUEUED);
+    work.add(b);
     return b;
   }
 
