@@ -41,12 +41,15 @@ public final class SiteSummarizer {
    * dump's analysis, held beside the next dumps'.
    */
   private final Map<PathStep, PathStep> steps = new HashMap<>();
+  /** Sites of frameless objects by parent, edge, class and reachability (see {@link #frameless}). */
+  private final Object2IntOpenHashMap<FramelessStep> siteOfFrameless = new Object2IntOpenHashMap<>();
 
   private SiteSummarizer(HeapAnalysis analysis) {
     this.analysis = analysis;
     this.index = analysis.index();
     this.catalog = analysis.catalog();
     siteByKey.defaultReturnValue(-1);
+    siteOfFrameless.defaultReturnValue(-1);
   }
 
   /** Whether sites are routes ({@link HeapAnalysis#routes()}): unless objects carry allocation traces. */
@@ -309,7 +312,7 @@ public final class SiteSummarizer {
     String frame = catalog.stacks().describeTraceFrame(trace, 0, catalog.strings(),
         id -> catalog.classById(id) == null ? "?" : catalog.classById(id).name());
     if (frame == null) {
-      return -1 - retentionSite(o, reach, describer, folding, null, null);
+      return -1 - frameless(o, reach, describer, folding);
     }
     String cls = index.classOf(o).name();
     String key = SiteKeys.allocationKey(cls, frame);
@@ -326,6 +329,30 @@ public final class SiteSummarizer {
     }
     return s;
   }
+
+  /**
+   * The retention site of an object whose trace names no frame. Such objects are often many (what a
+   * Ruby program made before tracing began), and a site's key is a function of the object's parent
+   * on its shortest path, the reference between them, its class and its reachability: objects that
+   * share those share the site, whose path is described once instead of once per object.
+   */
+  private int frameless(int o, Reachability reach, PathDescriber describer, Folding folding) {
+    int parent = reach.parent(o);
+    if (parent < 0) {
+      return retentionSite(o, reach, describer, folding, null, null); // a root, or unreachable
+    }
+    FramelessStep step = new FramelessStep(parent, describer.labelBetween(parent, o, false),
+        describer.className(o), reach.label(o));
+    int s = siteOfFrameless.getInt(step);
+    if (s < 0) {
+      s = retentionSite(o, reach, describer, folding, null, null);
+      siteOfFrameless.put(step, s);
+    }
+    return s;
+  }
+
+  /** What the retention site of a frameless, reachable object depends on (see {@link #frameless}). */
+  private record FramelessStep(int parent, int edgeLabel, String className, byte reachability) {}
 
   /**
    * Names each allocation site by the path of the first of its objects the shortest-paths search

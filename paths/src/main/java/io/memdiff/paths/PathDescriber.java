@@ -57,7 +57,7 @@ public final class PathDescriber {
   }
 
   /** The object's class; for a Ruby class or module, with its own name ({@code Class Registry}). */
-  private String className(int object) {
+  public String className(int object) {
     String name = index.classOf(object).name();
     String own = ruby == null ? null : ruby.classObjectName(index.address(object));
     return own == null ? name : name + " " + own;
