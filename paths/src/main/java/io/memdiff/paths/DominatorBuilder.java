@@ -26,7 +26,13 @@ final class DominatorBuilder {
    */
   static Dominators complete(DominatorSearch search, boolean releaseEdges, Consumer<HeldTwice> ownersKnown) {
     ObjectGraph g = search.graph;
-    search.runFromReferents();
+    try {
+      search.runFromReferents();
+    } catch (RuntimeException | Error e) {
+      search.stopReadingAheadAfter(e);
+      throw e;
+    }
+    search.stopReadingAhead();
     long[] pairs = search.pairs;
     int pairCount = search.pairCount;
     int count = search.count;

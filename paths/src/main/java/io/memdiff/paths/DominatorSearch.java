@@ -1,6 +1,9 @@
 package io.memdiff.paths;
 
+import io.memdiff.hprof.work.Memory;
+import io.memdiff.hprof.work.Tasks;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The dominator pass's depth-first search, in two runs ({@link #strong}, then
@@ -36,6 +39,16 @@ final class DominatorSearch {
   /** Pairs the strong run found: the first ones. */
   int strongPairs;
   private long[] todo;
+  /** Reads ahead of the search from a heap file (see {@link SearchPrefetch}); null in memory. */
+  private SearchPrefetch ahead;
+  /** Threads reading ahead, for tests; -1: as {@link #aheadThreads} decides. */
+  static volatile int forcedAheadThreads = -1;
+  /** Objects below which nothing reads ahead: a small graph's pages are soon all in memory. */
+  private static final int MIN_AHEAD_OBJECTS = 1 << 18;
+  /** Pushes read ahead at most: the newest, which the search pops first (a power of two; tests try small ones). */
+  static volatile int aheadPushes = 1 << 14;
+  /** Rows read ahead by the last searches' threads, for tests. */
+  static final AtomicLong rowsReadAhead = new AtomicLong();
 
   private DominatorSearch(Reachability reach, long[] isRoot, int roots, int batch) {
     this.graph = reach.graph();
@@ -79,7 +92,16 @@ final class DominatorSearch {
       isRoot[o >>> 6] |= 1L << o;
     }
     DominatorSearch search = new DominatorSearch(seeded, isRoot, roots, batch);
-    search.run(rootObjects, 0);
+    int threads = aheadThreads(n);
+    if (threads > 0) {
+      search.ahead = new SearchPrefetch(g, search.dfnum, threads, aheadPushes);
+    }
+    try {
+      search.run(rootObjects, 0);
+    } catch (RuntimeException | Error e) {
+      search.stopReadingAheadAfter(e);
+      throw e;
+    }
     search.strongCount = search.count;
     search.strongPairs = search.pairCount;
     // Sorted here, on the search's thread, while the breadth-first search may still run: the
@@ -134,8 +156,40 @@ final class DominatorSearch {
     run(referentSeeds(reach), strongCount);
   }
 
+  /**
+   * From a heap mapped from a file larger than memory, where the search waits on the disk, one thread
+   * per core reads ahead of it (they wait on the disk too, not on a core); in memory, none.
+   */
+  private static int aheadThreads(int objects) {
+    int forced = forcedAheadThreads;
+    if (forced >= 0) {
+      return forced;
+    }
+    return objects >= MIN_AHEAD_OBJECTS && !Memory.heapFitsMachine() ? Tasks.cores() : 0;
+  }
+
+  /** Ends the threads reading ahead, once the search is done (or failed). */
+  void stopReadingAhead() {
+    SearchPrefetch a = ahead;
+    if (a != null) {
+      ahead = null;
+      a.close();
+      rowsReadAhead.addAndGet(a.rowsTouched());
+    }
+  }
+
+  /** Ends the threads reading ahead when the search failed: their own failure goes with {@code e}. */
+  void stopReadingAheadAfter(Throwable e) {
+    try {
+      stopReadingAhead();
+    } catch (RuntimeException | Error also) {
+      e.addSuppressed(also);
+    }
+  }
+
   /** Drops what the later steps do not read. */
   void release() {
+    stopReadingAhead();
     isRoot = null;
     todo = null;
     dfnum = null;
@@ -174,6 +228,7 @@ final class DominatorSearch {
     int[] parent = this.parent;
     long[] pairs = this.pairs;
     long[] todo = this.todo;
+    SearchPrefetch ahead = this.ahead;
     int pairCount = this.pairCount;
     int count = this.count;
     int top = 0;
@@ -242,6 +297,9 @@ final class DominatorSearch {
         }
         if (!isSet(visited, target)) {
           todo[top++] = (long) target << 32 | num;
+          if (ahead != null) {
+            ahead.push(target);
+          }
         } else {
           int d = dfnum[target];
           if (d > floor) {
