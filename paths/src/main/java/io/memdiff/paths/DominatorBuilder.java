@@ -65,7 +65,7 @@ final class DominatorBuilder {
     // parent array stays: a fresh array costs its first touch, and with edges into roots left out,
     // path compression runs for few predecessors, so keeping a vertex's four fields in one cache
     // line (one array of stride 4, which fits in no hole the search's garbage leaves) gains little.
-    Memory.collectBetweenPhases(); // the search's stack and the edges' slots are garbage now
+    Memory.collectForReuse(); // the search's stack and the edges' slots are garbage now
     int[] semi = dfnum.length > count ? dfnum : null;
     dfnum = null;
     int[] label = spareStarts;

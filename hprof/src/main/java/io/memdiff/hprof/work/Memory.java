@@ -47,6 +47,19 @@ public final class Memory {
     System.gc();
   }
 
+  /**
+   * Collects the garbage of the phase that just ended so that the next phase's arrays take its
+   * pages, where that saves anything. In memory it spares fresh pages their first touch. From a heap
+   * mapped from a file larger than memory it does not: the collection slides the live arrays through
+   * the file, and a reused page no longer in memory is read back from the disk to be overwritten,
+   * where a fresh page of the file is not; the collector still collects when the heap is full.
+   */
+  public static void collectForReuse() {
+    if (heapFitsMachine()) {
+      System.gc();
+    }
+  }
+
   private static final AtomicLong LARGEST_INDEXED = new AtomicLong();
 
   /** Notes that a dump of this many objects is being indexed, for an out-of-memory message to size its advice. */
