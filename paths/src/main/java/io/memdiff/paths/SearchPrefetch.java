@@ -10,12 +10,13 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads ahead of the dominator pass's depth-first search on other threads, for a heap mapped from a
- * file larger than memory. There each page the search meets cold is a read from the disk that stops
- * it, one at a time; the search's next objects are known (they are on its stack), so other threads
- * touch what it will read for them (their rows of the graph, and the numbers of the objects in those
- * rows) and the reads overlap. The search publishes each object it pushes; each thread takes the
- * newest first, the order the search pops them. A thread only reads, so the search's result does not
- * depend on it: only how long it waits.
+ * file larger than memory. There the search waits at each object: its row of the graph and the
+ * numbers of the objects in that row are random reads over arrays of gigabytes, which a file mapping
+ * gives no huge pages (and a page not in memory comes from the disk). The search's next objects are
+ * known (they are on its stack), so other threads read what it will read for them, and those lines
+ * are in the cache when it gets there. The search publishes each object it pushes; each thread takes
+ * the newest first, the order the search pops them. A thread only reads, so the search's result does
+ * not depend on it: only how long it waits.
  */
 final class SearchPrefetch implements AutoCloseable {
   private static final VarHandle WRITTEN;
@@ -53,7 +54,7 @@ final class SearchPrefetch implements AutoCloseable {
   private final CountDownLatch ended;
 
   /**
-   * @param threads how many threads touch pages ahead: they wait on the disk, not on a core
+   * @param threads how many threads read ahead
    * @param ahead how many of the newest pushes are touched ahead, at most (a power of two)
    */
   SearchPrefetch(ObjectGraph graph, int[] dfnum, int threads, int ahead) {
