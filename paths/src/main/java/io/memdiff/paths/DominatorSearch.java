@@ -98,16 +98,16 @@ final class DominatorSearch {
     }
     try {
       search.run(rootObjects, 0);
+      search.strongCount = search.count;
+      search.strongPairs = search.pairCount;
+      // Sorted here, on the search's thread, while the breadth-first search may still run: the
+      // second run's pairs all have greater targets, so they need sorting only among themselves.
+      PairSort.sortByTarget(search.pairs, 0, search.pairCount, search.count);
+      search.heldTwice(n);
     } catch (RuntimeException | Error e) {
-      search.stopReadingAheadAfter(e);
+      search.stopReadingAheadAfter(e); // the second run, which they read ahead of too, will not come
       throw e;
     }
-    search.strongCount = search.count;
-    search.strongPairs = search.pairCount;
-    // Sorted here, on the search's thread, while the breadth-first search may still run: the
-    // second run's pairs all have greater targets, so they need sorting only among themselves.
-    PairSort.sortByTarget(search.pairs, 0, search.pairCount, search.count);
-    search.heldTwice(n);
     return search;
   }
 
@@ -157,8 +157,8 @@ final class DominatorSearch {
   }
 
   /**
-   * From a heap mapped from a file larger than memory, where the search waits on the disk, one thread
-   * per core reads ahead of it (they wait on the disk too, not on a core); in memory, none.
+   * From a heap mapped from a file larger than memory, where the search waits on memory at every
+   * object, one thread per core reads ahead of it; in memory, none (there they only take its core).
    */
   private static int aheadThreads(int objects) {
     int forced = forcedAheadThreads;
