@@ -34,16 +34,11 @@ final class SearchPrefetch implements AutoCloseable {
   /** Objects pushed, by push number modulo its length: older ones are overwritten, as they should be. */
   private final int[] ring;
   private final int mask;
-  private final int[] first;
-  private final int[][] targetChunks;
-  private final int shift;
-  private final int[] base;
+  private final ObjectGraph graph;
   private final int[] dfnum;
   private final int threads;
-  /** Pushes so far; written by the search, read by the threads. */
-  @SuppressWarnings("unused")
+  /** Pushes so far; written by the search alone, read by the threads. */
   private long written;
-  private long pushed;
   private volatile boolean closed;
   /** Values read, summed so the reads are not optimised away; never used. */
   private volatile long sink;
@@ -60,10 +55,7 @@ final class SearchPrefetch implements AutoCloseable {
   SearchPrefetch(ObjectGraph graph, int[] dfnum, int threads, int ahead) {
     this.ring = new int[ahead];
     this.mask = ahead - 1;
-    this.first = graph.edgeStarts();
-    this.targetChunks = graph.edgeTargets();
-    this.shift = graph.chunkShift();
-    this.base = graph.chunkBases();
+    this.graph = graph;
     this.dfnum = dfnum;
     this.threads = threads;
     this.ended = new CountDownLatch(threads);
@@ -83,9 +75,8 @@ final class SearchPrefetch implements AutoCloseable {
 
   /** The search pushed {@code object}: it will be popped soon, its row read then. */
   void push(int object) {
-    long n = pushed;
+    long n = written;
     ring[(int) n & mask] = object;
-    pushed = n + 1;
     WRITTEN.setRelease(this, n + 1);
   }
 
@@ -122,14 +113,9 @@ final class SearchPrefetch implements AutoCloseable {
    * of a long row, the part the search pushes first.
    */
   private long touchRow(int o) {
-    int c = o >>> shift;
-    int[] targets = targetChunks[c];
-    int from = first[o] - base[c];
-    int to = Math.min(first[o + 1] - base[c], from + ROW);
     long sum = dfnum[o];
-    for (int e = from; e < to; e++) {
-      int t = targets[e];
-      sum += dfnum[t];
+    for (int k = 0, n = Math.min(graph.referenceCount(o), ROW); k < n; k++) {
+      sum += dfnum[graph.target(o, k)];
     }
     return sum;
   }
