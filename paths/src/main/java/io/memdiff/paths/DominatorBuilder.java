@@ -33,8 +33,7 @@ final class DominatorBuilder {
       throw e;
     }
     search.stopReadingAhead();
-    long[] pairs = search.pairs;
-    int pairCount = search.pairCount;
+    Pairs pairs = search.pairs;
     int count = search.count;
     int[] dfnum = search.dfnum;
     int[] vertex = search.vertex;
@@ -56,8 +55,8 @@ final class DominatorBuilder {
 
     // (Step 1 is the search: see DominatorSearch.) 2. The non-tree predecessors, sorted by target:
     // Lengauer–Tarjan visits targets from the last number down, so it takes each target's pairs from
-    // the end of the array. The strong run's are sorted already.
-    PairSort.sortByTarget(pairs, search.strongPairs, pairCount, count);
+    // the end of each chunk. The strong run's are sorted already.
+    pairs.sortByTarget(search.strongPairs, count);
 
     // 3. Semidominators by Lengauer–Tarjan's link/eval, then immediate dominators by the semi-NCA
     // rule (idom(w) is the nearest dominator-tree ancestor of parent(w) numbered at most semi(w)),
@@ -77,7 +76,8 @@ final class DominatorBuilder {
     label = label != null ? label : new int[count + 1];
     ancestor = ancestor != null ? ancestor : new int[count + 1];
     unlinked(semi, label, ancestor, count);
-    semidominators(semi, label, ancestor, parent, pairs, pairCount, count);
+    semidominators(semi, label, ancestor, parent, pairs, count);
+    pairs.release();
     pairs = null;
     // Labels are done with: the immediate dominator of w goes in its place (0 stays 0).
     int[] dom = label;
@@ -197,26 +197,38 @@ final class DominatorBuilder {
   }
 
   /** Step 3 of {@link #complete}: semidominators by Lengauer–Tarjan's link/eval (see there). */
-  private static void semidominators(int[] semi, int[] label, int[] ancestor, int[] parent, long[] pairs,
-      int pairCount, int count) {
+  private static void semidominators(int[] semi, int[] label, int[] ancestor, int[] parent, Pairs pairs,
+      int count) {
     Compression compression = new Compression(semi, label, ancestor);
-    int pair = pairCount - 1;
+    // Each chunk is a run sorted by target, read from its end: w's pairs are at the ends of them all.
+    int runs = pairs.chunkCount();
+    long[][] run = new long[runs][];
+    int[] next = new int[runs];
+    for (int c = 0; c < runs; c++) {
+      run[c] = pairs.chunk(c);
+      next[c] = pairs.length(c) - 1;
+    }
     for (int w = count; w >= 1; w--) {
       // The tree edge: the parent precedes w and is not linked yet, so it is its own candidate.
       int semiW = parent[w];
-      for (; pair >= 0 && (int) (pairs[pair] >>> 32) == w; pair--) {
-        int v = (int) pairs[pair];
-        if (v < w) {
-          // Not processed yet, hence not linked: eval(v) = v and semi(v) = v.
-          if (v < semiW) {
-            semiW = v;
-          }
-        } else {
-          int semiU = semi[compression.eval(v)];
-          if (semiU < semiW) {
-            semiW = semiU;
+      for (int c = 0; c < runs; c++) {
+        long[] chunk = run[c];
+        int pair = next[c];
+        for (; pair >= 0 && (int) (chunk[pair] >>> 32) == w; pair--) {
+          int v = (int) chunk[pair];
+          if (v < w) {
+            // Not processed yet, hence not linked: eval(v) = v and semi(v) = v.
+            if (v < semiW) {
+              semiW = v;
+            }
+          } else {
+            int semiU = semi[compression.eval(v)];
+            if (semiU < semiW) {
+              semiW = semiU;
+            }
           }
         }
+        next[c] = pair;
       }
       semi[w] = semiW;
       ancestor[w] = parent[w];

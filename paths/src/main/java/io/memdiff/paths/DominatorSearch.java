@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * is read only for a non-tree edge. {@link DominatorBuilder} takes it from there.
  */
 final class DominatorSearch {
-  /** The longest array of pairs or stack entries. */
+  /** The longest stack. */
   private static final int MAX_ENTRIES = Integer.MAX_VALUE - 16;
   /** References of one object the search pushes at a time (see {@link #run}). */
   private static final int BATCH = 4096;
@@ -27,17 +27,16 @@ final class DominatorSearch {
   int[] dfnum;
   int[] vertex;
   int[] parent;
-  long[] pairs;
+  Pairs pairs;
   /** Set by {@link #strong}: see {@link #heldTwice(int)}; the objects as bits, and their numbers. */
   long[] heldTwice;
   int[] heldTwiceNumbers;
-  int pairCount;
   /** Objects numbered so far, 1..count; 0 is the virtual root. */
   int count;
   /** Objects the strong run numbered. */
   int strongCount;
   /** Pairs the strong run found: the first ones. */
-  int strongPairs;
+  long strongPairs;
   private long[] todo;
   /** Reads ahead of the search from a heap file (see {@link SearchPrefetch}); null in memory. */
   private SearchPrefetch ahead;
@@ -66,7 +65,7 @@ final class DominatorSearch {
     // lead into roots. Unreachable objects are a few per cent and mostly leaves (the slack), so the
     // estimate holds unless the heap is odd, and then the array grows.
     long estimate = graph.edgeCount() - n + roots + n / 16;
-    pairs = new long[(int) Math.min(MAX_ENTRIES, Math.max(16, estimate))];
+    pairs = new Pairs(estimate);
     todo = new long[Math.max(16, Math.min(n + 1, 1 << 16))];
   }
 
@@ -99,10 +98,10 @@ final class DominatorSearch {
     try {
       search.run(rootObjects, 0);
       search.strongCount = search.count;
-      search.strongPairs = search.pairCount;
+      search.strongPairs = search.pairs.size();
       // Sorted here, on the search's thread, while the breadth-first search may still run: the
       // second run's pairs all have greater targets, so they need sorting only among themselves.
-      PairSort.sortByTarget(search.pairs, 0, search.pairCount, search.count);
+      search.pairs.sortByTarget(0, search.count);
       search.heldTwice(n);
     } catch (RuntimeException | Error e) {
       search.stopReadingAheadAfter(e); // the second run, which they read ahead of too, will not come
@@ -113,32 +112,37 @@ final class DominatorSearch {
 
   /**
    * Marks the objects a strong reference other than their tree edge reaches, that is the targets of
-   * the pairs, read in target order, and lists their numbers. Any other object has one referrer,
-   * which is both its immediate dominator and the breadth-first search's parent.
+   * the strong run's pairs, and lists their numbers in increasing order. Any other object has one
+   * referrer, which is both its immediate dominator and the breadth-first search's parent.
    */
   private void heldTwice(int n) {
-    // Counted first: a list that grows, then copied out, would hold up to three times the numbers at
-    // the dominator pass's peak.
-    int targets = 0;
-    int last = -1;
-    for (int k = 0; k < pairCount; k++) {
-      int target = (int) (pairs[k] >>> 32);
-      if (target != last) {
-        targets++;
-        last = target;
+    // The targets as bits by number first, whatever chunk holds them: then counted, so that the list
+    // is made once at its length (a list that grows, then copied out, would hold up to three times
+    // the numbers at the dominator pass's peak).
+    long[] byNumber = new long[(count >>> 6) + 1];
+    long left = strongPairs;
+    for (int c = 0; left > 0; c++) {
+      long[] chunk = pairs.chunk(c);
+      int end = (int) Math.min(left, pairs.length(c));
+      for (int k = 0; k < end; k++) {
+        int target = (int) (chunk[k] >>> 32);
+        byNumber[target >>> 6] |= 1L << target;
       }
+      left -= end;
+    }
+    int targets = 0;
+    for (long word : byNumber) {
+      targets += Long.bitCount(word);
     }
     long[] bits = new long[(n + 63) >>> 6];
     int[] numbers = new int[targets];
     int next = 0;
-    last = -1;
-    for (int k = 0; k < pairCount; k++) {
-      int target = (int) (pairs[k] >>> 32);
-      if (target != last) {
+    for (int i = 0; i < byNumber.length; i++) {
+      for (long word = byNumber[i]; word != 0; word &= word - 1) {
+        int target = i << 6 | Long.numberOfTrailingZeros(word);
         int o = vertex[target];
         bits[o >>> 6] |= 1L << o;
         numbers[next++] = target;
-        last = target;
       }
     }
     heldTwice = bits;
@@ -226,10 +230,11 @@ final class DominatorSearch {
     int[] dfnum = this.dfnum;
     int[] vertex = this.vertex;
     int[] parent = this.parent;
-    long[] pairs = this.pairs;
+    Pairs chunks = this.pairs;
+    long[] pairs = chunks.last();
     long[] todo = this.todo;
     SearchPrefetch ahead = this.ahead;
-    int pairCount = this.pairCount;
+    int pairCount = chunks.fill;
     int count = this.count;
     int top = 0;
     todo[top++] = (long) -1 << 32; // the virtual root's references from the first
@@ -256,7 +261,8 @@ final class DominatorSearch {
           int d = dfnum[next];
           if (d > floor) {
             if (pairCount == pairs.length) {
-              pairs = grow(pairs);
+              pairs = chunks.grow(pairCount);
+              pairCount = chunks.fill;
             }
             pairs[pairCount++] = (long) d << 32 | (int) entry;
           }
@@ -304,16 +310,16 @@ final class DominatorSearch {
           int d = dfnum[target];
           if (d > floor) {
             if (pairCount == pairs.length) {
-              pairs = grow(pairs);
+              pairs = chunks.grow(pairCount);
+              pairCount = chunks.fill;
             }
             pairs[pairCount++] = (long) d << 32 | num;
           }
         }
       }
     }
-    this.pairs = pairs;
     this.todo = todo;
-    this.pairCount = pairCount;
+    chunks.fill = pairCount;
     this.count = count;
   }
 
@@ -340,14 +346,5 @@ final class DominatorSearch {
 
   private static boolean isSet(long[] bits, int i) {
     return (bits[i >>> 6] & 1L << i) != 0;
-  }
-
-  /** By half: the pairs' estimate is close, and the array is the pass's largest. */
-  private static long[] grow(long[] a) {
-    if (a.length >= MAX_ENTRIES) {
-      throw new IllegalStateException("the dominator pass meets more than " + MAX_ENTRIES
-          + " references outside its search tree, which memdiff does not support");
-    }
-    return Arrays.copyOf(a, (int) Math.min(MAX_ENTRIES, a.length + (a.length >> 1) + 16));
   }
 }

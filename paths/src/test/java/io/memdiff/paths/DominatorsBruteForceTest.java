@@ -139,6 +139,20 @@ class DominatorsBruteForceTest {
     } finally {
       ObjectGraph.maxChunkEdges = 0;
     }
+    // And with the search's pairs cut into chunks of two, each a sorted run of its own.
+    long chunksBefore = Pairs.chunksAdded.get();
+    Pairs.chunkShift = 1;
+    try {
+      DumpCatalog catalog = DumpCatalog.build(file, ScanOptions.STRICT, LayoutOverrides.NONE);
+      HeapAnalysis cut = HeapAnalysis.analyse(catalog, ScanOptions.STRICT, false, x -> {});
+      assertMatchesTheDefinition(cut, Dominators.compute(cut.reachability(), false), edges, roots, random, seed);
+    } finally {
+      Pairs.chunkShift = 0;
+    }
+    if (edges.stream().mapToInt(List::size).sum() > 2 * edges.size()) {
+      // More references than two per object leave more than two outside any search tree.
+      assertThat(Pairs.chunksAdded.get() - chunksBefore).as("chunks after the first").isGreaterThan(0);
+    }
   }
 
   /** Three random JNI global roots, then the dump written and opened. */

@@ -82,4 +82,36 @@ class HeapAnalysisModesTest {
       assertThat(reached).isGreaterThan(n / 2);
     }
   }
+
+  /**
+   * The dominator search's pairs cut into chunks of 1,024 (a heap with more than 2^30 of them is cut
+   * so), each sorted on its own and read side by side: the same dominators and retained sizes.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void pairsCutIntoChunksGiveTheSameDominatorTree() throws Exception {
+    try (HprofFile f = HprofFile.open(dump)) {
+      HeapAnalysis whole = HeapAnalysis.analyse(index(f), true, p -> {}, false);
+      long chunksBefore = Pairs.chunksAdded.get();
+      HeapAnalysis cut;
+      Pairs.chunkShift = 10;
+      try {
+        cut = HeapAnalysis.analyse(index(f), true, p -> {}, false);
+        cut.dominators();
+      } finally {
+        Pairs.chunkShift = 0;
+      }
+      assertThat(Pairs.chunksAdded.get() - chunksBefore).as("chunks after the first").isGreaterThan(10);
+      int n = whole.index().objectCount();
+      int dominated = 0;
+      for (int o = 0; o < n; o++) {
+        assertThat(cut.dominators().idom(o)).as("dominator of object %d", o).isEqualTo(whole.dominators().idom(o));
+        assertThat(cut.dominators().retained(o)).as("retained by object %d", o).isEqualTo(whole.dominators().retained(o));
+        if (whole.dominators().idom(o) >= 0) {
+          dominated++;
+        }
+      }
+      assertThat(dominated).isGreaterThan(n / 2);
+    }
+  }
 }
