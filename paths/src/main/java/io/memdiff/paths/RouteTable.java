@@ -2,6 +2,8 @@ package io.memdiff.paths;
 
 import io.memdiff.hprof.EdgeLabel;
 import io.memdiff.hprof.HeapIndex;
+import io.memdiff.hprof.work.Parts;
+import io.memdiff.hprof.work.Tasks;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.LongArrayList;
@@ -79,18 +81,58 @@ public final class RouteTable {
   /** The routes of a search's objects, once the search is done. */
   public static RouteTable compute(Reachability reach) {
     RouteTable t = new RouteTable(reach);
-    t.walk(0, reach.reachedCount());
+    int reached = reach.reachedCount();
+    int[] batch = t.batchPosition;
+    for (int from = 0; from < reached; from += WALK_BATCH) {
+      int count = Math.min(WALK_BATCH, reached - from);
+      for (int k = 0; k < count; k++) {
+        batch[k] = from + k;
+      }
+      t.walkBatch(count);
+    }
     return t;
   }
 
   /**
-   * Walks breadth-first positions, parents first: an object's parent is read at the parent's
-   * position, which trails this one; the parent's class is its route's. Per-position copies of
-   * routes and classes made the walk no faster but cost 8 bytes per object of fresh memory.
+   * Positions {@link #walkBatch} walks at a time. Per-position copies of routes and classes made
+   * the walk no faster but cost 8 bytes per object of fresh memory.
    */
-  private void walk(int from, int to) {
-    for (int i = from; i < to; i++) {
-      walkAt(i);
+  private static final int WALK_BATCH = 256;
+  private final int[] batchPosition = new int[WALK_BATCH];
+  private final int[] batchObject = new int[WALK_BATCH];
+  private final int[] batchParentPosition = new int[WALK_BATCH];
+  private final int[] batchClass = new int[WALK_BATCH];
+  private final int[] batchParent = new int[WALK_BATCH];
+
+  /**
+   * Walks the first {@code count} breadth-first positions of {@link #batchPosition} (ascending),
+   * parents first, as {@link #walkAt} does one by one: an object's parent is read at the parent's
+   * position, which trails this one; the parent's class is its route's. The objects, their classes
+   * and their parents are read for the whole batch first, in loops whose reads do not depend on one
+   * another, so the processor overlaps their cache misses (from a heap file, page-table walks too)
+   * instead of waiting on each in turn; the routes, which do depend on the parents', come after.
+   */
+  private void walkBatch(int count) {
+    int[] position = batchPosition;
+    int[] object = batchObject;
+    int[] parentPosition = batchParentPosition;
+    for (int k = 0; k < count; k++) {
+      int i = position[k];
+      object[k] = reach.reachedAt(i);
+      parentPosition[k] = reach.parentPosition(i);
+    }
+    int[] cls = batchClass;
+    int[] parent = batchParent;
+    for (int k = 0; k < count; k++) {
+      int o = object[k];
+      cls[k] = index.classIndexOf(o);
+      int pp = parentPosition[k];
+      parent[k] = pp >= 0 ? reach.reachedAt(pp) : pp == ParentLinks.VIRTUAL_ROOT ? -1 : reach.referentHolder(o);
+    }
+    for (int k = 0; k < count; k++) {
+      int o = object[k];
+      routeOf[o] = parentPosition[k] == ParentLinks.VIRTUAL_ROOT ? rootRoute(o, cls[k])
+          : routeFromParent(position[k], o, cls[k], parent[k]);
     }
   }
 
@@ -104,6 +146,11 @@ public final class RouteTable {
    * routes, and the table is made on the thread that waits for it.
    */
   public static RouteTable computeFor(Reachability reach, IntArrayList objects) {
+    return computeFor(reach, objects, MARK_PART, Tasks.cores());
+  }
+
+  /** @param markPart the fewest positions a thread of the marking takes, on at most {@code cores} (tests try more) */
+  static RouteTable computeFor(Reachability reach, IntArrayList objects, int markPart, int cores) {
     RouteTable t = new RouteTable(reach);
     int n = t.index.objectCount();
     int reached = reach.reachedCount();
@@ -111,12 +158,16 @@ public final class RouteTable {
     for (int k = 0; k < objects.size(); k++) {
       wanted.set(objects.getInt(k));
     }
-    BitSet marked = new BitSet(reached);
-    for (int i = 0; i < reached; i++) {
-      if (wanted.get(reach.reachedAt(i))) {
-        marked.set(i);
+    // The objects' positions, over the cores: each part writes words of its own.
+    long[] markedWords = new long[(reached + 63) >>> 6];
+    Parts.run(0, reached, markPart, cores, "memdiff-routes", (from, to) -> {
+      for (int i = from; i < to; i++) {
+        if (wanted.get(reach.reachedAt(i))) {
+          markedWords[i >>> 6] |= 1L << i;
+        }
       }
-    }
+    });
+    BitSet marked = BitSet.valueOf(markedWords);
     // Up from each marked position in increasing order: a marked parent, which precedes its child,
     // has had its own parents marked already.
     for (int i = marked.nextSetBit(0); i >= 0; i = marked.nextSetBit(i + 1)) {
@@ -135,11 +186,21 @@ public final class RouteTable {
         at = q;
       }
     }
+    int[] batch = t.batchPosition;
+    int count = 0;
     for (int i = marked.nextSetBit(0); i >= 0; i = marked.nextSetBit(i + 1)) {
-      t.walkAt(i);
+      batch[count++] = i;
+      if (count == WALK_BATCH) {
+        t.walkBatch(count);
+        count = 0;
+      }
     }
+    t.walkBatch(count);
     return t;
   }
+
+  /** The fewest positions each thread of {@link #computeFor}'s marking takes. */
+  private static final int MARK_PART = 1 << 19;
 
   /** The route of the object at breadth-first position {@code i}, whose parent's route is known. */
   void walkAt(int i) {
