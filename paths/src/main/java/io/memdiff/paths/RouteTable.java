@@ -81,58 +81,20 @@ public final class RouteTable {
   /** The routes of a search's objects, once the search is done. */
   public static RouteTable compute(Reachability reach) {
     RouteTable t = new RouteTable(reach);
-    int reached = reach.reachedCount();
-    int[] batch = t.batchPosition;
-    for (int from = 0; from < reached; from += WALK_BATCH) {
-      int count = Math.min(WALK_BATCH, reached - from);
-      for (int k = 0; k < count; k++) {
-        batch[k] = from + k;
-      }
-      t.walkBatch(count);
-    }
+    t.walk(0, reach.reachedCount());
     return t;
   }
 
   /**
-   * Positions {@link #walkBatch} walks at a time. Per-position copies of routes and classes made
-   * the walk no faster but cost 8 bytes per object of fresh memory.
+   * Walks breadth-first positions, parents first: an object's parent is read at the parent's
+   * position, which trails this one; the parent's class is its route's. Per-position copies of
+   * routes and classes made the walk no faster but cost 8 bytes per object of fresh memory; reading
+   * a batch of positions' objects, classes and parents ahead of their routes made it slower from a
+   * heap file.
    */
-  private static final int WALK_BATCH = 256;
-  private final int[] batchPosition = new int[WALK_BATCH];
-  private final int[] batchObject = new int[WALK_BATCH];
-  private final int[] batchParentPosition = new int[WALK_BATCH];
-  private final int[] batchClass = new int[WALK_BATCH];
-  private final int[] batchParent = new int[WALK_BATCH];
-
-  /**
-   * Walks the first {@code count} breadth-first positions of {@link #batchPosition} (ascending),
-   * parents first, as {@link #walkAt} does one by one: an object's parent is read at the parent's
-   * position, which trails this one; the parent's class is its route's. The objects, their classes
-   * and their parents are read for the whole batch first, in loops whose reads do not depend on one
-   * another, so the processor overlaps their cache misses (from a heap file, page-table walks too)
-   * instead of waiting on each in turn; the routes, which do depend on the parents', come after.
-   */
-  private void walkBatch(int count) {
-    int[] position = batchPosition;
-    int[] object = batchObject;
-    int[] parentPosition = batchParentPosition;
-    for (int k = 0; k < count; k++) {
-      int i = position[k];
-      object[k] = reach.reachedAt(i);
-      parentPosition[k] = reach.parentPosition(i);
-    }
-    int[] cls = batchClass;
-    int[] parent = batchParent;
-    for (int k = 0; k < count; k++) {
-      int o = object[k];
-      cls[k] = index.classIndexOf(o);
-      int pp = parentPosition[k];
-      parent[k] = pp >= 0 ? reach.reachedAt(pp) : pp == ParentLinks.VIRTUAL_ROOT ? -1 : reach.referentHolder(o);
-    }
-    for (int k = 0; k < count; k++) {
-      int o = object[k];
-      routeOf[o] = parentPosition[k] == ParentLinks.VIRTUAL_ROOT ? rootRoute(o, cls[k])
-          : routeFromParent(position[k], o, cls[k], parent[k]);
+  private void walk(int from, int to) {
+    for (int i = from; i < to; i++) {
+      walkAt(i);
     }
   }
 
@@ -186,16 +148,9 @@ public final class RouteTable {
         at = q;
       }
     }
-    int[] batch = t.batchPosition;
-    int count = 0;
     for (int i = marked.nextSetBit(0); i >= 0; i = marked.nextSetBit(i + 1)) {
-      batch[count++] = i;
-      if (count == WALK_BATCH) {
-        t.walkBatch(count);
-        count = 0;
-      }
+      t.walkAt(i);
     }
-    t.walkBatch(count);
     return t;
   }
 
