@@ -74,8 +74,8 @@ final class Pairs {
     if (chunkCount == chunks.length) {
       chunks = Arrays.copyOf(chunks, 2 * chunkCount);
     }
-    this.fill = fill;
-    long[] next = new long[(int) Math.min(most, Math.max(16, size() / 2))];
+    // Every chunk is full here: the next is half as long as all of them, as far as a chunk goes.
+    long[] next = new long[(int) Math.min(most, ((long) chunkCount << shift) / 2)];
     chunks[chunkCount++] = next;
     chunksAdded.incrementAndGet();
     this.fill = 0;
