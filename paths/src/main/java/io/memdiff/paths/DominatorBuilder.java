@@ -77,7 +77,6 @@ final class DominatorBuilder {
     ancestor = ancestor != null ? ancestor : new int[count + 1];
     unlinked(semi, label, ancestor, count);
     semidominators(semi, label, ancestor, parent, pairs, count);
-    pairs.release();
     pairs = null;
     // Labels are done with: the immediate dominator of w goes in its place (0 stays 0).
     int[] dom = label;

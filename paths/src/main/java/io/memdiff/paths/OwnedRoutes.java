@@ -16,7 +16,10 @@ import java.util.BitSet;
  * deterministic.
  */
 final class OwnedRoutes {
-  /** The fewest positions each thread of {@link #follow}'s marking takes. */
+  /**
+   * The fewest positions each thread of a marking pass over positions takes: {@link #follow}'s, and
+   * {@link RouteTable#computeFor}'s.
+   */
   static final int PARALLEL_FOLLOW = 1 << 19;
 
   private OwnedRoutes() {}

@@ -92,9 +92,4 @@ final class Pairs {
       PairSort.sortByTarget(chunks[c], lo, length(c), maxTarget);
     }
   }
-
-  /** Drops the arrays: the pairs' last reader is done. */
-  void release() {
-    chunks = null;
-  }
 }

@@ -108,7 +108,7 @@ public final class RouteTable {
    * routes, and the table is made on the thread that waits for it.
    */
   public static RouteTable computeFor(Reachability reach, IntArrayList objects) {
-    return computeFor(reach, objects, MARK_PART, Tasks.cores());
+    return computeFor(reach, objects, OwnedRoutes.PARALLEL_FOLLOW, Tasks.cores());
   }
 
   /** @param markPart the fewest positions a thread of the marking takes, on at most {@code cores} (tests try more) */
@@ -153,9 +153,6 @@ public final class RouteTable {
     }
     return t;
   }
-
-  /** The fewest positions each thread of {@link #computeFor}'s marking takes. */
-  private static final int MARK_PART = 1 << 19;
 
   /** The route of the object at breadth-first position {@code i}, whose parent's route is known. */
   void walkAt(int i) {
